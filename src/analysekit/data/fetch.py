@@ -1,0 +1,183 @@
+"""``analysekit data fetch``: get the raw data into ``data/raw`` with a manifest.
+
+Two ways in:
+
+* **live**: the CBS OData API (:mod:`analysekit.data.live`), written to ``data/raw/live``;
+* **mirror**: a snapshot copy of the offline mirror of real CBS/BZK files
+  (``../shared/data``), written to ``data/raw/mirror`` with the same layout.
+
+``mode="auto"`` (the default, used by ``make demo``) tries CBS first and falls back to the
+mirror when CBS is unreachable, saying so. Sources the live path does not cover (BZK
+gemeentefonds files, boundaries) always come from the mirror.
+
+Every raw file gets a manifest entry in ``data/raw/manifest.json``: name, source, retrieved_at,
+sha256, rows, path. Files are written atomically; a file whose checksum is unchanged is not
+copied again, so a second run writes nothing new.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from analysekit import io
+from analysekit.errors import DataError, SourceUnavailable
+from analysekit.paths import mirror_dir, raw_dir
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+MIRROR_SUBDIR = "mirror"
+LIVE_SUBDIR = "live"
+# Files in the mirror that the kit reads; everything else in the mirror is left alone.
+MIRROR_SUFFIXES = {".csv", ".json", ".geojson"}
+
+
+def _count_rows(path: Path) -> int:
+    """Count data rows: lines minus header for text tables, features/items for JSON."""
+    if path.suffix in {".json", ".geojson"}:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise DataError(f"{path}: not valid JSON ({exc})") from None
+        if isinstance(doc, dict) and "features" in doc:
+            return len(doc["features"])
+        if isinstance(doc, list):
+            return len(doc)
+        return 1
+    with open(path, "rb") as fh:
+        lines = sum(1 for line in fh if line.strip())
+    return max(lines - 1, 0)
+
+
+def read_manifest(root: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Return the manifest (name → entry); empty when none was written yet."""
+    path = (root or raw_dir()) / MANIFEST
+    if not path.is_file():
+        return {}
+    return {e["name"]: e for e in json.loads(path.read_text(encoding="utf-8"))["files"]}
+
+
+def _write_manifest(root: Path, entries: dict[str, dict[str, Any]]) -> None:
+    io.write_json(root / MANIFEST, {"files": sorted(entries.values(), key=lambda e: e["name"])})
+
+
+def fetch_mirror(
+    mirror: str | Path | None = None,
+    root: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Snapshot the offline mirror into ``data/raw/mirror``.
+
+    Args:
+        mirror: Mirror folder (default ``$ANALYSEKIT_MIRROR`` or ``../shared/data``).
+        root: Raw data folder (default ``data/raw``).
+        progress: Optional callback receiving a line per copied file.
+
+    Returns:
+        The manifest entries of all snapshot files (copied or already up to date).
+
+    Raises:
+        DataError: The mirror does not exist or holds no data files.
+    """
+    src = mirror_dir(mirror)
+    root = root or raw_dir()
+    dest_root = root / MIRROR_SUBDIR
+    files = sorted(p for p in src.rglob("*") if p.is_file() and p.suffix in MIRROR_SUFFIXES)
+    if not files:
+        raise DataError(f"mirror path {src} holds no .csv/.json/.geojson files; expected the CBS mirror")
+    old = read_manifest(root)
+    entries: dict[str, dict[str, Any]] = dict(old)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    copied = 0
+    for path in files:
+        rel = path.relative_to(src).as_posix()
+        name = f"{MIRROR_SUBDIR}/{rel}"
+        digest = io.sha256_file(path)
+        target = dest_root / rel
+        prev = old.get(name)
+        if prev and prev.get("sha256") == digest and target.is_file():
+            continue
+        with io.atomic_path(target) as tmp:
+            shutil.copyfile(path, tmp)
+        copied += 1
+        entries[name] = {
+            "name": name,
+            "source": f"mirror:{rel}",
+            "origin": str(path),
+            "retrieved_at": now,
+            "sha256": digest,
+            "rows": _count_rows(path),
+            "path": name,
+        }
+        if progress:
+            progress(f"  {rel}")
+    _write_manifest(root, entries)
+    log.info("mirror snapshot: %d files copied, %d up to date", copied, len(files) - copied)
+    return [entries[f"{MIRROR_SUBDIR}/{p.relative_to(src).as_posix()}"] for p in files]
+
+
+def fetch(
+    mode: str = "auto",
+    *,
+    mirror: str | Path | None = None,
+    jaren: list[int] | None = None,
+    root: Path | None = None,
+    echo: Callable[[str], None] = print,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Fetch raw data, live from CBS or from the offline mirror.
+
+    Args:
+        mode: ``auto`` (live when reachable, else mirror), ``live`` or ``mirror``.
+        mirror: Mirror folder for the offline path (and for sources live does not cover).
+        jaren: Boekjaren for the live Iv3 download (default 2017 up to the newest).
+        root: Raw data folder (default ``data/raw``).
+        echo: Where to print status lines.
+        progress: Show progress bars for live downloads.
+
+    Returns:
+        A summary: ``{"mode": ..., "files": n, "copied_or_downloaded": n}``.
+
+    Raises:
+        SourceUnavailable: ``mode="live"`` and CBS cannot be reached.
+        DataError: The mirror is missing or malformed.
+    """
+    if mode not in {"auto", "live", "mirror"}:
+        raise DataError(f"unknown fetch mode {mode!r}; expected auto, live or mirror")
+    root = root or raw_dir()
+    used = mode
+    live_entries: list[dict[str, Any]] = []
+    if mode in {"auto", "live"}:
+        from analysekit.data import live
+
+        if mode == "auto" and not live.is_reachable():
+            echo(f"CBS OData is niet bereikbaar: offline mirror gebruikt ({mirror_dir(mirror)})")
+            used = "mirror"
+        else:
+            try:
+                live_entries = live.fetch_live(root, jaren or live.DEFAULT_JAREN, progress=progress)
+            except SourceUnavailable as exc:
+                if mode == "live":
+                    raise
+                echo(f"CBS OData gaf een fout ({exc}): offline mirror gebruikt")
+                used = "mirror"
+            else:
+                entries = read_manifest(root)
+                entries.update({e["name"]: e for e in live_entries})
+                _write_manifest(root, entries)
+    before = read_manifest(root)
+    mirror_entries = fetch_mirror(mirror, root)
+    after = read_manifest(root)
+    changed = sum(1 for k, v in after.items() if before.get(k, {}).get("sha256") != v["sha256"])
+    return {
+        "mode": used,
+        "files": len(mirror_entries) + len(live_entries),
+        "new_or_changed": changed + len(live_entries),
+        "raw_dir": str(root),
+    }

@@ -1,0 +1,98 @@
+"""Shared readers for mirror files: every failure becomes one line naming the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from analysekit.errors import DataError
+from analysekit.paths import mirror_dir
+
+
+def mirror_file(mirror: str | Path | None, *parts: str) -> Path:
+    """Return the path of a file in the mirror, raising :class:`DataError` if it is missing."""
+    path = mirror_dir(mirror).joinpath(*parts)
+    if not path.is_file():
+        raise DataError(f"{path}: file not found in the mirror; expected {'/'.join(parts)}")
+    return path
+
+
+def read_table(
+    path: Path,
+    *,
+    sep: str,
+    required: Iterable[str],
+    numeric: Iterable[str] = (),
+    decimal: str = ".",
+    thousands: str | None = None,
+    encoding: str = "utf-8-sig",
+    min_rows: int = 1,
+) -> pd.DataFrame:
+    """Read a delimited text file and check it.
+
+    Args:
+        path: File to read.
+        sep: Column separator.
+        required: Columns that must be present.
+        numeric: Columns that must parse as numbers (empty cells allowed).
+        decimal: Decimal mark.
+        thousands: Thousands separator, if any.
+        encoding: Text encoding (BOM-tolerant by default).
+        min_rows: Fewer data rows than this is an error (empty/truncated file).
+
+    Returns:
+        The frame, with ``numeric`` columns converted to float.
+
+    Raises:
+        DataError: Unreadable, empty or truncated file, a missing column, or a
+            non-numeric amount; the message names file, row and column.
+    """
+    try:
+        df = pd.read_csv(path, sep=sep, dtype=str, encoding=encoding, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{path}: cannot parse as '{sep}'-separated text ({first})") from None
+    df.columns = [c.strip() for c in df.columns]
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"{path}: missing column(s) {', '.join(repr(m) for m in missing)}; "
+            f"expected {', '.join(repr(c) for c in required)}"
+        )
+    if len(df) < min_rows:
+        raise DataError(f"{path}: {len(df)} data rows; expected at least {min_rows}")
+    for col in numeric:
+        df[col] = to_number(df[col], path=path, column=col, decimal=decimal, thousands=thousands)
+    return df
+
+
+def to_number(
+    values: pd.Series,
+    *,
+    path: Path,
+    column: str,
+    decimal: str = ".",
+    thousands: str | None = None,
+) -> pd.Series:
+    """Convert text to float; empty, '.' and '-' become NaN; anything else non-numeric fails.
+
+    Raises:
+        DataError: Naming the file, the first bad row (1-based data row + header) and column.
+    """
+    s = values.astype("string").str.strip()
+    if thousands:
+        s = s.str.replace(thousands, "", regex=False)
+    if decimal != ".":
+        s = s.str.replace(decimal, ".", regex=False)
+    s = s.mask(s.isin(["", ".", "-", "x", "nan", "NaN"]))
+    out = pd.to_numeric(s, errors="coerce")
+    bad = out.isna() & s.notna()
+    if bad.any():
+        pos = int(bad.to_numpy().nonzero()[0][0])
+        raise DataError(
+            f"{path}: row {pos + 2}, column '{column}': {values.iloc[pos]!r} is not a number; "
+            "expected an amount"
+        )
+    return out.astype("float64")

@@ -1,0 +1,226 @@
+"""Schemas and metadata of the canonical tables.
+
+One declaration per table (:data:`TABLES`) gives, per column, the dtype, unit, description
+and checks. From it come both the pandera schema that validates the table before it is
+written and the ``<table>.meta.yaml`` file written beside the parquet file (owid-style
+metadata: title, unit, source next to each dataset).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError, SchemaErrors
+
+from analysekit.errors import DataError
+
+DOMEINEN = ("Sociale basisvoorzieningen", "Wmo", "Jeugd", "Participatie")
+DOMEINEN_ALL = (*DOMEINEN, "Overig")
+GM_CODE = r"^GM\d{4}$"
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column: pandera dtype, unit, description, checks and nullability."""
+
+    dtype: Any
+    description: str
+    unit: str = ""
+    checks: tuple = ()
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One canonical table: metadata plus columns and the unique key."""
+
+    title: str
+    description: str
+    source: str
+    columns: dict[str, Col]
+    key: tuple[str, ...]
+    geo: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+_gm = Col(str, "CBS gemeentecode (GM + 4 cijfers)", checks=(pa.Check.str_matches(GM_CODE),))
+_jaar = Col(int, "jaar", "jaar", checks=(pa.Check.in_range(1990, 2100),))
+_eur = "EUR"
+
+TABLES: dict[str, Table] = {
+    "iv3": Table(
+        title="Iv3 lasten en baten per gemeente en taakveld",
+        description=(
+            "Lasten, baten en salarissen per gemeente, boekjaar, verslagsoort (begroting of "
+            "jaarrekening) en taakveld, in euro's. Vervangen aggregaatcodes zijn verwijderd."
+        ),
+        source=(
+            "CBS, Gemeenten <jaar> onbewerkte Iv3-data (dataderden.cbs.nl, 45063NED e.a.), "
+            "kolom k_2ePlaatsing_2; offline via de mirror michielsd-begrotingsanalysetool. "
+            "CC BY 4.0."
+        ),
+        columns={
+            "gm_code": _gm,
+            "jaar": _jaar,
+            "verslagsoort": Col(str, "begroting of jaarrekening",
+                                checks=(pa.Check.isin(["begroting", "jaarrekening"]),)),
+            "taakveld": Col(str, "taakveldcode zoals gepubliceerd in dat boekjaar",
+                            checks=(pa.Check.str_matches(r"^\d\.\d+[a-z]?$"),)),
+            "taakveld_naam": Col(str, "officiële naam uit het CBS Iv3-definitiebestand"),
+            "domein": Col(str, "domein (gemeentefondscluster) of Overig",
+                          checks=(pa.Check.isin(list(DOMEINEN_ALL)),)),
+            "lasten_eur": Col(float, "lasten (som L-categorieën)", _eur),
+            "baten_eur": Col(float, "baten (som B-categorieën)", _eur),
+            "salarissen_eur": Col(float, "salarissen en sociale lasten (L1.1)", _eur, nullable=True),
+        },
+        key=("gm_code", "jaar", "verslagsoort", "taakveld"),
+    ),
+    "gemeenten": Table(
+        title="Gemeenten per indelingsjaar",
+        description="Naam, provincie, inwoners (1 januari), grootteklasse en stedelijkheid.",
+        source=(
+            "CBS Gebieden in Nederland / 70072ned (inwoners), CBS gebiedsindelingen (namen), "
+            "KWB 2017/2021 (stedelijkheid); via de mirror."
+        ),
+        columns={
+            "gm_code": _gm,
+            "jaar": _jaar,
+            "naam": Col(str, "CBS-naam van de gemeente"),
+            "provincie": Col(str, "provincie"),
+            "inwoners": Col(int, "inwoners op 1 januari", "personen", (pa.Check.gt(0),)),
+            "grootteklasse": Col(str, "CBS gemeentegrootteklasse"),
+            "stedelijkheid": Col("Int64", "stedelijkheid 1 (zeer sterk) t/m 5 (niet)", "klasse",
+                                 (pa.Check.in_range(1, 5),), nullable=True),
+            "stedelijkheid_label": Col(str, "stedelijkheid in woorden", nullable=True),
+            "centrumfunctie": Col(str, "centrumfunctie (2023+)", nullable=True),
+            "sociale_structuur": Col(str, "sociale structuur (2023+)", nullable=True),
+        },
+        key=("gm_code", "jaar"),
+    ),
+    "kenmerken": Table(
+        title="Structuurkenmerken per gemeente en jaar (lang formaat)",
+        description="Bevolking naar leeftijd, huishoudens, inkomen, bijstand, Wmo, jeugdzorg, "
+        "dichtheid en gemeentefondsmaatstaven. Eenheden en definities: kenmerken.yaml.",
+        source="CBS 70072ned, KWB (83765NED, 85039NED), 60039fvw; BZK circulaires.",
+        columns={
+            "gm_code": _gm,
+            "jaar": _jaar,
+            "kenmerk": Col(str, "naam van het kenmerk (zie kenmerken.yaml)"),
+            "waarde": Col(float, "waarde", "zie eenheid"),
+            "eenheid": Col(str, "eenheid van de waarde"),
+            "bron": Col(str, "brontabel"),
+        },
+        key=("gm_code", "jaar", "kenmerk"),
+    ),
+    "gf_maatstaven": Table(
+        title="Gemeentefonds: maatstaven (volumina) per circulaire",
+        description="Volume per verdeelmaatstaf per gemeente.",
+        source="BZK, gemeentefondscirculaires (Clusterdata Volumina); via de mirror.",
+        columns={
+            "gm_code": _gm,
+            "circulaire": Col(str, "circulaire, bv. M2024", checks=(pa.Check.str_matches(r"^[MS]\d{4}$"),)),
+            "uitkeringsjaar": _jaar,
+            "maatstaf": Col(str, "code van de maatstaf"),
+            "maatstaf_naam": Col(str, "naam van de maatstaf", nullable=True),
+            "volume": Col(float, "volume", "eenheden van de maatstaf"),
+        },
+        key=("gm_code", "circulaire", "uitkeringsjaar", "maatstaf"),
+    ),
+    "gf_gewichten": Table(
+        title="Gemeentefonds: gewichten per maatstaf en cluster",
+        description="Bedrag per eenheid per maatstaf en cluster, met uitkeringsfactor.",
+        source="BZK, gemeentefondscirculaires (Clusterdata Gewichten, Uitkeringsfactor).",
+        columns={
+            "circulaire": Col(str, "circulaire"),
+            "uitkeringsjaar": _jaar,
+            "maatstaf": Col(str, "code van de maatstaf"),
+            "maatstaf_naam": Col(str, "naam", nullable=True),
+            "cluster": Col(str, "cluster zoals gepubliceerd"),
+            "domein": Col(str, "domein", checks=(pa.Check.isin(list(DOMEINEN_ALL)),)),
+            "gewicht_eur": Col(float, "bedrag per eenheid", _eur),
+            "uitkeringsfactor": Col(float, "uitkeringsfactor", ""),
+        },
+        key=("circulaire", "uitkeringsjaar", "maatstaf", "cluster"),
+    ),
+    "gemeentefonds": Table(
+        title="Gemeentefonds: objectief budget per gemeente en domein",
+        description="verdeelmodel = Σ gewicht × volume × uitkeringsfactor; "
+        "integratie_decentralisatie = IU/DU toegerekend aan het cluster.",
+        source="BZK, gemeentefondscirculaires; berekend door analysekit.",
+        columns={
+            "gm_code": _gm,
+            "circulaire": Col(str, "circulaire"),
+            "uitkeringsjaar": _jaar,
+            "domein": Col(str, "domein", checks=(pa.Check.isin(list(DOMEINEN_ALL)),)),
+            "soort": Col(str, "verdeelmodel of integratie_decentralisatie",
+                         checks=(pa.Check.isin(["verdeelmodel", "integratie_decentralisatie"]),)),
+            "bedrag_eur": Col(float, "bedrag", _eur),
+        },
+        key=("gm_code", "circulaire", "uitkeringsjaar", "domein", "soort"),
+    ),
+    "grenzen": Table(
+        title="Gemeentegrenzen per indelingsjaar",
+        description="Gegeneraliseerde gemeentegrenzen, WGS84 (EPSG:4326).",
+        source="CBS/PDOK gebiedsindelingen; via de mirror.",
+        columns={"gm_code": _gm, "jaar": _jaar, "naam": Col(str, "naam")},
+        key=("gm_code", "jaar"),
+        geo=True,
+    ),
+    "herindelingen": Table(
+        title="Crosswalk tussen gemeentelijke indelingen",
+        description="Aandeel van een oude gemeente dat naar een nieuwe gaat (som 1 per oude code).",
+        source="Afgeleid uit de CBS-grenzen (oppervlakte-overlap).",
+        columns={
+            "van_jaar": _jaar,
+            "van_gm_code": _gm,
+            "naar_jaar": _jaar,
+            "naar_gm_code": _gm,
+            "aandeel": Col(float, "aandeel", "fractie", (pa.Check.in_range(0, 1),)),
+            "sleutel": Col(str, "identiek, samenvoeging of oppervlak"),
+        },
+        key=("van_jaar", "van_gm_code", "naar_jaar", "naar_gm_code"),
+    ),
+}
+
+
+def schema(name: str) -> pa.DataFrameSchema:
+    """Return the pandera schema of a canonical table."""
+    t = TABLES[name]
+    cols = {
+        c: pa.Column(spec.dtype, checks=list(spec.checks), nullable=spec.nullable, coerce=True)
+        for c, spec in t.columns.items()
+    }
+    return pa.DataFrameSchema(cols, unique=list(t.key), strict=False, name=name)
+
+
+def validate(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Validate (and coerce) a table; raise :class:`DataError` with one line on failure."""
+    try:
+        return schema(name).validate(df, lazy=False)
+    except (SchemaError, SchemaErrors) as exc:
+        first = str(exc).strip().splitlines()
+        detail = " ".join(first[:3])[:400]
+        raise DataError(f"table {name!r} fails its schema: {detail}") from None
+
+
+def metadata(name: str, rows: int, built_from: list[str]) -> dict[str, Any]:
+    """Return the metadata document written beside a table."""
+    t = TABLES[name]
+    return {
+        "table": name,
+        "title": t.title,
+        "description": t.description,
+        "source": t.source,
+        "licence": "CC BY 4.0 (CBS); BZK open data",
+        "key": list(t.key),
+        "rows": rows,
+        "built_from": built_from,
+        "columns": {
+            c: {"dtype": str(spec.dtype if not isinstance(spec.dtype, type) else spec.dtype.__name__),
+                "unit": spec.unit, "description": spec.description}
+            for c, spec in t.columns.items()
+        },
+    }
