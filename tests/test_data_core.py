@@ -228,3 +228,40 @@ def test_metadata_beside_each_table(built):
         assert meta["table"] == name and meta["source"] and meta["columns"]
     iv3meta = yaml.safe_load((built / "iv3.meta.yaml").read_text(encoding="utf-8"))
     assert iv3meta["columns"]["lasten_eur"]["unit"] == "EUR"
+
+
+def test_fetch_auto_falls_back_to_mirror_when_cbs_unreachable(mirror, tmp_path, monkeypatch):
+    from analysekit.data import fetch as fetch_mod
+    from analysekit.data import live
+
+    sub = tmp_path / "mirror"
+    shutil.copytree(mirror / "rubensan19-kaarten", sub / "rubensan19-kaarten")
+    monkeypatch.setattr(live, "is_reachable", lambda *a, **k: False)
+    said = []
+    summary = fetch_mod.fetch("auto", mirror=sub, root=tmp_path / "raw", echo=said.append)
+    assert summary["mode"] == "mirror"
+    assert any("niet bereikbaar" in s and "offline mirror" in s for s in said)
+    assert "mirror/rubensan19-kaarten/KoppelCodes.csv" in read_manifest(tmp_path / "raw")
+
+
+def test_fetch_live_entries_are_merged_into_manifest(mirror, tmp_path, monkeypatch):
+    from analysekit.data import fetch as fetch_mod
+    from analysekit.data import live
+
+    sub = tmp_path / "mirror"
+    shutil.copytree(mirror / "rubensan19-kaarten", sub / "rubensan19-kaarten")
+    fake = {"name": "live/iv3_2023.parquet", "source": "45063NED", "retrieved_at": "2026-01-01T00:00:00+00:00",
+            "sha256": "0" * 64, "rows": 3, "path": "live/iv3_2023.parquet"}
+    monkeypatch.setattr(live, "fetch_live", lambda root, jaren, progress=True: [fake])
+    summary = fetch_mod.fetch("live", mirror=sub, root=tmp_path / "raw", jaren=[2023], echo=lambda s: None)
+    assert summary["mode"] == "live"
+    manifest = read_manifest(tmp_path / "raw")
+    assert manifest["live/iv3_2023.parquet"]["source"] == "45063NED"
+    assert "mirror/rubensan19-kaarten/KoppelCodes.csv" in manifest
+
+
+def test_fetch_unknown_mode(tmp_path):
+    from analysekit.data.fetch import fetch
+
+    with pytest.raises(DataError, match="unknown fetch mode 'web'"):
+        fetch("web", root=tmp_path)

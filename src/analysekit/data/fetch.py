@@ -161,7 +161,7 @@ def fetch(
             used = "mirror"
         else:
             try:
-                live_entries = live.fetch_live(root, jaren or live.DEFAULT_JAREN, progress=progress)
+                live_entries = live.fetch_live(root, jaren or sorted(live.IV3_TABLES), progress=progress)
             except SourceUnavailable as exc:
                 if mode == "live":
                     raise
