@@ -265,3 +265,11 @@ def test_fetch_unknown_mode(tmp_path):
 
     with pytest.raises(DataError, match="unknown fetch mode 'web'"):
         fetch("web", root=tmp_path)
+
+
+def test_provincie_names_are_the_12_cbs_spellings(mirror):
+    g = build_gemeenten(mirror)
+    assert set(g["provincie"]) == {
+        "Drenthe", "Flevoland", "Fryslân", "Gelderland", "Groningen", "Limburg", "Noord-Brabant",
+        "Noord-Holland", "Overijssel", "Utrecht", "Zeeland", "Zuid-Holland",
+    }

@@ -55,6 +55,17 @@ GROOTTEKLASSEN = [
     (250_000, "250000inwonersofmeer"),
 ]
 
+# Sources spell provinces differently; the CBS spelling is canonical.
+PROVINCIE_SPELLING = {"Friesland": "Fryslân", "Noord Brabant": "Noord-Brabant", "Noord Holland": "Noord-Holland",
+                      "Zuid Holland": "Zuid-Holland"}
+
+
+def normalise_provincie(values: pd.Series) -> pd.Series:
+    """Return provincie names in CBS spelling (Fryslân, Noord-Brabant, ...); blanks become NA."""
+    s = values.astype("string").str.strip().replace(PROVINCIE_SPELLING)
+    return s.mask(s.eq(""))
+
+
 BOUNDARY_FILES = {
     **{j: ("propertyapp-gemeentegrenzen", "data", "geodata", f"gemeentegrenzen_{j}.geojson")
        for j in range(2015, 2022)},
@@ -266,6 +277,9 @@ def build_gemeenten(mirror: str | Path | None = None, first_year: int = 2017) ->
         old["naam"] = old["naam"].fillna(old["gm_code"].map(koppelcodes(mirror).set_index("gm_code")["naam"]))
 
     out = pd.concat([old, recent], ignore_index=True)
+    out["provincie"] = normalise_provincie(out["provincie"])
+    current_prov = normalise_provincie(koppelcodes(mirror).set_index("gm_code")["provincie"])
+    out["provincie"] = out["provincie"].fillna(out["gm_code"].map(current_prov))
     path = mirror_file(mirror, BEGROTINGSTOOL, "Brondata", "sociale_structuur_centrumfunctie.csv")
     soc = read_table(path, sep="\t", required=["Gemeenten", "Centrumfunctie", "Sociale structuur"])
     soc["gm_code"] = soc["Gemeenten"].str.strip().map(codes)
