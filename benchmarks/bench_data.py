@@ -28,13 +28,32 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        t_build = median_time(lambda: build(out_dir=out, force=True, echo=lambda s: None), repeat=3, warmup=0)
-        rows.append({"what": "data build (all tables, from raw snapshot)", "median_s": t_build, "target_s": 30})
+        t_build = median_time(
+            lambda: build(out_dir=out, force=True, echo=lambda s: None), repeat=3, warmup=0
+        )
+        rows.append(
+            {
+                "what": "data build (all tables, from raw snapshot)",
+                "median_s": t_build,
+                "target_s": 30,
+            }
+        )
         naive = median_time(lambda: build_iv3(raw_dir() / "mirror", raw_dir()), repeat=3)
         t_load = median_time(lambda: load("iv3", data_dir=out), repeat=20)
-        rows.append({"what": 'load("iv3") full table', "median_s": t_load, "naive_s": naive, "target_s": 0.3})
-        t_one = median_time(lambda: load("iv3", gemeente="GM0855", jaar=2023, data_dir=out), repeat=20)
-        rows.append({"what": 'load("iv3", gemeente, jaar) filtered', "median_s": t_one, "naive_s": naive})
+        rows.append(
+            {
+                "what": 'load("iv3") full table',
+                "median_s": t_load,
+                "naive_s": naive,
+                "target_s": 0.3,
+            }
+        )
+        t_one = median_time(
+            lambda: load("iv3", gemeente="GM0855", jaar=2023, data_dir=out), repeat=20
+        )
+        rows.append(
+            {"what": 'load("iv3", gemeente, jaar) filtered', "median_s": t_one, "naive_s": naive}
+        )
     report("data", rows)
 
 

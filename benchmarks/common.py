@@ -41,7 +41,11 @@ def report(name: str, rows: list[dict]) -> None:
     """Print a result table and save it as JSON in benchmarks/results/<name>.json."""
     print(f"\n{name} — {machine()}")
     for r in rows:
-        extra = f"  (naive {r['naive_s']:.3f} s, ratio {r['naive_s'] / r['median_s']:.1f}x)" if r.get("naive_s") else ""
+        extra = (
+            f"  (naive {r['naive_s']:.3f} s, ratio {r['naive_s'] / r['median_s']:.1f}x)"
+            if r.get("naive_s")
+            else ""
+        )
         target = f"  target ≤ {r['target_s']} s" if r.get("target_s") else ""
         print(f"  {r['what']:<45} median {r['median_s']:.4f} s{extra}{target}")
     RESULTS.mkdir(exist_ok=True)

@@ -35,13 +35,17 @@ def iv3_raw(mirror):
 
 def test_tilburg_6_72d_equals_raw_figure_times_1000(iv3_raw, mirror):
     row = iv3_raw.query(
-        "gm_code == 'GM0855' and jaar == 2023 and verslagsoort == 'jaarrekening' and taakveld == '6.72d'"
+        "gm_code == 'GM0855' and jaar == 2023 and verslagsoort == 'jaarrekening' "
+        "and taakveld == '6.72d'"
     )
     assert len(row) == 1
     expected = raw_cell(mirror, "2023_jaarrekening.csv", "Tilburg", "6.72d", "Lasten") * 1000
     assert expected == 43_122_000
     assert row["lasten_eur"].item() == expected
-    assert row["baten_eur"].item() == raw_cell(mirror, "2023_jaarrekening.csv", "Tilburg", "6.72d", "Baten") * 1000
+    assert (
+        row["baten_eur"].item()
+        == raw_cell(mirror, "2023_jaarrekening.csv", "Tilburg", "6.72d", "Baten") * 1000
+    )
 
 
 def test_342_gemeenten_per_file_and_no_national_total(iv3_raw):
@@ -98,12 +102,16 @@ def test_non_numeric_amount_names_file_row_and_column(mirror, tmp_path, codes):
         return lines
 
     path = _broken_copy(mirror, tmp_path, edit)
-    with pytest.raises(DataError, match=r"2023_jaarrekening.csv: row 6, column 'Lasten': 'veel' is not a number"):
+    with pytest.raises(
+        DataError, match=r"2023_jaarrekening.csv: row 6, column 'Lasten': 'veel' is not a number"
+    ):
         read_iv3_file(path, 2023, "jaarrekening", codes)
 
 
 def test_missing_column(mirror, tmp_path, codes):
-    path = _broken_copy(mirror, tmp_path, lambda lines: [lines[0].replace("Baten", "Batn"), *lines[1:]])
+    path = _broken_copy(
+        mirror, tmp_path, lambda lines: [lines[0].replace("Baten", "Batn"), *lines[1:]]
+    )
     with pytest.raises(DataError, match="missing column.*'Baten'"):
         read_iv3_file(path, 2023, "jaarrekening", codes)
 
@@ -125,7 +133,11 @@ def test_duplicate_key(mirror, tmp_path, codes):
 
 
 def test_unknown_gemeente(mirror, tmp_path, codes):
-    path = _broken_copy(mirror, tmp_path, lambda lines: [*lines[:2], "Atlantis" + lines[2][lines[2].index(";"):], *lines[3:]])
+    path = _broken_copy(
+        mirror,
+        tmp_path,
+        lambda lines: [*lines[:2], "Atlantis" + lines[2][lines[2].index(";") :], *lines[3:]],
+    )
     with pytest.raises(DataError, match="row 3, column 'Gemeenten': unknown gemeente 'Atlantis'"):
         read_iv3_file(path, 2023, "jaarrekening", codes)
 
@@ -158,7 +170,15 @@ def test_fetch_missing_mirror_is_one_line_error(tmp_path):
 
 def test_cli_bad_mirror_exits_nonzero_without_traceback(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "analysekit.cli", "data", "fetch", "--mirror", str(tmp_path / "nope")],
+        [
+            sys.executable,
+            "-m",
+            "analysekit.cli",
+            "data",
+            "fetch",
+            "--mirror",
+            str(tmp_path / "nope"),
+        ],
         capture_output=True,
         text=True,
         env={**__import__("os").environ, "ANALYSEKIT_DATA": str(tmp_path / "data")},
@@ -204,7 +224,10 @@ def test_load_filters_and_values(built, mirror):
     by_name = ak.load("iv3", gemeente="Tilburg", jaar=2023, verslagsoort="jaarrekening")
     pd.testing.assert_frame_equal(df, by_name)
     full = ak.load("iv3")
-    assert full[(full.jaar == 2023) & (full.verslagsoort == "jaarrekening")]["gm_code"].nunique() == 342
+    assert (
+        full[(full.jaar == 2023) & (full.verslagsoort == "jaarrekening")]["gm_code"].nunique()
+        == 342
+    )
 
 
 def test_load_bad_arguments(built):
@@ -250,10 +273,18 @@ def test_fetch_live_entries_are_merged_into_manifest(mirror, tmp_path, monkeypat
 
     sub = tmp_path / "mirror"
     shutil.copytree(mirror / "rubensan19-kaarten", sub / "rubensan19-kaarten")
-    fake = {"name": "live/iv3_2023.parquet", "source": "45063NED", "retrieved_at": "2026-01-01T00:00:00+00:00",
-            "sha256": "0" * 64, "rows": 3, "path": "live/iv3_2023.parquet"}
+    fake = {
+        "name": "live/iv3_2023.parquet",
+        "source": "45063NED",
+        "retrieved_at": "2026-01-01T00:00:00+00:00",
+        "sha256": "0" * 64,
+        "rows": 3,
+        "path": "live/iv3_2023.parquet",
+    }
     monkeypatch.setattr(live, "fetch_live", lambda root, jaren, progress=True: [fake])
-    summary = fetch_mod.fetch("live", mirror=sub, root=tmp_path / "raw", jaren=[2023], echo=lambda s: None)
+    summary = fetch_mod.fetch(
+        "live", mirror=sub, root=tmp_path / "raw", jaren=[2023], echo=lambda s: None
+    )
     assert summary["mode"] == "live"
     manifest = read_manifest(tmp_path / "raw")
     assert manifest["live/iv3_2023.parquet"]["source"] == "45063NED"
@@ -270,6 +301,16 @@ def test_fetch_unknown_mode(tmp_path):
 def test_provincie_names_are_the_12_cbs_spellings(mirror):
     g = build_gemeenten(mirror)
     assert set(g["provincie"]) == {
-        "Drenthe", "Flevoland", "Fryslân", "Gelderland", "Groningen", "Limburg", "Noord-Brabant",
-        "Noord-Holland", "Overijssel", "Utrecht", "Zeeland", "Zuid-Holland",
+        "Drenthe",
+        "Flevoland",
+        "Fryslân",
+        "Gelderland",
+        "Groningen",
+        "Limburg",
+        "Noord-Brabant",
+        "Noord-Holland",
+        "Overijssel",
+        "Utrecht",
+        "Zeeland",
+        "Zuid-Holland",
     }

@@ -1,4 +1,4 @@
-"""Command line interface: ``analysekit data fetch|build|summary``, ``report``, ``batch``, ``publish``.
+"""Command line interface: ``analysekit data …``, ``report``, ``batch``, ``publish``.
 
 User errors (:class:`analysekit.errors.AnalysekitError`) are printed as one line on
 stderr with a non-zero exit code and no traceback.

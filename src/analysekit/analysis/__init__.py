@@ -1,0 +1,1 @@
+"""Analysis layer: deficits, peers, levers, scenarios, goals."""

@@ -44,7 +44,11 @@ def _snapshot(root: Path, echo: Callable[[str], None]) -> Path:
 
 def _live_frames(root: Path, prefix: str) -> list[pd.DataFrame]:
     live = root / LIVE_SUBDIR
-    return [pd.read_parquet(p) for p in sorted(live.glob(f"{prefix}*.parquet"))] if live.is_dir() else []
+    return (
+        [pd.read_parquet(p) for p in sorted(live.glob(f"{prefix}*.parquet"))]
+        if live.is_dir()
+        else []
+    )
 
 
 def build_iv3(snap: Path, root: Path) -> pd.DataFrame:
@@ -57,12 +61,18 @@ def build_iv3(snap: Path, root: Path) -> pd.DataFrame:
     if live:
         lv = pd.concat(live, ignore_index=True)
         covered = set(zip(lv["jaar"], lv["verslagsoort"], strict=True))
-        keep = [(j, v) not in covered for j, v in zip(raw["jaar"], raw["verslagsoort"], strict=True)]
+        keep = [
+            (j, v) not in covered for j, v in zip(raw["jaar"], raw["verslagsoort"], strict=True)
+        ]
         raw = pd.concat([raw[keep], lv[raw.columns]], ignore_index=True)
     out = taakvelden.drop_replaced_aggregates(raw)
     out = taakvelden.add_domein(out, mirror=snap)
     cols = list(schemas.TABLES["iv3"].columns)
-    return out[cols].sort_values(["jaar", "verslagsoort", "gm_code", "taakveld"]).reset_index(drop=True)
+    return (
+        out[cols]
+        .sort_values(["jaar", "verslagsoort", "gm_code", "taakveld"])
+        .reset_index(drop=True)
+    )
 
 
 def build_kenmerken(snap: Path, root: Path) -> pd.DataFrame:
@@ -77,8 +87,8 @@ def build_kenmerken(snap: Path, root: Path) -> pd.DataFrame:
 def build_tables(root: Path | None = None, echo: Callable[[str], None] = print) -> dict[str, Any]:
     """Build every canonical table in memory (no writes) and return them with timings."""
     from analysekit.data import herindeling
-    from analysekit.data.mirror.gemeenten import build_gemeenten
     from analysekit.data.mirror.gemeentefonds import build_gemeentefonds
+    from analysekit.data.mirror.gemeenten import build_gemeenten
     from analysekit.data.mirror.grenzen import build_grenzen
 
     root = root or raw_dir()
@@ -97,7 +107,9 @@ def build_tables(root: Path | None = None, echo: Callable[[str], None] = print) 
     tables["kenmerken"] = step("kenmerken", lambda: build_kenmerken(snap, root))
     tables.update(step("gemeentefonds", lambda: build_gemeentefonds(snap)))
     tables["grenzen"] = step("grenzen", lambda: build_grenzen(snap))
-    tables["herindelingen"] = step("herindelingen", lambda: herindeling.build_crosswalk(tables["grenzen"]))
+    tables["herindelingen"] = step(
+        "herindelingen", lambda: herindeling.build_crosswalk(tables["grenzen"])
+    )
     return {"tables": tables, "timings": timings}
 
 
@@ -181,7 +193,9 @@ def build(
     for name, df in tables.items():
         io.write_parquet(out_dir / f"{name}.parquet", df)
         meta = schemas.metadata(name, len(df), sorted(manifest))
-        io.write_text(out_dir / f"{name}.meta.yaml", yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+        io.write_text(
+            out_dir / f"{name}.meta.yaml", yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+        )
     info = {
         "inputs": inputs_fingerprint(root),
         "rows": {n: len(df) for n, df in tables.items()},

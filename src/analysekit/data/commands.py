@@ -15,10 +15,16 @@ def register(app: typer.Typer) -> None:
     def fetch_cmd(
         mirror: Annotated[
             Path | None,
-            typer.Option(help="Offline mirror folder (default $ANALYSEKIT_MIRROR or ../shared/data)."),
+            typer.Option(
+                help="Offline mirror folder (default $ANALYSEKIT_MIRROR or ../shared/data)."
+            ),
         ] = None,
-        mode: Annotated[str, typer.Option(help="auto (live, else mirror), live or mirror.")] = "auto",
-        jaar: Annotated[list[int] | None, typer.Option(help="Boekjaren for the live Iv3 download.")] = None,
+        mode: Annotated[
+            str, typer.Option(help="auto (live, else mirror), live or mirror.")
+        ] = "auto",
+        jaar: Annotated[
+            list[int] | None, typer.Option(help="Boekjaren for the live Iv3 download.")
+        ] = None,
     ) -> None:
         """Fetch raw data from CBS OData, or snapshot the offline mirror, into data/raw."""
         from analysekit.data.fetch import fetch
@@ -45,7 +51,9 @@ def register(app: typer.Typer) -> None:
     @app.command("summary")
     def summary_cmd(
         gemeente: Annotated[str, typer.Argument(help="Gemeente (name or GM code).")] = "Tilburg",
-        jaar: Annotated[int | None, typer.Option(help="Boekjaar (default: newest jaarrekening).")] = None,
+        jaar: Annotated[
+            int | None, typer.Option(help="Boekjaar (default: newest jaarrekening).")
+        ] = None,
     ) -> None:
         """Print a short summary of one gemeente's sociaal domein."""
         from analysekit.data.summary import summary_text

@@ -90,7 +90,9 @@ def fetch_mirror(
     dest_root = root / MIRROR_SUBDIR
     files = sorted(p for p in src.rglob("*") if p.is_file() and p.suffix in MIRROR_SUFFIXES)
     if not files:
-        raise DataError(f"mirror path {src} holds no .csv/.json/.geojson files; expected the CBS mirror")
+        raise DataError(
+            f"mirror path {src} holds no .csv/.json/.geojson files; expected the CBS mirror"
+        )
     old = read_manifest(root)
     entries: dict[str, dict[str, Any]] = dict(old)
     now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -161,7 +163,9 @@ def fetch(
             used = "mirror"
         else:
             try:
-                live_entries = live.fetch_live(root, jaren or sorted(live.IV3_TABLES), progress=progress)
+                live_entries = live.fetch_live(
+                    root, jaren or sorted(live.IV3_TABLES), progress=progress
+                )
             except SourceUnavailable as exc:
                 if mode == "live":
                     raise

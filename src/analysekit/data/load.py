@@ -14,7 +14,12 @@ from analysekit.errors import ParameterError
 from analysekit.paths import processed_dir
 
 _GM = re.compile(r"^GM\d{4}$")
-_FILTER_COLUMNS = {"gemeente": "gm_code", "jaar": "jaar", "domein": "domein", "verslagsoort": "verslagsoort"}
+_FILTER_COLUMNS = {
+    "gemeente": "gm_code",
+    "jaar": "jaar",
+    "domein": "domein",
+    "verslagsoort": "verslagsoort",
+}
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -88,7 +93,9 @@ def load(
         if key == "domein":
             bad = [d for d in _as_list(value) if d not in DOMEINEN_ALL]
             if bad:
-                raise ParameterError(f"unknown domein {bad[0]!r}; expected one of {', '.join(DOMEINEN_ALL)}")
+                raise ParameterError(
+                    f"unknown domein {bad[0]!r}; expected one of {', '.join(DOMEINEN_ALL)}"
+                )
         values = _gm_codes(value) if key == "gemeente" else _as_list(value)
         if col == "jaar" or col == "uitkeringsjaar":
             values = [int(v) for v in values]
@@ -107,6 +114,8 @@ def kenmerken_wide(df: pd.DataFrame, kenmerken: list[str] | None = None) -> pd.D
     """Pivot the long ``kenmerken`` table to one row per (gm_code, jaar), one column per kenmerk."""
     if kenmerken is not None:
         df = df[df["kenmerk"].isin(kenmerken)]
-    wide = df.pivot_table(index=["gm_code", "jaar"], columns="kenmerk", values="waarde", aggfunc="first")
+    wide = df.pivot_table(
+        index=["gm_code", "jaar"], columns="kenmerk", values="waarde", aggfunc="first"
+    )
     wide.columns.name = None
     return wide.reset_index()

@@ -65,16 +65,27 @@ TABLES: dict[str, Table] = {
         columns={
             "gm_code": _gm,
             "jaar": _jaar,
-            "verslagsoort": Col(str, "begroting of jaarrekening",
-                                checks=(pa.Check.isin(["begroting", "jaarrekening"]),)),
-            "taakveld": Col(str, "taakveldcode zoals gepubliceerd in dat boekjaar",
-                            checks=(pa.Check.str_matches(r"^\d\.\d+[a-z]?$"),)),
+            "verslagsoort": Col(
+                str,
+                "begroting of jaarrekening",
+                checks=(pa.Check.isin(["begroting", "jaarrekening"]),),
+            ),
+            "taakveld": Col(
+                str,
+                "taakveldcode zoals gepubliceerd in dat boekjaar",
+                checks=(pa.Check.str_matches(r"^\d\.\d+[a-z]?$"),),
+            ),
             "taakveld_naam": Col(str, "officiële naam uit het CBS Iv3-definitiebestand"),
-            "domein": Col(str, "domein (gemeentefondscluster) of Overig",
-                          checks=(pa.Check.isin(list(DOMEINEN_ALL)),)),
+            "domein": Col(
+                str,
+                "domein (gemeentefondscluster) of Overig",
+                checks=(pa.Check.isin(list(DOMEINEN_ALL)),),
+            ),
             "lasten_eur": Col(float, "lasten (som L-categorieën)", _eur),
             "baten_eur": Col(float, "baten (som B-categorieën)", _eur),
-            "salarissen_eur": Col(float, "salarissen en sociale lasten (L1.1)", _eur, nullable=True),
+            "salarissen_eur": Col(
+                float, "salarissen en sociale lasten (L1.1)", _eur, nullable=True
+            ),
         },
         key=("gm_code", "jaar", "verslagsoort", "taakveld"),
     ),
@@ -92,8 +103,13 @@ TABLES: dict[str, Table] = {
             "provincie": Col(str, "provincie"),
             "inwoners": Col(int, "inwoners op 1 januari", "personen", (pa.Check.gt(0),)),
             "grootteklasse": Col(str, "CBS gemeentegrootteklasse"),
-            "stedelijkheid": Col("Int64", "stedelijkheid 1 (zeer sterk) t/m 5 (niet)", "klasse",
-                                 (pa.Check.in_range(1, 5),), nullable=True),
+            "stedelijkheid": Col(
+                "Int64",
+                "stedelijkheid 1 (zeer sterk) t/m 5 (niet)",
+                "klasse",
+                (pa.Check.in_range(1, 5),),
+                nullable=True,
+            ),
             "stedelijkheid_label": Col(str, "stedelijkheid in woorden", nullable=True),
             "centrumfunctie": Col(str, "centrumfunctie (2023+)", nullable=True),
             "sociale_structuur": Col(str, "sociale structuur (2023+)", nullable=True),
@@ -121,7 +137,9 @@ TABLES: dict[str, Table] = {
         source="BZK, gemeentefondscirculaires (Clusterdata Volumina); via de mirror.",
         columns={
             "gm_code": _gm,
-            "circulaire": Col(str, "circulaire, bv. M2024", checks=(pa.Check.str_matches(r"^[MS]\d{4}$"),)),
+            "circulaire": Col(
+                str, "circulaire, bv. M2024", checks=(pa.Check.str_matches(r"^[MS]\d{4}$"),)
+            ),
             "uitkeringsjaar": _jaar,
             "maatstaf": Col(str, "code van de maatstaf"),
             "maatstaf_naam": Col(str, "naam van de maatstaf", nullable=True),
@@ -155,8 +173,11 @@ TABLES: dict[str, Table] = {
             "circulaire": Col(str, "circulaire"),
             "uitkeringsjaar": _jaar,
             "domein": Col(str, "domein", checks=(pa.Check.isin(list(DOMEINEN_ALL)),)),
-            "soort": Col(str, "verdeelmodel of integratie_decentralisatie",
-                         checks=(pa.Check.isin(["verdeelmodel", "integratie_decentralisatie"]),)),
+            "soort": Col(
+                str,
+                "verdeelmodel of integratie_decentralisatie",
+                checks=(pa.Check.isin(["verdeelmodel", "integratie_decentralisatie"]),),
+            ),
             "bedrag_eur": Col(float, "bedrag", _eur),
         },
         key=("gm_code", "circulaire", "uitkeringsjaar", "domein", "soort"),
@@ -219,8 +240,13 @@ def metadata(name: str, rows: int, built_from: list[str]) -> dict[str, Any]:
         "rows": rows,
         "built_from": built_from,
         "columns": {
-            c: {"dtype": str(spec.dtype if not isinstance(spec.dtype, type) else spec.dtype.__name__),
-                "unit": spec.unit, "description": spec.description}
+            c: {
+                "dtype": str(
+                    spec.dtype if not isinstance(spec.dtype, type) else spec.dtype.__name__
+                ),
+                "unit": spec.unit,
+                "description": spec.description,
+            }
             for c, spec in t.columns.items()
         },
     }

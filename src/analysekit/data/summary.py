@@ -30,7 +30,9 @@ def summary_frame(gm_code: str, jaar: int | None = None) -> tuple[pd.DataFrame, 
         raise ParameterError(f"jaar {jaar} is not in the Iv3 data; available: {years}")
     gem = load("gemeenten", gemeente=gm_code)
     inw = gem.set_index("jaar")["inwoners"]
-    agg = iv3.groupby(["jaar", "verslagsoort", "domein"], as_index=False)[["lasten_eur", "baten_eur"]].sum()
+    agg = iv3.groupby(["jaar", "verslagsoort", "domein"], as_index=False)[
+        ["lasten_eur", "baten_eur"]
+    ].sum()
     agg["netto_eur"] = agg["lasten_eur"] - agg["baten_eur"]
     agg["netto_per_inwoner"] = agg["netto_eur"] / agg["jaar"].map(inw)
     return agg, jaar, int(inw.get(jaar, inw.iloc[-1]))
@@ -42,17 +44,24 @@ def summary_text(gemeente: str = "Tilburg", jaar: int | None = None) -> str:
 
     g = resolve(gemeente)
     agg, jaar, inwoners = summary_frame(g.gm_code, jaar)
-    lines = [f"Sociaal domein {g.naam} ({g.gm_code}), {inwoners:,} inwoners".replace(",", ".")]
+    n_inw = f"{inwoners:,}".replace(",", ".")
+    lines = [f"Sociaal domein {g.naam} ({g.gm_code}), {n_inw} inwoners"]
     for vs in ("jaarrekening", "begroting"):
         sub = agg[(agg["jaar"] == jaar) & (agg["verslagsoort"] == vs)]
         if sub.empty:
             continue
         lines.append(f"\n{vs.capitalize()} {jaar}: netto lasten (lasten − baten)")
         for _, r in sub.set_index("domein").reindex(list(DOMEINEN)).dropna(how="all").iterrows():
-            lines.append(f"  {r.name:<28} {_eur(r.netto_eur):>16}   € {r.netto_per_inwoner:,.0f} per inwoner".replace(",", "."))
+            per_inw = f"{r.netto_per_inwoner:,.0f}".replace(",", ".")
+            lines.append(f"  {r.name:<28} {_eur(r.netto_eur):>16}   € {per_inw} per inwoner")
         lines.append(f"  {'Totaal sociaal domein':<28} {_eur(sub.netto_eur.sum()):>16}")
     trend = agg[agg["verslagsoort"] == "begroting"].groupby("jaar")["netto_eur"].sum()
     if len(trend) > 1:
-        lines.append("\nBegroot sociaal domein per jaar: " + ", ".join(f"{j}: {_eur(v)}" for j, v in trend.items()))
-    lines.append("\nBron: CBS Iv3 (onbewerkte Iv3-data), bedragen in euro's; inwoners CBS 1 januari.")
+        lines.append(
+            "\nBegroot sociaal domein per jaar: "
+            + ", ".join(f"{j}: {_eur(v)}" for j, v in trend.items())
+        )
+    lines.append(
+        "\nBron: CBS Iv3 (onbewerkte Iv3-data), bedragen in euro's; inwoners CBS 1 januari."
+    )
     return "\n".join(lines)

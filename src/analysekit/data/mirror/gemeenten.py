@@ -56,8 +56,12 @@ GROOTTEKLASSEN = [
 ]
 
 # Sources spell provinces differently; the CBS spelling is canonical.
-PROVINCIE_SPELLING = {"Friesland": "Fryslân", "Noord Brabant": "Noord-Brabant", "Noord Holland": "Noord-Holland",
-                      "Zuid Holland": "Zuid-Holland"}
+PROVINCIE_SPELLING = {
+    "Friesland": "Fryslân",
+    "Noord Brabant": "Noord-Brabant",
+    "Noord Holland": "Noord-Holland",
+    "Zuid Holland": "Zuid-Holland",
+}
 
 
 def normalise_provincie(values: pd.Series) -> pd.Series:
@@ -67,8 +71,10 @@ def normalise_provincie(values: pd.Series) -> pd.Series:
 
 
 BOUNDARY_FILES = {
-    **{j: ("propertyapp-gemeentegrenzen", "data", "geodata", f"gemeentegrenzen_{j}.geojson")
-       for j in range(2015, 2022)},
+    **{
+        j: ("propertyapp-gemeentegrenzen", "data", "geodata", f"gemeentegrenzen_{j}.geojson")
+        for j in range(2015, 2022)
+    },
     2022: ("nlstat-kwb2021", "data", "gemeenten.geojson"),
 }
 
@@ -194,12 +200,18 @@ def _provincie_history(mirror: str | Path | None) -> pd.DataFrame:
     tina = read_table(path, sep=",", required=["gm_code", "year", "province"])
     frames.append(
         pd.DataFrame(
-            {"gm_code": tina["gm_code"], "jaar": tina["year"].astype(int), "provincie": tina["province"]}
+            {
+                "gm_code": tina["gm_code"],
+                "jaar": tina["year"].astype(int),
+                "provincie": tina["province"],
+            }
         )
     )
     path = mirror_file(mirror, "nlstat-kwb2021", "nl_data_gemeenten_flat.csv")
     kwb = read_table(path, sep=",", required=["gm_code", "Provincie"])
-    frames.append(pd.DataFrame({"gm_code": kwb["gm_code"], "jaar": 2021, "provincie": kwb["Provincie"]}))
+    frames.append(
+        pd.DataFrame({"gm_code": kwb["gm_code"], "jaar": 2021, "provincie": kwb["Provincie"]})
+    )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -272,9 +284,13 @@ def build_gemeenten(mirror: str | Path | None = None, first_year: int = 2017) ->
         current = koppelcodes(mirror).set_index("gm_code")["provincie"]
         old["provincie"] = old["provincie"].fillna(old["gm_code"].map(current))
         old["grootteklasse"] = grootteklasse(old["inwoners"])
-        old["stedelijkheid"] = _nearest_by_code(old, _stedelijkheid_history(mirror), "stedelijkheid")
+        old["stedelijkheid"] = _nearest_by_code(
+            old, _stedelijkheid_history(mirror), "stedelijkheid"
+        )
         # Names still missing (no boundary file): fall back to the 2023 name of the same code.
-        old["naam"] = old["naam"].fillna(old["gm_code"].map(koppelcodes(mirror).set_index("gm_code")["naam"]))
+        old["naam"] = old["naam"].fillna(
+            old["gm_code"].map(koppelcodes(mirror).set_index("gm_code")["naam"])
+        )
 
     out = pd.concat([old, recent], ignore_index=True)
     out["provincie"] = normalise_provincie(out["provincie"])
@@ -293,8 +309,16 @@ def build_gemeenten(mirror: str | Path | None = None, first_year: int = 2017) ->
     out["stedelijkheid"] = pd.to_numeric(out["stedelijkheid"], errors="coerce").astype("Int64")
     out["stedelijkheid_label"] = out["stedelijkheid"].map(STEDELIJKHEID_LABEL)
     cols = [
-        "gm_code", "jaar", "naam", "provincie", "inwoners", "grootteklasse", "stedelijkheid",
-        "stedelijkheid_label", "centrumfunctie", "sociale_structuur",
+        "gm_code",
+        "jaar",
+        "naam",
+        "provincie",
+        "inwoners",
+        "grootteklasse",
+        "stedelijkheid",
+        "stedelijkheid_label",
+        "centrumfunctie",
+        "sociale_structuur",
     ]
     out["jaar"] = out["jaar"].astype("int64")
     return out[cols].sort_values(["jaar", "gm_code"]).reset_index(drop=True)

@@ -27,10 +27,22 @@ FILES = {
     (2025, "begroting"): "2025_begroting.csv",
 }
 COLUMNS = ["Gemeenten", "Taakveld", "L1.1 Salarissen en sociale lasten", "Baten", "Lasten"]
-AMOUNTS = {"Lasten": "lasten_eur", "Baten": "baten_eur", "L1.1 Salarissen en sociale lasten": "salarissen_eur"}
+AMOUNTS = {
+    "Lasten": "lasten_eur",
+    "Baten": "baten_eur",
+    "L1.1 Salarissen en sociale lasten": "salarissen_eur",
+}
 TAAKVELD_CODE = re.compile(r"^(\d\.\d+[a-z]?)\s")
 NATIONAAL = "Nederland"
-IV3_COLUMNS = ["gm_code", "jaar", "verslagsoort", "taakveld", "lasten_eur", "baten_eur", "salarissen_eur"]
+IV3_COLUMNS = [
+    "gm_code",
+    "jaar",
+    "verslagsoort",
+    "taakveld",
+    "lasten_eur",
+    "baten_eur",
+    "salarissen_eur",
+]
 
 
 def iv3_path(mirror: str | Path | None, jaar: int, verslagsoort: str) -> Path:
