@@ -1,0 +1,220 @@
+"""Projection of a short yearly series with a prediction interval (statsmodels).
+
+Two methods, both from statsmodels:
+
+* ``"ols"`` (default): a linear trend ``y = a + b·(jaar − eerste jaar) + e`` fitted by OLS.
+  The interval is the classical *prediction* interval for a new observation
+  (``get_prediction(...).summary_frame(alpha)``, columns ``obs_ci_lower/upper``):
+  ``ŷ ± t(n−2) · s · √(1 + 1/n + (x₀ − x̄)² / Sxx)``. Years need not be consecutive.
+* ``"ets"``: Holt's additive-trend exponential smoothing with additive errors
+  (``statsmodels.tsa.exponential_smoothing.ets.ETSModel``), optionally damped; the interval
+  is the model's prediction interval (``pi_lower/pi_upper``). Needs consecutive years.
+
+A projection needs at least :data:`MIN_POINTS` observed years (``"ets"``:
+:data:`MIN_POINTS_ETS`). With fewer, :func:`project` returns a :class:`Projection` with
+``ok=False`` and a plain Dutch message instead of a line: two or three points do not say
+anything about a trend that a reader should act on.
+
+What a projection can claim: it extrapolates the past trend of this one series. It is not
+a forecast of policy effects, and the interval covers only the noise around the fitted trend
+(not a break in policy, a new verdeelmodel or a change of the Iv3 taakvelden).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysekit.errors import ParameterError
+
+MIN_POINTS = 4
+MIN_POINTS_ETS = 6
+METHODS = ("ols", "ets")
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Result of :func:`project`.
+
+    Attributes:
+        ok: True when a projection was made.
+        method: ``"ols"`` or ``"ets"``.
+        message: Plain Dutch sentence on what was done, or why no projection was made.
+        observed: The observed series (columns ``jaar``, ``waarde``).
+        forecast: Projected years (``jaar``, ``verwachting``, ``ondergrens``, ``bovengrens``);
+            empty when ``ok`` is false.
+        alpha: 1 − coverage of the prediction interval.
+        n_points: Number of observed years used.
+        params: Fitted parameters (e.g. ``{"niveau": a, "trend_per_jaar": b, "sigma": s}``).
+    """
+
+    ok: bool
+    method: str
+    message: str
+    observed: pd.DataFrame
+    forecast: pd.DataFrame
+    alpha: float
+    n_points: int
+    params: dict = field(default_factory=dict)
+
+    @property
+    def coverage(self) -> float:
+        """Nominal coverage of the interval, e.g. 0.95."""
+        return 1.0 - self.alpha
+
+
+def _empty_forecast() -> pd.DataFrame:
+    return pd.DataFrame({
+        "jaar": pd.Series(dtype="int64"),
+        "verwachting": pd.Series(dtype="float64"),
+        "ondergrens": pd.Series(dtype="float64"),
+        "bovengrens": pd.Series(dtype="float64"),
+    })
+
+
+def _as_series(series: pd.Series | pd.DataFrame) -> pd.Series:
+    if isinstance(series, pd.DataFrame):
+        if not {"jaar", "waarde"} <= set(series.columns):
+            raise ParameterError(
+                "project() needs a Series indexed by jaar or a DataFrame with columns "
+                f"'jaar' and 'waarde'; got columns {list(series.columns)}"
+            )
+        series = series.set_index("jaar")["waarde"]
+    s = pd.Series(series, dtype="float64").dropna()
+    try:
+        s.index = s.index.astype("int64")
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(
+            f"project(): the index must be years (int); got {list(s.index[:3])}"
+        ) from exc
+    if s.index.has_duplicates:
+        dup = sorted(set(s.index[s.index.duplicated()]))
+        raise ParameterError(f"project(): duplicate years {dup}")
+    return s.sort_index()
+
+
+def project(
+    series: pd.Series | pd.DataFrame,
+    horizon: int = 3,
+    method: str = "ols",
+    alpha: float = 0.05,
+    damped: bool = False,
+) -> Projection:
+    """Project a yearly series ``horizon`` years ahead with a prediction interval.
+
+    Args:
+        series: Values indexed by year (int), or a DataFrame with ``jaar`` and ``waarde``.
+            Missing values are dropped.
+        horizon: Number of years after the last observed year to project (1–20).
+        method: ``"ols"`` (linear trend) or ``"ets"`` (Holt exponential smoothing).
+        alpha: The interval covers ``1 − alpha`` (0 < alpha < 1), default 95 %.
+        damped: For ``"ets"`` only: damp the trend.
+
+    Returns:
+        A :class:`Projection`; ``ok`` is false (and ``forecast`` empty) when there are too
+        few points, with a message saying so.
+
+    Raises:
+        ParameterError: Unknown method, or horizon/alpha out of range.
+    """
+    if method not in METHODS:
+        raise ParameterError(f"method {method!r} unknown; expected one of {METHODS}")
+    if not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= 20:
+        raise ParameterError(f"horizon must be an int from 1 to 20; got {horizon!r}")
+    if not 0 < alpha < 1:
+        raise ParameterError(f"alpha must be between 0 and 1; got {alpha!r}")
+    s = _as_series(series)
+    observed = pd.DataFrame({"jaar": s.index.to_numpy(), "waarde": s.to_numpy()})
+    n = len(s)
+    need = MIN_POINTS if method == "ols" else MIN_POINTS_ETS
+    if n < need:
+        jaren = ", ".join(str(j) for j in s.index) or "geen"
+        return Projection(
+            ok=False, method=method, alpha=alpha, n_points=n, observed=observed,
+            forecast=_empty_forecast(),
+            message=(
+                f"Geen projectie: er zijn {n} waarnemingsjaren ({jaren}); "
+                f"voor een trend met onzekerheidsmarge zijn er minstens {need} nodig. "
+                "Met zo weinig punten zou elke lijn vooral toeval tonen."
+            ),
+        )
+    if method == "ols":
+        return _project_ols(s, observed, horizon, alpha)
+    return _project_ets(s, observed, horizon, alpha, damped)
+
+
+def _project_ols(s: pd.Series, observed: pd.DataFrame, horizon: int, alpha: float) -> Projection:
+    import statsmodels.api as sm
+
+    first = int(s.index[0])
+    x = (s.index.to_numpy() - first).astype(float)
+    res = sm.OLS(s.to_numpy(), sm.add_constant(x, has_constant="add")).fit()
+    last = int(s.index[-1])
+    jaren = np.arange(last + 1, last + horizon + 1)
+    x_new = sm.add_constant((jaren - first).astype(float), has_constant="add")
+    frame = res.get_prediction(x_new).summary_frame(alpha=alpha)
+    forecast = pd.DataFrame({
+        "jaar": jaren,
+        "verwachting": frame["mean"].to_numpy(),
+        "ondergrens": frame["obs_ci_lower"].to_numpy(),
+        "bovengrens": frame["obs_ci_upper"].to_numpy(),
+    })
+    a, b = (float(v) for v in res.params)
+    sigma = float(np.sqrt(res.scale))
+    pct = round((1 - alpha) * 100)
+    trend = f"{b:+,.0f}".replace(",", ".")
+    msg = (
+        f"Lineaire trend (OLS) over {len(s)} jaren ({first}–{last}): "
+        f"{trend} per jaar; {pct}%-voorspellingsinterval voor {jaren[0]}–{jaren[-1]}. "
+        "Dit is een doortrekking van het verleden, geen voorspelling van beleidseffecten."
+    )
+    return Projection(
+        ok=True, method="ols", message=msg, observed=observed, forecast=forecast, alpha=alpha,
+        n_points=len(s),
+        params={"niveau": a, "trend_per_jaar": b, "sigma": sigma, "basisjaar": first,
+                "r2": float(res.rsquared) if np.isfinite(res.rsquared) else float("nan")},
+    )
+
+
+def _project_ets(
+    s: pd.Series, observed: pd.DataFrame, horizon: int, alpha: float, damped: bool
+) -> Projection:
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    jaren_obs = s.index.to_numpy()
+    if np.any(np.diff(jaren_obs) != 1):
+        return Projection(
+            ok=False, method="ets", alpha=alpha, n_points=len(s), observed=observed,
+            forecast=_empty_forecast(),
+            message=(
+                "Geen projectie met exponentiële afvlakking: de jaren zijn niet opeenvolgend "
+                f"({', '.join(str(j) for j in jaren_obs)}); gebruik de lineaire trend (ols)."
+            ),
+        )
+    y = pd.Series(s.to_numpy(), index=pd.RangeIndex(int(jaren_obs[0]), int(jaren_obs[-1]) + 1))
+    model = ETSModel(y, error="add", trend="add", damped_trend=damped)
+    res = model.fit(disp=False)
+    n = len(y)
+    frame = res.get_prediction(start=n, end=n + horizon - 1).summary_frame(alpha=alpha)
+    last = int(jaren_obs[-1])
+    jaren = np.arange(last + 1, last + horizon + 1)
+    forecast = pd.DataFrame({
+        "jaar": jaren,
+        "verwachting": frame["mean"].to_numpy(),
+        "ondergrens": frame["pi_lower"].to_numpy(),
+        "bovengrens": frame["pi_upper"].to_numpy(),
+    })
+    pct = round((1 - alpha) * 100)
+    msg = (
+        f"Exponentiële afvlakking met trend (Holt, ETS A,A{'d' if damped else ''},N) over "
+        f"{n} jaren ({jaren_obs[0]}–{last}); {pct}%-voorspellingsinterval voor "
+        f"{jaren[0]}–{jaren[-1]}. Dit is een doortrekking van het verleden, geen voorspelling "
+        "van beleidseffecten."
+    )
+    params = {str(k): float(v) for k, v in zip(res.param_names, res.params, strict=True)}
+    return Projection(
+        ok=True, method="ets", message=msg, observed=observed, forecast=forecast, alpha=alpha,
+        n_points=n, params=params,
+    )

@@ -1,0 +1,757 @@
+"""Comparable gemeenten (peers), benchmark position and savings potential.
+
+Method (documented choices):
+
+* **Characteristics.** Default: the structural maatstaven the gemeentefonds uses for the
+  sociaal domein (:data:`DEFAULT_KENMERKEN`): jongeren, inwoners 75+, huishoudens met een
+  laag inkomen, bijstandsontvangers and eenpersoonshuishoudens, each **per inwoner** (a
+  share, so that size does not dominate every characteristic), plus omgevingsadressendichtheid
+  and inwoners on a **log scale** (their distributions are very skewed). Each characteristic
+  comes from table ``kenmerken``, from the year nearest to ``jaar`` per gemeente (reported
+  in :attr:`PeerData.bron`).
+* **Standardisation.** z-scores per characteristic over *all* gemeenten of that year with a
+  value, *before* any filter (population standard deviation, ddof=0). So the distance
+  between two gemeenten does not depend on the filters chosen, and :func:`peers` and
+  :func:`peer_matrix` agree. A characteristic with zero spread gets z = 0.
+* **Distance.** Weighted Euclidean distance on the z-scores,
+  ``d(a, b) = √(Σⱼ wⱼ (z_aj − z_bj)²)``, weights default 1 (not normalised).
+* **Order.** Ascending distance (rounded to 1e-9 so that float noise does not break ties),
+  ties broken by gm_code: same inputs, same peers.
+* **Candidates.** All gemeenten of that year with every used characteristic present,
+  except the gemeente itself, after the hard filters (provincie, grootteklasse,
+  stedelijkheid, inwoners range).
+
+The classic alternative, :func:`klassieke_groep`, is the CBS grootteklasse × stedelijkheid
+group. Position and savings potential are computed against any list of peers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.spatial.distance import cdist
+
+from analysekit.errors import DataError, ParameterError, UnknownGemeente
+
+
+@dataclass(frozen=True)
+class KenmerkSpec:
+    """One peer characteristic built from table ``kenmerken``.
+
+    value = first of ``kenmerken`` present in the table, divided by the first of ``per``
+    present (same gemeente and year; no division when ``per`` is empty), then the natural
+    log when ``log`` (values ≤ 0 become missing).
+    """
+
+    kenmerken: tuple[str, ...]
+    per: tuple[str, ...] = ()
+    log: bool = False
+    label: str = ""
+
+
+_PER_INWONER = ("inwoners_gf", "inwoners")
+# The gemeentefonds sociaal-domein maatstaven (BZK volumina; kenmerk names as in
+# src/analysekit/data/kenmerken.yaml). Counts per inwoner, so size does not dominate;
+# density and size on a log scale.
+DEFAULT_KENMERKEN: dict[str, KenmerkSpec] = {
+    "jongeren": KenmerkSpec(("jongeren",), _PER_INWONER, label="jongeren 0–17 per inwoner"),
+    "inwoners_75_plus": KenmerkSpec(("inwoners_75_plus_drempel",), _PER_INWONER,
+                                    label="inwoners 75+ (met drempel) per inwoner"),
+    "lage_inkomens": KenmerkSpec(("lage_inkomens_huishoudens",), _PER_INWONER,
+                                 label="huishoudens met laag inkomen per inwoner"),
+    "bijstand": KenmerkSpec(("bijstandsontvangers",), _PER_INWONER,
+                            label="bijstandsontvangers per inwoner"),
+    "eenpersoonshuishoudens": KenmerkSpec(("eenpersoonshuishoudens",), _PER_INWONER,
+                                          label="eenpersoonshuishoudens per inwoner"),
+    # maatstaf oadw is density × woonruimten / 1000, so oadw / woonruimten ∝ density
+    "omgevingsadressendichtheid": KenmerkSpec(("omgevingsadressendichtheid_gf",), ("gf_woonr",),
+                                              log=True, label="omgevingsadressendichtheid (log)"),
+    "inwoners": KenmerkSpec(("inwoners_gf", "inwoners"), log=True, label="inwoners (log)"),
+}
+KENMERK_LABELS = {k: v.label for k, v in DEFAULT_KENMERKEN.items()}
+FILTERS = ("provincie", "grootteklasse", "stedelijkheid", "inwoners")
+SAME = "zelfde"
+_INFO_COLS = ["naam", "provincie", "inwoners", "grootteklasse", "stedelijkheid",
+              "stedelijkheid_label"]
+_ROUND = 9
+
+
+@dataclass(frozen=True)
+class PeerData:
+    """Standardised characteristics of all gemeenten of one year.
+
+    Attributes:
+        jaar: The year.
+        values: Transformed characteristics, index gm_code (NaN where missing).
+        z: z-scores of ``values`` (same shape).
+        mean: Mean per characteristic (over gemeenten with a value).
+        std: Population standard deviation per characteristic.
+        info: naam, provincie, inwoners, grootteklasse, stedelijkheid per gm_code.
+        bron: Per characteristic: kenmerk used, transform and the years used.
+    """
+
+    jaar: int | None
+    values: pd.DataFrame
+    z: pd.DataFrame
+    mean: pd.Series
+    std: pd.Series
+    info: pd.DataFrame
+    bron: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def kenmerken(self) -> list[str]:
+        """Names of the available characteristics."""
+        return list(self.z.columns)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def make_peer_data(
+    features: pd.DataFrame,
+    info: pd.DataFrame,
+    jaar: int | None = None,
+    bron: pd.DataFrame | None = None,
+) -> PeerData:
+    """Standardise a feature table (z over all rows with a value, ddof=0).
+
+    Args:
+        features: Index gm_code, one numeric column per characteristic (already transformed).
+        info: gm_code (column or index) with naam, provincie, inwoners, grootteklasse,
+            stedelijkheid (missing columns are allowed, but filters on them then fail).
+        jaar: The year the data describe.
+        bron: Optional provenance table.
+
+    Returns:
+        A :class:`PeerData`.
+    """
+    values = features.astype("float64").sort_index()
+    values.index = values.index.astype(str)
+    values.index.name = "gm_code"
+    mean = values.mean(skipna=True)
+    std = values.std(ddof=0, skipna=True)
+    safe = std.where(std > 0)
+    z = (values - mean) / safe
+    flat = list(values.columns[safe.isna().to_numpy()])
+    if flat:  # no spread: the characteristic cannot separate gemeenten
+        z[flat] = 0.0
+    z = z.where(values.notna())
+    inf = info.set_index("gm_code") if "gm_code" in info.columns else info.copy()
+    inf.index = inf.index.astype(str)
+    inf = inf[~inf.index.duplicated(keep="first")]
+    inf = inf.reindex(columns=[c for c in _INFO_COLS if c in inf.columns])
+    return PeerData(jaar=jaar, values=values, z=z, mean=mean, std=std, info=inf,
+                    bron=bron if bron is not None else pd.DataFrame())
+
+
+def peer_data(
+    kenmerken: pd.DataFrame,
+    gemeenten: pd.DataFrame,
+    jaar: int,
+    spec: Mapping[str, KenmerkSpec] | None = None,
+) -> PeerData:
+    """Build the standardised characteristics for ``jaar`` from the canonical tables.
+
+    Args:
+        kenmerken: Table ``kenmerken`` (long).
+        gemeenten: Table ``gemeenten``; its gemeenten of ``jaar`` are the universe.
+        jaar: Year; each characteristic comes from the year nearest to it per gemeente
+            (ties: the earlier year).
+        spec: Feature name → :class:`KenmerkSpec`; default :data:`DEFAULT_KENMERKEN`.
+            A feature none of whose kenmerken exists is left out (listed in ``bron`` with
+            n = 0).
+
+    Returns:
+        A :class:`PeerData`; ``bron`` lists per feature the kenmerk, the divisor and the
+        years used (with counts of gemeenten).
+
+    Raises:
+        ParameterError: ``jaar`` is not a year of table gemeenten.
+    """
+    from analysekit.analysis.deficits import nearest_year
+
+    spec = dict(spec or DEFAULT_KENMERKEN)
+    if gemeenten is None or gemeenten.empty:
+        raise DataError("table gemeenten is empty; cannot build peer characteristics")
+    jaren = sorted(int(j) for j in gemeenten["jaar"].unique())
+    if isinstance(jaar, bool) or not isinstance(jaar, (int, np.integer)) or jaar not in jaren:
+        raise ParameterError(
+            f"jaar {jaar!r} is not in table gemeenten (available: {jaren[0]}–{jaren[-1]})"
+        )
+    info = gemeenten.loc[gemeenten["jaar"] == jaar].drop_duplicates("gm_code")
+    info = info.set_index("gm_code")
+    universe = pd.Index(info.index.astype(str), name="gm_code")
+    present = set(kenmerken["kenmerk"].unique()) if len(kenmerken) else set()
+    needed = {n for ks in spec.values() for n in (*ks.kenmerken, *ks.per)} & present
+    sub = kenmerken.loc[kenmerken["kenmerk"].isin(needed) & kenmerken["waarde"].notna()]
+    wide = sub.pivot_table(index=["gm_code", "jaar"], columns="kenmerk", values="waarde",
+                           aggfunc="first")
+    cols: dict[str, pd.Series] = {}
+    bron_rows = []
+    for feat, ks in spec.items():
+        if not isinstance(ks, KenmerkSpec):
+            raise ParameterError(
+                f"spec for {feat!r} must be a KenmerkSpec; got {type(ks).__name__}"
+            )
+        name = next((n for n in ks.kenmerken if n in present), None)
+        per = next((n for n in ks.per if n in present), None)
+        if name is None or (ks.per and per is None):
+            bron_rows.append({"kenmerk": feat, "bron_kenmerk": name, "per": per, "log": ks.log,
+                              "jaren": "", "n": 0})
+            continue
+        v = wide[name] / wide[per] if per else wide[name]
+        if ks.log:
+            v = np.log(v.where(v > 0))
+        v = v.dropna().rename("waarde").reset_index()
+        v = nearest_year(v, ["gm_code"], jaar).set_index("gm_code")
+        v = v.reindex(universe)
+        counts = v["jaar"].dropna().astype(int).value_counts().sort_index()
+        cols[feat] = v["waarde"]
+        bron_rows.append({"kenmerk": feat, "bron_kenmerk": name, "per": per, "log": ks.log,
+                          "jaren": ", ".join(f"{j} ({n})" for j, n in counts.items()),
+                          "n": int(v["waarde"].notna().sum())})
+    if not cols:
+        raise DataError(
+            f"none of the peer characteristics {list(spec)} can be built from table kenmerken"
+        )
+    features = pd.DataFrame(cols, index=universe)
+    return make_peer_data(features, info.reset_index(), jaar=jaar, bron=pd.DataFrame(bron_rows))
+
+
+def load_peer_data(jaar: int | None = None, spec: Mapping | None = None) -> PeerData:
+    """Load kenmerken and gemeenten with :func:`analysekit.load` and build :class:`PeerData`.
+
+    Args:
+        jaar: Year (default: the newest year in table gemeenten).
+        spec: See :func:`peer_data`.
+    """
+    from analysekit.analysis.deficits import load_inputs
+
+    t = load_inputs()
+    if jaar is None:
+        jaar = int(t["gemeenten"]["jaar"].max())
+    return peer_data(t["kenmerken"], t["gemeenten"], int(jaar), spec)
+
+
+# --------------------------------------------------------------------------- peers
+
+
+def _columns_and_weights(
+    data: PeerData, kenmerken: Sequence[str] | None, weights: Mapping[str, float] | None
+) -> tuple[list[str], np.ndarray]:
+    cols = list(data.z.columns) if kenmerken is None else list(kenmerken)
+    if not cols:
+        raise ParameterError("kenmerken is empty; name at least one characteristic")
+    unknown = [c for c in cols if c not in data.z.columns]
+    if unknown:
+        raise ParameterError(f"kenmerk(en) {unknown} unknown; available: {list(data.z.columns)}")
+    weights = dict(weights or {})
+    bad = [c for c in weights if c not in cols]
+    if bad:
+        raise ParameterError(f"weights for {bad} do not match the kenmerken used {cols}")
+    w = np.array([float(weights.get(c, 1.0)) for c in cols])
+    if np.any(~np.isfinite(w)) or np.any(w < 0):
+        given = dict(zip(cols, w.tolist(), strict=True))
+        raise ParameterError(f"weights must be finite and ≥ 0; got {given}")
+    if not np.any(w > 0):
+        raise ParameterError("all weights are 0; at least one characteristic must count")
+    return cols, w
+
+
+def _check_gemeente(data: PeerData, gm_code: str) -> str:
+    code = str(gm_code).strip().upper()
+    if not re.fullmatch(r"GM\d{4}", code):
+        from analysekit.analysis.deficits import resolve_gm_code
+
+        code = resolve_gm_code(str(gm_code))  # a name: UnknownGemeente if it does not resolve
+    if code not in data.z.index:
+        raise UnknownGemeente(
+            f"gemeente {gm_code!r} is not among the {len(data.z)} gemeenten of "
+            f"{data.jaar if data.jaar is not None else 'the peer data'}; expected a gm_code "
+            "like GM0855 of that indeling"
+        )
+    return code
+
+
+def _as_set(value: object) -> list:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def apply_filters(
+    data: PeerData, gm_code: str, candidates: pd.Index, filters: Mapping[str, object] | None
+) -> tuple[pd.Index, str]:
+    """Apply hard filters to candidate gm_codes.
+
+    Filters: ``provincie``, ``grootteklasse``, ``stedelijkheid`` (a value, a list of values,
+    or ``"zelfde"`` = same as the gemeente) and ``inwoners`` (``(min, max)``, either may be
+    None; inclusive).
+
+    Returns:
+        ``(kept candidates, description of the filters)``.
+
+    Raises:
+        ParameterError: Unknown filter key or malformed value.
+    """
+    if not filters:
+        return candidates, "geen filters"
+    info = data.info
+    keep = pd.Series(True, index=candidates)
+    parts = []
+    for key, value in filters.items():
+        if key not in FILTERS:
+            raise ParameterError(f"filter {key!r} unknown; expected one of {FILTERS}")
+        if key not in info.columns:
+            raise DataError(f"filter {key!r} needs column {key!r} in table gemeenten")
+        col = info[key].reindex(candidates)
+        if key == "inwoners":
+            if not (isinstance(value, (tuple, list)) and len(value) == 2):
+                raise ParameterError(f"filter inwoners must be (min, max); got {value!r}")
+            lo, hi = value
+            if lo is not None and hi is not None and lo > hi:
+                raise ParameterError(f"filter inwoners: min {lo} > max {hi}")
+            m = pd.Series(True, index=candidates)
+            if lo is not None:
+                m &= col.astype("float64") >= lo
+            if hi is not None:
+                m &= col.astype("float64") <= hi
+            keep &= m.fillna(False).astype(bool)
+            parts.append(f"inwoners {lo if lo is not None else ''}–{hi if hi is not None else ''}")
+            continue
+        vals = _as_set(value)
+        if vals == [SAME]:
+            own = info.at[gm_code, key]
+            if pd.isna(own):
+                raise ParameterError(f"filter {key}='{SAME}': {key} is unknown for {gm_code}")
+            vals = [own]
+        keep &= col.isin(vals).fillna(False).astype(bool)
+        parts.append(f"{key}={vals[0] if len(vals) == 1 else vals}")
+    return candidates[keep.to_numpy()], ", ".join(parts)
+
+
+def _order(dist: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Indices sorting by rounded distance, ties by gm_code."""
+    return np.lexsort((codes, np.round(dist, _ROUND)))
+
+
+def peers(
+    gm_code: str,
+    k: int = 10,
+    weights: Mapping[str, float] | None = None,
+    filters: Mapping[str, object] | None = None,
+    kenmerken: Sequence[str] | None = None,
+    *,
+    data: PeerData | None = None,
+    jaar: int | None = None,
+) -> pd.DataFrame:
+    """The ``k`` most similar gemeenten by weighted distance on standardised characteristics.
+
+    Args:
+        gm_code: The gemeente (gm_code; names: resolve with :func:`analysekit.gemeente`).
+        k: Number of peers (≥ 1).
+        weights: Weight per characteristic (default 1 each).
+        filters: Hard filters, see :func:`apply_filters`.
+        kenmerken: Characteristics to use (default all in ``data``).
+        data: Prepared :class:`PeerData` (default: :func:`load_peer_data` for ``jaar``).
+        jaar: Year when ``data`` is None.
+
+    Returns:
+        One row per peer, nearest first: rang, gm_code, naam, provincie, inwoners,
+        grootteklasse, stedelijkheid, afstand, ``dz_<kenmerk>`` (z of the peer − z of the
+        gemeente), ``lijkt_op`` (the two characteristics with the smallest |dz|) and
+        ``verschilt_in`` (the two with the largest weighted |dz|, with sign). ``attrs`` holds
+        gm_code, kenmerken, weights, filters, n_kandidaten and n_onvolledig.
+
+    Raises:
+        UnknownGemeente: gm_code not in the data.
+        ParameterError: Bad k, weights, kenmerken or filters; a characteristic missing for
+            the gemeente; filters that leave nothing or fewer than k gemeenten.
+    """
+    if data is None:
+        data = load_peer_data(jaar)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ParameterError(f"k must be a positive int; got {k!r}")
+    code = _check_gemeente(data, gm_code)
+    cols, w = _columns_and_weights(data, kenmerken, weights)
+    z = data.z[cols]
+    own = z.loc[code]
+    if own.isna().any():
+        missing = list(own.index[own.isna()])
+        raise ParameterError(
+            f"kenmerk(en) {missing} missing for {code} in {data.jaar}; leave them out with "
+            f"kenmerken={[c for c in cols if c not in missing]}"
+        )
+    complete = z.notna().all(axis=1)
+    n_onvolledig = int((~complete).sum())
+    cand = z.index[complete.to_numpy() & (z.index != code)]
+    cand, desc = apply_filters(data, code, cand, filters)
+    why = desc + (f"; {n_onvolledig} without all kenmerken" if n_onvolledig else "")
+    if len(cand) == 0:
+        raise ParameterError(f"filters leave 0 gemeenten ({why}); loosen the filters")
+    if k > len(cand):
+        raise ParameterError(f"filters leave {len(cand)} gemeenten, k={k} asked ({why})")
+    zc = z.loc[cand].to_numpy()
+    diff = zc - own.to_numpy()[None, :]
+    dist = np.sqrt((diff * diff * w[None, :]).sum(axis=1))
+    codes = cand.to_numpy().astype(str)
+    idx = _order(dist, codes)[:k]
+    dz = diff[idx]
+    contrib = dz * dz * w[None, :]
+    carr = np.array(cols)
+    similar = np.lexsort((np.broadcast_to(carr, dz.shape), np.abs(dz)), axis=1)[:, :2]
+    different = np.lexsort((np.broadcast_to(carr, dz.shape), -contrib), axis=1)[:, :2]
+    info = data.info.loc[codes[idx]]
+    columns: dict[str, object] = {"rang": np.arange(1, k + 1), "gm_code": codes[idx]}
+    columns.update({c: info[c].to_numpy() for c in info.columns})
+    columns["afstand"] = dist[idx]
+    columns.update({f"dz_{c}": dz[:, j] for j, c in enumerate(cols)})
+    columns["lijkt_op"] = [", ".join(carr[r]) for r in similar]
+    columns["verschilt_in"] = [
+        ", ".join(f"{carr[j]} ({dz[i, j]:+.1f} sd)".replace(".", ",")
+                  for j in row if contrib[i, j] > 0)
+        for i, row in enumerate(different)
+    ]
+    out = pd.DataFrame(columns)
+    out.attrs.update({
+        "gm_code": code, "jaar": data.jaar, "kenmerken": cols,
+        "weights": dict(zip(cols, w.tolist(), strict=True)), "filters": desc,
+        "n_kandidaten": int(len(cand)), "n_onvolledig": n_onvolledig,
+    })
+    return out
+
+
+def explain(peer_table: pd.DataFrame) -> pd.DataFrame:
+    """Long table of what makes each peer similar or different, per characteristic.
+
+    Args:
+        peer_table: Output of :func:`peers`.
+
+    Returns:
+        gm_code, naam, kenmerk, kenmerk_label, dz (z peer − z gemeente), gewicht and
+        bijdrage_pct (share of the squared distance, %), sorted by peer rank and
+        contribution (largest first).
+    """
+    cols = peer_table.attrs.get("kenmerken") or [
+        c[3:] for c in peer_table.columns if c.startswith("dz_")]
+    weights = peer_table.attrs.get("weights") or {c: 1.0 for c in cols}
+    long = peer_table.melt(id_vars=["rang", "gm_code", "naam"],
+                           value_vars=[f"dz_{c}" for c in cols], var_name="kenmerk",
+                           value_name="dz")
+    long["kenmerk"] = long["kenmerk"].str.slice(3)
+    long["kenmerk_label"] = long["kenmerk"].map(KENMERK_LABELS).fillna(long["kenmerk"])
+    long["gewicht"] = long["kenmerk"].map(weights).astype("float64")
+    long["bijdrage"] = long["gewicht"] * long["dz"] ** 2
+    tot = long.groupby("gm_code")["bijdrage"].transform("sum")
+    long["bijdrage_pct"] = 100.0 * long["bijdrage"] / tot.where(tot > 0)
+    long = long.sort_values(["rang", "bijdrage", "kenmerk"], ascending=[True, False, True])
+    return long.drop(columns="bijdrage").reset_index(drop=True)
+
+
+def peer_matrix(
+    data: PeerData | None = None,
+    weights: Mapping[str, float] | None = None,
+    kenmerken: Sequence[str] | None = None,
+    *,
+    jaar: int | None = None,
+) -> pd.DataFrame:
+    """Distances between all gemeenten with every characteristic present (scipy cdist).
+
+    Args:
+        data: :class:`PeerData` (default: loaded for ``jaar``).
+        weights: Weight per characteristic.
+        kenmerken: Characteristics to use.
+        jaar: Year when ``data`` is None.
+
+    Returns:
+        Square DataFrame (index and columns gm_code, sorted), zeros on the diagonal.
+    """
+    if data is None:
+        data = load_peer_data(jaar)
+    cols, w = _columns_and_weights(data, kenmerken, weights)
+    z = data.z[cols].dropna()
+    zw = z.to_numpy() * np.sqrt(w)[None, :]
+    d = cdist(zw, zw, metric="euclidean")
+    return pd.DataFrame(d, index=z.index, columns=z.index)
+
+
+def all_peers(
+    data: PeerData | None = None,
+    k: int = 10,
+    weights: Mapping[str, float] | None = None,
+    kenmerken: Sequence[str] | None = None,
+    *,
+    matrix: pd.DataFrame | None = None,
+    jaar: int | None = None,
+) -> pd.DataFrame:
+    """The ``k`` nearest peers of every gemeente at once (no filters).
+
+    Returns:
+        Long table gm_code, rang, peer_gm_code, afstand; same order rule as :func:`peers`.
+    """
+    if matrix is None:
+        matrix = peer_matrix(data, weights, kenmerken, jaar=jaar)
+    n = len(matrix)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k < n:
+        raise ParameterError(f"k must be an int from 1 to {n - 1}; got {k!r}")
+    d = np.round(matrix.to_numpy(), _ROUND)
+    np.fill_diagonal(d, np.inf)
+    # columns are sorted by gm_code, so a stable sort breaks ties by gm_code
+    idx = np.argsort(d, axis=1, kind="stable")[:, :k]
+    codes = matrix.columns.to_numpy().astype(str)
+    return pd.DataFrame({
+        "gm_code": np.repeat(matrix.index.to_numpy().astype(str), k),
+        "rang": np.tile(np.arange(1, k + 1), n),
+        "peer_gm_code": codes[idx].ravel(),
+        "afstand": np.take_along_axis(matrix.to_numpy(), idx, axis=1).ravel(),
+    })
+
+
+def klassieke_groep(
+    gm_code: str, gemeenten: pd.DataFrame | None = None, jaar: int | None = None
+) -> pd.DataFrame:
+    """The classic peer group: same CBS grootteklasse and stedelijkheid (excluding itself).
+
+    Args:
+        gm_code: The gemeente.
+        gemeenten: Table ``gemeenten`` (default: loaded).
+        jaar: Year (default: newest in the table).
+
+    Returns:
+        The gemeenten rows of the group, sorted by gm_code; ``attrs`` names the group.
+
+    Raises:
+        UnknownGemeente: gm_code not in that year.
+        ParameterError: Year absent, or grootteklasse/stedelijkheid unknown for the gemeente.
+    """
+    if gemeenten is None:
+        from analysekit.analysis.deficits import load_inputs
+
+        gemeenten = load_inputs()["gemeenten"]
+    jaren = sorted(int(j) for j in gemeenten["jaar"].unique())
+    jaar = jaren[-1] if jaar is None else jaar
+    if jaar not in jaren:
+        raise ParameterError(f"jaar {jaar} not in table gemeenten (available: {jaren})")
+    g = gemeenten.loc[gemeenten["jaar"] == jaar]
+    code = str(gm_code).strip().upper()
+    own = g.loc[g["gm_code"] == code]
+    if own.empty:
+        raise UnknownGemeente(f"gemeente {gm_code!r} is not among the gemeenten of {jaar}")
+    gk, st = own["grootteklasse"].iloc[0], own["stedelijkheid"].iloc[0]
+    if pd.isna(gk) or pd.isna(st):
+        raise ParameterError(f"grootteklasse or stedelijkheid unknown for {code} in {jaar}")
+    grp = g.loc[(g["grootteklasse"] == gk) & (g["stedelijkheid"] == st) & (g["gm_code"] != code)]
+    grp = grp.sort_values("gm_code").reset_index(drop=True)
+    grp.attrs.update({"gm_code": code, "grootteklasse": gk, "stedelijkheid": int(st)})
+    return grp
+
+
+# --------------------------------------------------------------------------- position
+
+
+def _wide(values: pd.DataFrame, measure: str, by: str) -> pd.DataFrame:
+    for c in ("gm_code", by, measure):
+        if c not in values.columns:
+            raise ParameterError(f"values lack column {c!r}")
+    if "jaar" in values.columns and values["jaar"].nunique() > 1:
+        raise ParameterError(
+            f"values hold several jaren {sorted(values['jaar'].unique())}; select one year"
+        )
+    return values.pivot_table(index="gm_code", columns=by, values=measure, aggfunc="first",
+                              dropna=False, observed=True)
+
+
+def _peer_codes(peer_list: object) -> list[str]:
+    if isinstance(peer_list, pd.DataFrame):
+        return peer_list["gm_code"].astype(str).tolist()
+    return [str(c) for c in peer_list]
+
+
+def position(
+    values: pd.DataFrame,
+    gm_code: str,
+    peer_list: pd.DataFrame | Sequence[str],
+    measure: str = "netto_per_inwoner",
+    by: str = "domein",
+) -> pd.DataFrame:
+    """Position of a gemeente within its peers, per domein.
+
+    Definitions (peers with a missing value are left out per domein):
+
+    * ``rang``: 1 + number of peers with a strictly lower value (1 = lowest), out of
+      ``groep_n`` = peers + 1.
+    * ``percentiel``: 100 × (peers below + ½ × peers equal) / peers.
+    * ``z``: (own − peer mean) / peer standard deviation (ddof=1); NaN if that is 0.
+
+    Args:
+        values: Long table with gm_code, ``by`` and ``measure`` (e.g. :func:`deficits_all`).
+        gm_code: The gemeente.
+        peer_list: Peer table (with gm_code) or list of gm_codes.
+        measure: Column to compare.
+        by: Grouping column (default domein).
+
+    Returns:
+        One row per ``by`` value: eigen, n_peers, peer_min, peer_q1, peer_mediaan, peer_q3,
+        peer_max, peer_gemiddelde, peer_sd, rang, groep_n, percentiel, z.
+    """
+    wide = _wide(values, measure, by)
+    code = str(gm_code)
+    if code not in wide.index:
+        raise UnknownGemeente(f"gemeente {gm_code!r} has no {measure!r} values")
+    codes = [c for c in _peer_codes(peer_list) if c != code]
+    missing = [c for c in codes if c not in wide.index]
+    if missing:
+        raise ParameterError(f"peer(s) {missing[:5]} have no {measure!r} values")
+    if not codes:
+        raise ParameterError("the peer list is empty")
+    own = wide.loc[code]
+    pv = wide.loc[codes].to_numpy(dtype="float64")
+    ov = own.to_numpy(dtype="float64")
+    valid = ~np.isnan(pv)
+    n = valid.sum(axis=0)
+    below = (valid & (pv < ov[None, :])).sum(axis=0)
+    equal = (valid & (pv == ov[None, :])).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = np.nanquantile(np.where(valid, pv, np.nan), [0.0, 0.25, 0.5, 0.75, 1.0], axis=0) \
+            if valid.any() else np.full((5, pv.shape[1]), np.nan)
+        mean = np.nanmean(np.where(valid, pv, np.nan), axis=0)
+        sd = np.nanstd(np.where(valid, pv, np.nan), axis=0, ddof=1)
+        z = (ov - mean) / np.where(sd > 0, sd, np.nan)
+        pct = 100.0 * (below + 0.5 * equal) / np.where(n > 0, n, np.nan)
+    out = pd.DataFrame({
+        by: wide.columns, "eigen": ov, "n_peers": n, "peer_min": q[0], "peer_q1": q[1],
+        "peer_mediaan": q[2], "peer_q3": q[3], "peer_max": q[4], "peer_gemiddelde": mean,
+        "peer_sd": sd, "rang": below + 1, "groep_n": n + 1, "percentiel": pct, "z": z,
+    })
+    out.loc[np.isnan(ov), ["rang", "percentiel", "z"]] = np.nan
+    out.insert(0, "gm_code", code)
+    out["maat"] = measure
+    return _order_domains(out, by)
+
+
+def _order_domains(df: pd.DataFrame, by: str) -> pd.DataFrame:
+    from analysekit.analysis.deficits import DOMEINEN, TOTAAL
+
+    if by != "domein":
+        return df.reset_index(drop=True)
+    order = {d: i for i, d in enumerate((*DOMEINEN, TOTAAL))}
+    return (df.assign(_o=df["domein"].map(order).fillna(99)).sort_values(["_o", "domein"])
+            .drop(columns="_o").reset_index(drop=True))
+
+
+def savings_potential(
+    values: pd.DataFrame,
+    gm_code: str,
+    peer_list: pd.DataFrame | Sequence[str],
+    measure: str = "netto_per_inwoner",
+    inwoners: float | None = None,
+    by: str = "domein",
+) -> pd.DataFrame:
+    """Benchmark savings potential: (own − peer median) × inwoners, with the IQR band.
+
+    A positive potential means the gemeente spends more per inwoner than the median peer;
+    a negative one that it spends less (no potential). The band uses the peer quartiles
+    (numpy's default linear interpolation): low = (own − Q3) × inwoners, high =
+    (own − Q1) × inwoners. This is a benchmark difference, not a proven saving: peers
+    may differ in ways the characteristics do not capture.
+
+    Args:
+        values: Long table with gm_code, ``by``, ``measure`` (and ``inwoners`` unless given).
+        gm_code: The gemeente.
+        peer_list: Peer table or gm_codes.
+        measure: A per-inwoner column.
+        inwoners: Inwoners of the gemeente (default: from ``values``).
+        by: Grouping column.
+
+    Returns:
+        One row per ``by`` value: inwoners, eigen_per_inwoner, mediaan_per_inwoner,
+        q1_per_inwoner, q3_per_inwoner, potentieel_per_inwoner, potentieel_eur,
+        potentieel_laag_eur, potentieel_hoog_eur, iqr_per_inwoner, iqr_eur, n_peers.
+    """
+    pos = position(values, gm_code, peer_list, measure, by)
+    if inwoners is None:
+        if "inwoners" not in values.columns:
+            raise ParameterError("values lack column 'inwoners'; pass inwoners=")
+        inw = values.loc[values["gm_code"] == str(gm_code), "inwoners"].dropna()
+        if inw.empty:
+            raise ParameterError(f"inwoners unknown for {gm_code}")
+        inwoners = float(inw.iloc[0])
+    inwoners = float(inwoners)
+    out = pd.DataFrame({
+        "gm_code": pos["gm_code"], by: pos[by], "inwoners": inwoners,
+        "eigen_per_inwoner": pos["eigen"], "mediaan_per_inwoner": pos["peer_mediaan"],
+        "q1_per_inwoner": pos["peer_q1"], "q3_per_inwoner": pos["peer_q3"],
+    })
+    out["potentieel_per_inwoner"] = out["eigen_per_inwoner"] - out["mediaan_per_inwoner"]
+    out["potentieel_eur"] = out["potentieel_per_inwoner"] * inwoners
+    out["potentieel_laag_eur"] = (out["eigen_per_inwoner"] - out["q3_per_inwoner"]) * inwoners
+    out["potentieel_hoog_eur"] = (out["eigen_per_inwoner"] - out["q1_per_inwoner"]) * inwoners
+    out["iqr_per_inwoner"] = out["q3_per_inwoner"] - out["q1_per_inwoner"]
+    out["iqr_eur"] = out["iqr_per_inwoner"] * inwoners
+    out["n_peers"] = pos["n_peers"]
+    out["maat"] = measure
+    return out
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """Peers, position and savings potential of one gemeente (see :func:`benchmark`)."""
+
+    gm_code: str
+    jaar: int
+    peers: pd.DataFrame
+    klassiek: pd.DataFrame
+    position: pd.DataFrame
+    position_klassiek: pd.DataFrame
+    savings: pd.DataFrame
+    values: pd.DataFrame
+
+
+def benchmark(
+    gemeente: str,
+    jaar: int,
+    k: int = 10,
+    weights: Mapping[str, float] | None = None,
+    filters: Mapping[str, object] | None = None,
+    kenmerken: Sequence[str] | None = None,
+    measure: str = "netto_per_inwoner",
+    *,
+    values: pd.DataFrame | None = None,
+    data: PeerData | None = None,
+) -> Benchmark:
+    """Peers, classic group, position and savings potential of one gemeente for ``jaar``.
+
+    Args:
+        gemeente: gm_code or name.
+        jaar: Boekjaar (the lenses) and characteristics year.
+        k: Number of peers.
+        weights: Weight per characteristic, see :func:`peers`.
+        filters: Hard filters, see :func:`apply_filters`.
+        kenmerken: Characteristics to use, see :func:`peers`.
+        measure: Per-inwoner column of :func:`deficits_all` to compare.
+        values: Precomputed :func:`deficits_all` for ``jaar`` (default: computed).
+        data: Precomputed :class:`PeerData` (default: loaded for ``jaar``).
+    """
+    from analysekit.analysis.deficits import deficits_all, load_inputs, resolve_gm_code
+
+    code = resolve_gm_code(gemeente)
+    t = load_inputs() if (values is None or data is None) else None
+    if values is None:
+        values = deficits_all(t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"], jaar)
+    if data is None:
+        data = peer_data(t["kenmerken"], t["gemeenten"], jaar)
+    p = peers(code, k, weights, filters, kenmerken, data=data)
+    gem = data.info.reset_index().assign(jaar=data.jaar)
+    kl = klassieke_groep(code, gem, data.jaar)
+    kl = kl[kl["gm_code"].isin(values["gm_code"])]
+    return Benchmark(
+        gm_code=code, jaar=jaar, peers=p, klassiek=kl,
+        position=position(values, code, p, measure),
+        position_klassiek=position(values, code, kl, measure) if len(kl) else pd.DataFrame(),
+        savings=savings_potential(values, code, p, measure),
+        values=values,
+    )
