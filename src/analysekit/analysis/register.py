@@ -1,0 +1,1164 @@
+"""Hefbomen register with Risman-style risk: parsing, validation, Monte Carlo and tornado.
+
+A register (YAML or CSV, one line per lever) lists per hefboom: naam, domein, a savings
+estimate (besparing_min / besparing_waarschijnlijk / besparing_max, euros per year at full
+effect), kans (probability of realisation), startjaar, ingroei_jaren (ramp-up), eigenaar
+and risicos. :func:`read_register` validates it and names file, line and field in every
+error. :func:`simulate` draws the total savings per year (vectorised, seeded) and sets
+them against the projected structural deficit.
+
+The model per draw and lever (Risman method: estimate, probability, risks):
+
+* amount ~ **beta-PERT**(min, most likely, max) with λ = 4 (``verdeling="pert"``, the
+  default) or triangular (``verdeling="driehoek"``);
+* realisation ~ Bernoulli(kans): the lever delivers or not;
+* each quantified risk occurs ~ Bernoulli(risk kans); when it occurs it cuts the amount by
+  ``vermindering`` (a fraction) and/or delays the start by ``vertraging_jaren``. A risk with
+  the same name in several levers is one shared event (drawn once per draw), so common
+  risks such as labour-market shortages move several levers together;
+* linear ramp-up: in year ``y`` the lever delivers ``min(1, (y - start + 1) / ingroei_jaren)``
+  of its amount from its (possibly delayed) start year (``ingroei_jaren`` 0 or 1: full
+  effect in the start year).
+
+The deficit is a number, a per-year series, or per year a mean and sd (normal; one common
+standard-normal draw per simulation across years, so a high gap stays high).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from matplotlib.figure import Figure
+
+from analysekit.errors import DataError, ParameterError
+
+__all__ = [
+    "DOMEINEN",
+    "Hefboom",
+    "MonteCarloResult",
+    "Register",
+    "Risico",
+    "Tekort",
+    "plot_savings",
+    "plot_tornado",
+    "read_register",
+    "simulate",
+    "template_path",
+    "tornado_table",
+]
+
+DOMEINEN = ("Wmo", "Jeugd", "Participatie", "Sociale basisvoorzieningen")
+"""Allowed values of ``domein`` (the sociaal-domein clusters of docs/tables.md)."""
+
+REQUIRED_FIELDS = (
+    "naam",
+    "domein",
+    "besparing_min",
+    "besparing_waarschijnlijk",
+    "besparing_max",
+    "kans",
+    "startjaar",
+    "ingroei_jaren",
+    "eigenaar",
+)
+OPTIONAL_FIELDS = ("risicos", "toelichting", "id")
+
+
+def template_path(name: str = "illustratief_tilburg.yaml") -> Path:
+    """Return the path of a register or goals template shipped with the kit."""
+    p = Path(__file__).resolve().parent.parent / "registers" / name
+    if not p.is_file():
+        raise ParameterError(f"template '{name}' bestaat niet in {p.parent}")
+    return p
+
+
+# ---------------------------------------------------------------------------
+# Records with line numbers (shared with goals.py)
+# ---------------------------------------------------------------------------
+
+
+class _LineDict(dict):
+    """A dict from YAML that remembers its own line and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class _LineList(list):
+    """A list from YAML that remembers the line of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records 1-based line numbers and rejects duplicate keys."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    loader.flatten_mapping(node)
+    out = _LineDict()
+    out.key_lines = {}
+    out.line = node.start_mark.line + 1
+    for knode, vnode in node.value:
+        key = loader.construct_object(knode, deep=True)
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"veld {key!r} staat twee keer in hetzelfde blok", knode.start_mark
+            )
+        out[key] = loader.construct_object(vnode, deep=True)
+        out.key_lines[key] = knode.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> _LineList:
+    out = _LineList(loader.construct_object(n, deep=True) for n in node.value)
+    out.line = node.start_mark.line + 1
+    out.item_lines = [n.start_mark.line + 1 for n in node.value]
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+@dataclass
+class Record:
+    """One record (a lever or a goal) from a YAML or CSV file, with line numbers.
+
+    Attributes:
+        values: Field name → raw value.
+        line: Line of the record (first line of the YAML item, or the CSV row).
+        field_lines: Field name → line (YAML); CSV fields are on the record's line.
+        source: File name used in messages.
+        kind: ``"hefboom"`` or ``"doel"``.
+    """
+
+    values: dict[str, Any]
+    line: int
+    field_lines: dict[str, int]
+    source: str
+    kind: str
+
+    @property
+    def label(self) -> str:
+        """The record's name for messages."""
+        for key in ("naam", "indicator"):
+            v = self.values.get(key)
+            if v is not None and str(v).strip():
+                return str(v).strip()
+        return "?"
+
+    def where(self, fld: str | None = None, extra: str = "") -> str:
+        """Return ``file, regel N (kind 'label'[, extra])[, veld f]``."""
+        line = self.field_lines.get(fld, self.line) if fld else self.line
+        who = f"{self.kind} '{self.label}'" + (f", {extra}" if extra else "")
+        return f"{self.source}, regel {line} ({who})" + (f", veld {fld}" if fld else "")
+
+    def error(self, fld: str | None, message: str, extra: str = "") -> DataError:
+        """Return a DataError naming file, line and field."""
+        return DataError(f"{self.where(fld, extra)}: {message}")
+
+
+def _detect_delimiter(first_line: str) -> str:
+    try:
+        return csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_records(
+    path: str | Path, list_key: str, kind: str
+) -> tuple[dict[str, Any], list[Record], dict[str, int]]:
+    """Read a YAML or CSV file of records, keeping line numbers.
+
+    YAML: either a top-level mapping with the records as a list under ``list_key`` (other
+    top-level keys are returned as metadata) or a bare list. CSV: a header line and one
+    record per line; separator ``,`` ``;`` or tab (detected); with ``;`` a decimal comma
+    is accepted.
+
+    Args:
+        path: File path (``.yaml``/``.yml`` or ``.csv``).
+        list_key: Key holding the list in YAML (``hefbomen``, ``doelen``).
+        kind: Record kind for messages (``hefboom``, ``doel``).
+
+    Returns:
+        ``(metadata, records, metadata_lines)``.
+
+    Raises:
+        DataError: Unreadable file, YAML syntax error, wrong structure.
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise DataError(f"{path}: kan het bestand niet lezen ({exc.strerror})") from exc
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return {}, _read_csv_records(text, name, kind), {}
+    if suffix not in {".yaml", ".yml"}:
+        raise DataError(f"{name}: onbekend bestandstype '{suffix}'; verwacht .yaml, .yml of .csv")
+    try:
+        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f", regel {mark.line + 1}" if mark else ""
+        raise DataError(f"{name}{line}: ongeldige YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:  # pragma: no cover - non-marked errors are rare
+        raise DataError(f"{name}: ongeldige YAML: {exc}") from None
+    meta: dict[str, Any] = {}
+    meta_lines: dict[str, int] = {}
+    if isinstance(doc, _LineDict):
+        if list_key not in doc:
+            raise DataError(
+                f"{name}, regel {doc.line}: sleutel '{list_key}:' ontbreekt; verwacht een lijst "
+                f"met één item per {kind}"
+            )
+        items = doc[list_key]
+        meta = {k: v for k, v in doc.items() if k != list_key}
+        meta_lines = dict(doc.key_lines)
+        list_line = doc.key_lines[list_key]
+    elif isinstance(doc, _LineList):
+        items, list_line = doc, doc.line
+    else:
+        raise DataError(
+            f"{name}: verwacht een YAML-lijst onder '{list_key}:' (één item per {kind})"
+        )
+    if not isinstance(items, _LineList) or not items:
+        raise DataError(f"{name}, regel {list_line}, veld {list_key}: lege of ongeldige lijst")
+    records = []
+    for item, line in zip(items, items.item_lines, strict=True):
+        if not isinstance(item, _LineDict):
+            raise DataError(
+                f"{name}, regel {line}: elk item onder '{list_key}:' moet velden hebben "
+                f"(naam: …), niet {type(item).__name__}"
+            )
+        records.append(
+            Record(
+                values={str(k): v for k, v in item.items()},
+                line=item.line,
+                field_lines={str(k): ln for k, ln in item.key_lines.items()},
+                source=name,
+                kind=kind,
+            )
+        )
+    return meta, records, meta_lines
+
+
+def _read_csv_records(text: str, name: str, kind: str) -> list[Record]:
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise DataError(f"{name}, regel 1: lege kopregel; verwacht veldnamen")
+    delim = _detect_delimiter(lines[0])
+    reader = csv.reader(lines, delimiter=delim)
+    header = [h.strip().lower() for h in next(reader)]
+    dup = [h for h in header if header.count(h) > 1]
+    if dup:
+        raise DataError(f"{name}, regel 1, veld {dup[0]}: kolom staat twee keer in de kopregel")
+    records = []
+    for lineno, row in enumerate(reader, start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) > len(header):
+            raise DataError(
+                f"{name}, regel {lineno}: {len(row)} velden, de kopregel heeft er "
+                f"{len(header)} (staat het scheidingsteken '{delim}' in een veld zonder "
+                f"aanhalingstekens?)"
+            )
+        vals: dict[str, Any] = {}
+        for h, v in zip(header, row, strict=False):
+            v = v.strip()
+            if v == "":
+                continue
+            if delim == ";" and re.fullmatch(r"-?\d+,\d+", v):
+                v = v.replace(",", ".")
+            vals[h] = v
+        records.append(Record(values=vals, line=lineno, field_lines={}, source=name, kind=kind))
+    if not records:
+        raise DataError(f"{name}: geen regels na de kopregel")
+    return records
+
+
+def fmt_num(v: float) -> str:
+    """Format a number for a message: integers without decimals."""
+    if isinstance(v, (int, np.integer)) or (isinstance(v, float) and v.is_integer()):
+        return str(int(v))
+    return f"{v:g}"
+
+
+def parse_number(
+    rec: Record,
+    fld: str,
+    *,
+    integer: bool = False,
+    lo: float | None = None,
+    hi: float | None = None,
+    percent: bool = False,
+    extra: str = "",
+    value: Any = None,
+) -> float:
+    """Parse a numeric field of a record, raising a located DataError when invalid."""
+    raw = rec.values.get(fld) if value is None else value
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise rec.error(fld, "ontbreekt (verplicht veld)", extra)
+    if isinstance(raw, bool):
+        raise rec.error(fld, f"{raw!r} is geen getal", extra)
+    if isinstance(raw, (int, float)):
+        val = float(raw)
+    else:
+        txt = str(raw).strip().replace("_", "").replace(" ", "").replace("€", "")
+        scale = 1.0
+        if percent and txt.endswith("%"):
+            txt, scale = txt[:-1], 0.01
+        try:
+            val = float(txt) * scale
+        except ValueError:
+            raise rec.error(fld, f"{raw!r} is geen getal", extra) from None
+    if not math.isfinite(val):
+        raise rec.error(fld, f"{raw!r} is geen eindig getal", extra)
+    if integer and not float(val).is_integer():
+        raise rec.error(fld, f"{fmt_num(val)} is geen geheel getal", extra)
+    if lo is not None and hi is not None and not lo <= val <= hi:
+        raise rec.error(fld, f"{fmt_num(val)} ligt buiten [{fmt_num(lo)}, {fmt_num(hi)}]", extra)
+    if lo is not None and hi is None and val < lo:
+        raise rec.error(fld, f"{fmt_num(val)} is kleiner dan {fmt_num(lo)}", extra)
+    return int(val) if integer else val
+
+
+# ---------------------------------------------------------------------------
+# Register
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Risico:
+    """A risk of a lever.
+
+    Attributes:
+        naam: Name (shared across levers when equal, case-insensitive).
+        kans: Probability that the risk occurs (None: descriptive only, not simulated).
+        vermindering: Fraction of the amount lost when it occurs (0–1).
+        vertraging_jaren: Years of delay of the start when it occurs.
+        regel: Line in the register file.
+    """
+
+    naam: str
+    kans: float | None = None
+    vermindering: float = 0.0
+    vertraging_jaren: int = 0
+    regel: int = 0
+
+    @property
+    def quantified(self) -> bool:
+        """Whether the risk enters the Monte Carlo."""
+        return self.kans is not None
+
+
+@dataclass(frozen=True)
+class Hefboom:
+    """One lever of the register (amounts in euros per year at full effect)."""
+
+    naam: str
+    domein: str
+    besparing_min: float
+    besparing_waarschijnlijk: float
+    besparing_max: float
+    kans: float
+    startjaar: int
+    ingroei_jaren: int
+    eigenaar: str
+    risicos: tuple[Risico, ...] = ()
+    toelichting: str = ""
+    regel: int = 0
+
+    def ramp(self, jaar: int, delay: int = 0) -> float:
+        """Share of the full effect delivered in ``jaar`` (linear ramp-up)."""
+        r = max(self.ingroei_jaren, 1)
+        return float(min(1.0, max(0.0, (jaar - self.startjaar - delay + 1) / r)))
+
+
+@dataclass(frozen=True)
+class Tekort:
+    """Projected structural deficit per year: mean and standard deviation (euros)."""
+
+    jaren: tuple[int, ...]
+    verwacht: tuple[float, ...]
+    sd: tuple[float, ...]
+
+    def frame(self) -> pd.DataFrame:
+        """Return jaar, verwacht, sd."""
+        return pd.DataFrame({"jaar": self.jaren, "verwacht": self.verwacht, "sd": self.sd})
+
+
+@dataclass
+class Register:
+    """A validated hefbomen register.
+
+    Attributes:
+        hefbomen: The levers in file order.
+        bron: File name.
+        illustratief: True when the file is marked ``illustratief: true``.
+        toelichting: Free text (e.g. the illustrative note).
+        gemeente: Gemeente name or code, if given.
+        tekort: Deficit from the file (``tekort:`` section), if given.
+    """
+
+    hefbomen: list[Hefboom]
+    bron: str = ""
+    illustratief: bool = False
+    toelichting: str = ""
+    gemeente: str | None = None
+    tekort: Tekort | None = None
+
+    def frame(self) -> pd.DataFrame:
+        """One row per lever (risks as text)."""
+        rows = []
+        for h in self.hefbomen:
+            rows.append(
+                {
+                    "naam": h.naam,
+                    "domein": h.domein,
+                    "besparing_min": h.besparing_min,
+                    "besparing_waarschijnlijk": h.besparing_waarschijnlijk,
+                    "besparing_max": h.besparing_max,
+                    "kans": h.kans,
+                    "startjaar": h.startjaar,
+                    "ingroei_jaren": h.ingroei_jaren,
+                    "eigenaar": h.eigenaar,
+                    "risicos": "; ".join(_risk_text(r) for r in h.risicos),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    @property
+    def potentieel(self) -> float:
+        """Sum of the most likely amounts (the register's nominal potential)."""
+        return float(sum(h.besparing_waarschijnlijk for h in self.hefbomen))
+
+
+def _risk_text(r: Risico) -> str:
+    if not r.quantified:
+        return r.naam
+    parts = [f"kans {r.kans:.0%}"]
+    if r.vermindering:
+        parts.append(f"-{r.vermindering:.0%}")
+    if r.vertraging_jaren:
+        parts.append(f"+{r.vertraging_jaren} jr")
+    return f"{r.naam} ({', '.join(parts)})"
+
+
+_RISK_CSV = re.compile(r"^\s*(?P<naam>[^()]+?)\s*(?:\((?P<args>[^)]*)\))?\s*$")
+
+
+def _parse_risks(rec: Record) -> tuple[Risico, ...]:
+    raw = rec.values.get("risicos")
+    if raw is None or raw == "" or raw == []:
+        return ()
+    base_line = rec.field_lines.get("risicos", rec.line)
+    items: list[tuple[Any, int]] = []
+    if isinstance(raw, str):
+        # CSV form: "naam (kans=0.3; vermindering=0.5) | naam2"
+        for part in raw.split("|"):
+            if not part.strip():
+                continue
+            m = _RISK_CSV.match(part)
+            if not m:
+                raise rec.error(
+                    "risicos",
+                    f"kan risico {part.strip()!r} niet lezen; verwacht "
+                    "'naam (kans=0.3; vermindering=0.5)'",
+                )
+            d: dict[str, Any] = {"naam": m.group("naam")}
+            for kv in re.split(r";|,(?=\s*[a-z_]+\s*=)", m.group("args") or ""):
+                if not kv.strip():
+                    continue
+                if "=" not in kv:
+                    raise rec.error(
+                        "risicos", f"risico {d['naam']!r}: {kv.strip()!r} is geen instelling=waarde"
+                    )
+                k, v = kv.split("=", 1)
+                d[k.strip().lower()] = v.strip().replace(",", ".")
+            items.append((d, base_line))
+    elif isinstance(raw, list):
+        lines = getattr(raw, "item_lines", [base_line] * len(raw))
+        items = list(zip(raw, lines, strict=True))
+    else:
+        raise rec.error("risicos", "verwacht een lijst van risico's")
+    out = []
+    for item, line in items:
+        if isinstance(item, str):
+            out.append(Risico(naam=item.strip(), regel=line))
+            continue
+        if not isinstance(item, dict):
+            raise rec.error("risicos", f"risico {item!r}: verwacht een naam of velden naam/kans/…")
+        fl = dict(getattr(item, "key_lines", {}))
+        sub = Record(values=dict(item), line=line, field_lines=fl, source=rec.source, kind=rec.kind)
+        rname = str(item.get("naam", "")).strip()
+        extra = f"risico '{rname or '?'}'"
+        sub.values["naam"] = rec.label  # messages name the lever, the risk goes in extra
+        if not rname:
+            raise sub.error("naam", "ontbreekt (verplicht veld van een risico)", extra)
+        unknown = set(item) - {"naam", "kans", "vermindering", "vertraging_jaren", "toelichting"}
+        if unknown:
+            u = sorted(map(str, unknown))[0]
+            raise sub.error(
+                u,
+                "onbekend veld; een risico heeft naam, kans, vermindering, "
+                "vertraging_jaren, toelichting",
+                extra,
+            )
+        if "kans" not in item:
+            if "vermindering" in item or "vertraging_jaren" in item:
+                raise sub.error("kans", "ontbreekt: een risico met gevolg heeft een kans", extra)
+            out.append(Risico(naam=rname, regel=line))
+            continue
+        kans = parse_number(sub, "kans", lo=0.0, hi=1.0, percent=True, extra=extra)
+        verm = (
+            parse_number(sub, "vermindering", lo=0.0, hi=1.0, percent=True, extra=extra)
+            if "vermindering" in item
+            else 0.0
+        )
+        vert = (
+            parse_number(sub, "vertraging_jaren", integer=True, lo=0, extra=extra)
+            if "vertraging_jaren" in item
+            else 0
+        )
+        if verm == 0 and vert == 0:
+            raise sub.error(
+                "vermindering",
+                "een risico met een kans heeft een gevolg nodig: "
+                "vermindering (0–1) en/of vertraging_jaren",
+                extra,
+            )
+        out.append(
+            Risico(naam=rname, kans=kans, vermindering=verm, vertraging_jaren=int(vert), regel=line)
+        )
+    return tuple(out)
+
+
+def _parse_domein(rec: Record) -> str:
+    raw = rec.values.get("domein")
+    txt = str(raw).strip() if raw is not None else ""
+    if not txt:
+        raise rec.error("domein", "ontbreekt (verplicht veld)")
+    for d in DOMEINEN:
+        if txt.lower() == d.lower():
+            return d
+    raise rec.error("domein", f"domein {txt!r} is onbekend; kies uit {', '.join(DOMEINEN)}")
+
+
+def _parse_lever(rec: Record) -> Hefboom:
+    for f in REQUIRED_FIELDS:
+        v = rec.values.get(f)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise rec.error(f, "ontbreekt (verplicht veld)")
+    unknown = [k for k in rec.values if k not in REQUIRED_FIELDS + OPTIONAL_FIELDS]
+    if unknown:
+        raise rec.error(
+            unknown[0], f"onbekend veld; toegestaan: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}"
+        )
+    domein = _parse_domein(rec)
+    lo = parse_number(rec, "besparing_min")
+    ml = parse_number(rec, "besparing_waarschijnlijk")
+    hi = parse_number(rec, "besparing_max")
+    if lo > hi:
+        raise rec.error("besparing_min", f"min {fmt_num(lo)} > max {fmt_num(hi)}")
+    if not lo <= ml <= hi:
+        raise rec.error(
+            "besparing_waarschijnlijk",
+            f"waarschijnlijk {fmt_num(ml)} ligt niet tussen min {fmt_num(lo)} en max {fmt_num(hi)}",
+        )
+    kans = parse_number(rec, "kans", lo=0.0, hi=1.0, percent=True)
+    start = parse_number(rec, "startjaar", integer=True, lo=1990, hi=2100)
+    ingroei = parse_number(rec, "ingroei_jaren", integer=True, lo=0, hi=50)
+    return Hefboom(
+        naam=str(rec.values["naam"]).strip(),
+        domein=domein,
+        besparing_min=lo,
+        besparing_waarschijnlijk=ml,
+        besparing_max=hi,
+        kans=kans,
+        startjaar=int(start),
+        ingroei_jaren=int(ingroei),
+        eigenaar=str(rec.values["eigenaar"]).strip(),
+        risicos=_parse_risks(rec),
+        toelichting=str(rec.values.get("toelichting") or "").strip(),
+        regel=rec.line,
+    )
+
+
+def _parse_tekort(raw: Any, name: str, line: int) -> Tekort:
+    def rec_for(d: Mapping[str, Any], ln: int) -> Record:
+        r = Record(
+            values=dict(d),
+            line=ln,
+            field_lines=dict(getattr(d, "key_lines", {})),
+            source=name,
+            kind="tekort",
+        )
+        r.values["naam"] = str(d.get("jaar", "?"))
+        return r
+
+    jaren, mu, sd = [], [], []
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raise DataError(
+            f"{name}, regel {line}, veld tekort: geef per jaar een bedrag "
+            f"(bijv. '- jaar: 2022' met 'verwacht: 21000000')"
+        )
+    if isinstance(raw, dict) and "jaar" not in raw:
+        items = []
+        for k, v in raw.items():
+            ln = getattr(raw, "key_lines", {}).get(k, line)
+            if isinstance(v, dict):
+                items.append(({"jaar": k, **v}, ln))
+            else:
+                items.append(({"jaar": k, "verwacht": v}, ln))
+    elif isinstance(raw, list):
+        items = list(zip(raw, getattr(raw, "item_lines", [line] * len(raw)), strict=True))
+    elif isinstance(raw, dict):
+        items = [(raw, line)]
+    else:
+        raise DataError(
+            f"{name}, regel {line}, veld tekort: verwacht een lijst met jaar, verwacht, sd"
+        )
+    for d, ln in items:
+        if not isinstance(d, dict):
+            raise DataError(f"{name}, regel {ln}, veld tekort: verwacht jaar, verwacht en sd")
+        r = rec_for(d, ln)
+        jaren.append(int(parse_number(r, "jaar", integer=True, lo=1990, hi=2100)))
+        mu.append(parse_number(r, "verwacht"))
+        sd.append(parse_number(r, "sd", lo=0.0) if d.get("sd") is not None else 0.0)
+    if len(set(jaren)) != len(jaren):
+        raise DataError(f"{name}, regel {line}, veld tekort: een jaar staat er twee keer in")
+    order = np.argsort(jaren)
+    return Tekort(
+        jaren=tuple(int(jaren[i]) for i in order),
+        verwacht=tuple(float(mu[i]) for i in order),
+        sd=tuple(float(sd[i]) for i in order),
+    )
+
+
+def read_register(path: str | Path) -> Register:
+    """Read and validate a hefbomen register (YAML or CSV).
+
+    YAML: levers as a list under ``hefbomen:``; optional top-level ``illustratief``,
+    ``toelichting``, ``gemeente`` and ``tekort`` (list of jaar / verwacht / sd). CSV: one
+    lever per line with the same field names; ``risicos`` as
+    ``naam (kans=0.3; vermindering=0.5; vertraging_jaren=1) | naam2`` (put the field in
+    double quotes when it contains the CSV separator).
+
+    Args:
+        path: Register file.
+
+    Returns:
+        The validated :class:`Register`.
+
+    Raises:
+        DataError: With file, line and field: a missing or unknown field, min > max, a most
+            likely value outside [min, max], a probability outside [0, 1], an unknown domain,
+            a duplicate lever name, an inconsistent shared risk.
+    """
+    meta, records, meta_lines = read_records(path, "hefbomen", "hefboom")
+    name = Path(path).name
+    levers: list[Hefboom] = []
+    seen: dict[str, int] = {}
+    risk_kans: dict[str, tuple[float, int, str]] = {}
+    for rec in records:
+        lever = _parse_lever(rec)
+        key = lever.naam.casefold()
+        if key in seen:
+            raise rec.error(
+                "naam",
+                f"naam '{lever.naam}' komt al voor op regel {seen[key]}; "
+                "elke hefboom heeft een eigen naam",
+            )
+        seen[key] = rec.field_lines.get("naam", rec.line)
+        for r in lever.risicos:
+            if not r.quantified:
+                continue
+            rk = r.naam.casefold()
+            if rk in risk_kans and not math.isclose(risk_kans[rk][0], r.kans or 0.0):
+                k0, l0, _ = risk_kans[rk]
+                raise DataError(
+                    f"{name}, regel {r.regel} (hefboom '{lever.naam}', risico '{r.naam}'), veld "
+                    f"kans: {fmt_num(r.kans or 0.0)} maar op regel {l0} {fmt_num(k0)}; een risico "
+                    f"met dezelfde naam is één gedeelde gebeurtenis met één kans"
+                )
+            risk_kans.setdefault(rk, (r.kans or 0.0, r.regel, lever.naam))
+        levers.append(lever)
+    tekort = None
+    if meta.get("tekort") is not None:
+        tekort = _parse_tekort(meta["tekort"], name, meta_lines.get("tekort", 1))
+    ill = meta.get("illustratief", False)
+    if not isinstance(ill, bool):
+        raise DataError(
+            f"{name}, regel {meta_lines.get('illustratief', 1)}, veld illustratief: "
+            f"verwacht true of false"
+        )
+    return Register(
+        hefbomen=levers,
+        bron=name,
+        illustratief=ill,
+        toelichting=str(meta.get("toelichting") or "").strip(),
+        gemeente=str(meta["gemeente"]) if meta.get("gemeente") is not None else None,
+        tekort=tekort,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Monte Carlo
+# ---------------------------------------------------------------------------
+
+
+def _draw_amounts(
+    rng: np.random.Generator, lo: np.ndarray, ml: np.ndarray, hi: np.ndarray, n: int, dist: str
+) -> np.ndarray:
+    span = hi - lo
+    flat = span <= 0
+    safe = np.where(flat, 1.0, span)
+    if dist == "pert":
+        a = 1.0 + 4.0 * (ml - lo) / safe
+        b = 1.0 + 4.0 * (hi - ml) / safe
+        u = rng.beta(np.where(flat, 1.0, a), np.where(flat, 1.0, b), size=(n, lo.size))
+    else:  # triangular by inverse CDF
+        c = (ml - lo) / safe
+        v = rng.random((n, lo.size))
+        u = np.where(v < c, np.sqrt(v * c), 1.0 - np.sqrt((1.0 - v) * (1.0 - c)))
+    return lo + np.where(flat, 0.0, u) * span
+
+
+def _deficit_spec(
+    deficit: Any, register: Register
+) -> tuple[dict[int, float], dict[int, float]] | None:
+    if deficit is None:
+        if register.tekort is None:
+            return None
+        t = register.tekort
+        return dict(zip(t.jaren, t.verwacht, strict=True)), dict(zip(t.jaren, t.sd, strict=True))
+    if isinstance(deficit, Tekort):
+        return dict(zip(deficit.jaren, deficit.verwacht, strict=True)), dict(
+            zip(deficit.jaren, deficit.sd, strict=True)
+        )
+    if isinstance(deficit, (int, float)) and not isinstance(deficit, bool):
+        return {-1: float(deficit)}, {-1: 0.0}
+    if isinstance(deficit, pd.DataFrame):
+        if not {"jaar", "verwacht"} <= set(deficit.columns):
+            raise ParameterError(
+                "deficit: een tabel heeft kolommen jaar, verwacht en (optioneel) sd"
+            )
+        sd = deficit["sd"] if "sd" in deficit.columns else pd.Series(0.0, index=deficit.index)
+        mu = dict(zip(deficit["jaar"].astype(int), deficit["verwacht"].astype(float), strict=True))
+        return mu, dict(zip(deficit["jaar"].astype(int), sd.fillna(0).astype(float), strict=True))
+    if isinstance(deficit, (Mapping, pd.Series)):
+        mu, sd = {}, {}
+        for k, v in dict(deficit).items():
+            if isinstance(v, (tuple, list)) and len(v) == 2:
+                mu[int(k)], sd[int(k)] = float(v[0]), float(v[1])
+            else:
+                mu[int(k)], sd[int(k)] = float(v), 0.0
+        return mu, sd
+    raise ParameterError(
+        f"deficit: type {type(deficit).__name__} niet ondersteund; geef een getal, "
+        f"{{jaar: bedrag}}, {{jaar: (verwacht, sd)}} of een tabel jaar/verwacht/sd"
+    )
+
+
+@dataclass
+class MonteCarloResult:
+    """Simulated savings of a register against the deficit.
+
+    Attributes:
+        register: The register simulated.
+        years: Simulated years.
+        totals: ``(n_draws, n_years)`` total savings per draw and year (euros).
+        deficit: ``(n_draws, n_years)`` deficit draws, or None.
+        seed: Seed used.
+        verdeling: ``"pert"`` or ``"driehoek"``.
+        risk_names: Names of the quantified (shared) risks.
+    """
+
+    register: Register
+    years: np.ndarray
+    totals: np.ndarray
+    deficit: np.ndarray | None
+    seed: int | None
+    verdeling: str
+    risk_names: list[str]
+    _amount_real: np.ndarray = field(repr=False)
+    _occ: np.ndarray = field(repr=False)
+    _red: np.ndarray = field(repr=False)
+    _delay: np.ndarray = field(repr=False)
+    _start: np.ndarray = field(repr=False)
+    _ramp: np.ndarray = field(repr=False)
+
+    @property
+    def n_draws(self) -> int:
+        """Number of draws."""
+        return int(self.totals.shape[0])
+
+    def _year_index(self, year: int | None) -> int:
+        if year is None:
+            return len(self.years) - 1
+        hits = np.flatnonzero(self.years == int(year))
+        if hits.size == 0:
+            raise ParameterError(
+                f"jaar {year} is niet gesimuleerd; beschikbaar: {', '.join(map(str, self.years))}"
+            )
+        return int(hits[0])
+
+    def contributions(self, year: int | None = None, occ: np.ndarray | None = None) -> np.ndarray:
+        """Return ``(n_draws, n_levers)`` savings per lever in ``year`` (default last year)."""
+        y = self.years[self._year_index(year)]
+        occ = self._occ if occ is None else occ
+        mult, delay = _risk_effects(occ, self._red, self._delay, self._amount_real.shape)
+        frac = np.clip((y - (self._start[None, :] + delay) + 1) / self._ramp[None, :], 0.0, 1.0)
+        return self._amount_real * mult * frac
+
+    def summary(self) -> pd.DataFrame:
+        """Per year: mean, P10/P50/P90 of total savings, deficit and P(savings ≥ deficit)."""
+        q = np.percentile(self.totals, [10, 50, 90], axis=0)
+        out = pd.DataFrame(
+            {
+                "jaar": self.years,
+                "besparing_gemiddeld": self.totals.mean(axis=0),
+                "besparing_p10": q[0],
+                "besparing_p50": q[1],
+                "besparing_p90": q[2],
+            }
+        )
+        if self.deficit is not None:
+            has = ~np.isnan(self.deficit[0])
+            for col in ("tekort_verwacht", "tekort_sd", "kans_tekort_gedekt", "restant_tekort_p50"):
+                out[col] = np.nan
+            d, t = self.deficit[:, has], self.totals[:, has]
+            out.loc[has, "tekort_verwacht"] = d.mean(axis=0)
+            out.loc[has, "tekort_sd"] = d.std(axis=0)
+            out.loc[has, "kans_tekort_gedekt"] = (t >= d).mean(axis=0)
+            out.loc[has, "restant_tekort_p50"] = np.median(d - t, axis=0)
+        return out
+
+    def per_lever(self, year: int | None = None) -> pd.DataFrame:
+        """Per lever in ``year``: expected savings and P10/P50/P90 of its contribution."""
+        c = self.contributions(year)
+        q = np.percentile(c, [10, 50, 90], axis=0)
+        return pd.DataFrame(
+            {
+                "naam": [h.naam for h in self.register.hefbomen],
+                "domein": [h.domein for h in self.register.hefbomen],
+                "verwacht": c.mean(axis=0),
+                "p10": q[0],
+                "p50": q[1],
+                "p90": q[2],
+                "kans": [h.kans for h in self.register.hefbomen],
+            }
+        ).sort_values("verwacht", ascending=False, ignore_index=True)
+
+    def tornado(self, year: int | None = None) -> pd.DataFrame:
+        """Return the tornado table; see :func:`tornado_table`."""
+        return tornado_table(self, year)
+
+    def summary_nl(self, year: int | None = None) -> str:
+        """Dutch summary of the last (or given) year."""
+        i = self._year_index(year)
+        s = self.summary().iloc[i]
+        eur = _eur
+        parts = [
+            f"Monte Carlo ({self.n_draws:,} trekkingen".replace(",", ".")
+            + f", seed {self.seed}, bedragen "
+            f"{'beta-PERT' if self.verdeling == 'pert' else 'driehoeksverdeling'}, realisatie "
+            f"Bernoulli(kans), lineaire ingroei).",
+            f"Besparing {int(s['jaar'])}: P10 {eur(s['besparing_p10'])}, P50 "
+            f"{eur(s['besparing_p50'])}, P90 {eur(s['besparing_p90'])} (verwacht "
+            f"{eur(s['besparing_gemiddeld'])}; nominaal potentieel "
+            f"{eur(self.register.potentieel)}).",
+        ]
+        if "kans_tekort_gedekt" in s and not math.isnan(s["kans_tekort_gedekt"]):
+            parts.append(
+                f"Tekort {int(s['jaar'])}: verwacht {eur(s['tekort_verwacht'])}; kans dat de "
+                f"hefbomen het tekort dekken: {s['kans_tekort_gedekt']:.0%}."
+            )
+        if self.register.illustratief:
+            parts.append("Let op: dit register is illustratief, geen echte begrotingscijfers.")
+        return " ".join(parts)
+
+    def plot(self) -> Figure:
+        """Fan chart of savings per year against the deficit; see :func:`plot_savings`."""
+        return plot_savings(self)
+
+
+def _risk_effects(
+    occ: np.ndarray, red: np.ndarray, delay: np.ndarray, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Multiplier and delay per draw and lever from the risk occurrences.
+
+    Only the levers a risk applies to are touched, so own risks cost one column each.
+    """
+    mult = np.ones(shape)
+    for r in range(occ.shape[1]):
+        idx = np.flatnonzero(red[:, r])
+        if idx.size:
+            mult[:, idx] *= np.where(occ[:, r, None], 1.0 - red[idx, r][None, :], 1.0)
+    d = np.zeros(shape)
+    dr = np.flatnonzero(delay.any(axis=0))
+    if dr.size:
+        d = occ[:, dr].astype(float) @ delay[:, dr].T
+    return mult, d
+
+
+def simulate(
+    register: Register | str | Path,
+    *,
+    deficit: Any = None,
+    years: Sequence[int] | None = None,
+    n_draws: int = 100_000,
+    seed: int | None = 0,
+    verdeling: str = "pert",
+) -> MonteCarloResult:
+    """Simulate total savings per year of a register (vectorised, seeded).
+
+    Args:
+        register: A :class:`Register` or a register file.
+        deficit: Deficit to set the savings against: None (use the register's ``tekort``),
+            a number (every year), ``{jaar: bedrag}``, ``{jaar: (verwacht, sd)}``, a
+            :class:`Tekort`, or a DataFrame jaar / verwacht / sd.
+        years: Years to simulate (default: first startjaar up to the last year of full
+            effect or of the deficit).
+        n_draws: Number of draws.
+        seed: Seed of the numpy Generator (same seed, same result).
+        verdeling: ``"pert"`` (beta-PERT, λ = 4) or ``"driehoek"`` (triangular).
+
+    Returns:
+        A :class:`MonteCarloResult`.
+
+    Raises:
+        ParameterError: Bad n_draws, verdeling, years or deficit.
+    """
+    if not isinstance(register, Register):
+        register = read_register(register)
+    if verdeling not in {"pert", "driehoek"}:
+        raise ParameterError(f"verdeling = {verdeling!r}: kies 'pert' of 'driehoek'")
+    if int(n_draws) < 1:
+        raise ParameterError(f"n_draws = {n_draws}: verwacht minstens 1")
+    n = int(n_draws)
+    hs = register.hefbomen
+    lo = np.array([h.besparing_min for h in hs])
+    ml = np.array([h.besparing_waarschijnlijk for h in hs])
+    hi = np.array([h.besparing_max for h in hs])
+    kans = np.array([h.kans for h in hs])
+    start = np.array([h.startjaar for h in hs], dtype=float)
+    ramp = np.array([max(h.ingroei_jaren, 1) for h in hs], dtype=float)
+    risk_names: list[str] = []
+    risk_kans: list[float] = []
+    index: dict[str, int] = {}
+    for h in hs:
+        for r in h.risicos:
+            if r.quantified and r.naam.casefold() not in index:
+                index[r.naam.casefold()] = len(risk_names)
+                risk_names.append(r.naam)
+                risk_kans.append(float(r.kans or 0.0))
+    red = np.zeros((len(hs), len(risk_names)))
+    dly = np.zeros((len(hs), len(risk_names)))
+    for i, h in enumerate(hs):
+        for r in h.risicos:
+            if r.quantified:
+                j = index[r.naam.casefold()]
+                # two entries of the same risk in one lever combine multiplicatively
+                red[i, j] = 1.0 - (1.0 - red[i, j]) * (1.0 - r.vermindering)
+                dly[i, j] += r.vertraging_jaren
+    spec = _deficit_spec(deficit, register)
+    if years is None:
+        first = int(start.min())
+        last = int((start + ramp - 1).max())
+        if spec is not None:
+            dy = [y for y in spec[0] if y != -1]
+            if dy:
+                first, last = min(first, min(dy)), max(last, max(dy))
+        years_arr = np.arange(first, last + 1)
+    else:
+        years_arr = np.array(sorted({int(y) for y in years}))
+        if years_arr.size == 0:
+            raise ParameterError("years: lege lijst")
+    rng = np.random.default_rng(seed)
+    amounts = _draw_amounts(rng, lo, ml, hi, n, verdeling)
+    realised = rng.random((n, len(hs))) < kans[None, :]
+    occ = rng.random((n, len(risk_names))) < np.asarray(risk_kans)[None, :]
+    amount_real = amounts * realised
+    mult, delay = _risk_effects(occ, red, dly, amount_real.shape)
+    base = amount_real * mult
+    # levers that no risk can delay have the same ramp fraction in every draw: a mat-vec
+    delayed = dly.any(axis=1)
+    base_fixed, base_del = base[:, ~delayed], base[:, delayed]
+    start_del = start[None, delayed] + delay[:, delayed]
+    totals = np.empty((n, years_arr.size))
+    for j, y in enumerate(years_arr):
+        frac = np.clip((y - start[~delayed] + 1.0) / ramp[~delayed], 0.0, 1.0)
+        totals[:, j] = base_fixed @ frac
+        if base_del.shape[1]:
+            frac_d = np.clip((y - start_del + 1.0) / ramp[None, delayed], 0.0, 1.0)
+            totals[:, j] += (base_del * frac_d).sum(axis=1)
+    deficit_draws = None
+    if spec is not None:
+        mu, sd = spec
+        z = rng.standard_normal(n)
+        deficit_draws = np.full((n, years_arr.size), np.nan)
+        for j, y in enumerate(years_arr):
+            key = -1 if -1 in mu else int(y)
+            if key in mu:
+                deficit_draws[:, j] = mu[key] + sd[key] * z
+    return MonteCarloResult(
+        register=register,
+        years=years_arr,
+        totals=totals,
+        deficit=deficit_draws,
+        seed=seed,
+        verdeling=verdeling,
+        risk_names=risk_names,
+        _amount_real=amount_real,
+        _occ=occ,
+        _red=red,
+        _delay=dly,
+        _start=start,
+        _ramp=ramp,
+    )
+
+
+def tornado_table(result: MonteCarloResult, year: int | None = None) -> pd.DataFrame:
+    """Which levers and risks drive the spread of total savings in ``year``.
+
+    For a lever: total savings with that lever at its P10 and at its P90 (its own amount,
+    realisation and risks) and every other lever at its expected value, i.e.
+    ``E[total] - E[lever] + P10/P90(lever)``. For a quantified risk: expected total savings
+    when the risk is forced to occur (low) and forced not to occur (high), everything else
+    drawn as simulated. Sorted by swing (high - low), largest first.
+
+    Args:
+        result: Simulation result.
+        year: Year (default the last simulated year).
+
+    Returns:
+        Frame soort (hefboom/risico), naam, laag, hoog, zwaai, basis (expected total).
+    """
+    c = result.contributions(year)
+    total = c.sum(axis=1)
+    base = float(total.mean())
+    mean_c = c.mean(axis=0)
+    q10, q90 = np.percentile(c, [10, 90], axis=0)
+    rows = [
+        {
+            "soort": "hefboom",
+            "naam": h.naam,
+            "laag": base - mean_c[i] + q10[i],
+            "hoog": base - mean_c[i] + q90[i],
+        }
+        for i, h in enumerate(result.register.hefbomen)
+    ]
+    for r, name in enumerate(result.risk_names):
+        on = result._occ.copy()
+        on[:, r] = True
+        off = result._occ.copy()
+        off[:, r] = False
+        rows.append(
+            {
+                "soort": "risico",
+                "naam": name,
+                "laag": float(result.contributions(year, on).sum(axis=1).mean()),
+                "hoog": float(result.contributions(year, off).sum(axis=1).mean()),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["zwaai"] = out["hoog"] - out["laag"]
+    out["basis"] = base
+    return out.sort_values("zwaai", ascending=False, ignore_index=True)
+
+
+# ---------------------------------------------------------------------------
+# Plots
+# ---------------------------------------------------------------------------
+
+
+def _eur(v: float) -> str:
+    if abs(v) >= 1e6:
+        return f"€ {v / 1e6:,.1f} mln".replace(",", "X").replace(".", ",").replace("X", ".")
+    return f"€ {v:,.0f}".replace(",", ".")
+
+
+def plot_savings(result: MonteCarloResult) -> Figure:
+    """Fan chart: P10–P90 band and P50 of total savings per year, with the deficit."""
+    s = result.summary()
+    fig = Figure(figsize=(8, 4.5), layout="constrained")
+    ax = fig.subplots()
+    x = s["jaar"].to_numpy()
+    ax.fill_between(
+        x,
+        s["besparing_p10"] / 1e6,
+        s["besparing_p90"] / 1e6,
+        color="#9dc3e6",
+        alpha=0.7,
+        label="besparing P10–P90",
+    )
+    ax.plot(x, s["besparing_p50"] / 1e6, "o-", color="#1f4e79", label="besparing P50")
+    ax.plot(x, s["besparing_gemiddeld"] / 1e6, "--", color="#1f4e79", lw=1, label="verwacht")
+    if "tekort_verwacht" in s:
+        has = s["tekort_verwacht"].notna()
+        ax.errorbar(
+            x[has],
+            s.loc[has, "tekort_verwacht"] / 1e6,
+            yerr=1.2816 * s.loc[has, "tekort_sd"] / 1e6,
+            fmt="s",
+            color="#c00000",
+            capsize=4,
+            label="structureel tekort (P10–P90)",
+        )
+        for _, r in s.loc[has].iterrows():
+            ax.annotate(
+                f"kans gedekt {r['kans_tekort_gedekt']:.0%}",
+                (r["jaar"], r["tekort_verwacht"] / 1e6),
+                textcoords="offset points",
+                xytext=(6, 6),
+                fontsize=8,
+                color="#c00000",
+            )
+    ax.set_xticks(x)
+    ax.set_xlabel("jaar")
+    ax.set_ylabel("€ mln per jaar")
+    title = "Besparing hefbomen (Monte Carlo) tegenover het tekort"
+    if result.register.illustratief:
+        title += "\nILLUSTRATIEF register, geen echte cijfers"
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_ylim(bottom=0)
+    return fig
+
+
+def plot_tornado(result: MonteCarloResult, year: int | None = None, top: int = 15) -> Figure:
+    """Tornado chart of the levers and risks that drive the spread of savings in ``year``."""
+    t = tornado_table(result, year).head(top).iloc[::-1]
+    y = result.years[result._year_index(year)]
+    fig = Figure(figsize=(10, 1.0 + 0.42 * len(t)), layout="constrained")
+    ax = fig.subplots()
+    base = float(t["basis"].iloc[0]) / 1e6 if len(t) else 0.0
+    colors = np.where(t["soort"] == "risico", "#c55a11", "#1f4e79")
+    labels = [
+        textwrap.fill(f"{'Risico' if s == 'risico' else 'Hefboom'}: {n}", 48)
+        for s, n in zip(t["soort"], t["naam"], strict=True)
+    ]
+    ax.barh(labels, (t["hoog"] - t["laag"]) / 1e6, left=t["laag"] / 1e6, color=colors)
+    ax.axvline(base, color="black", lw=0.8)
+    ax.set_xlabel(f"totale besparing {y} (€ mln); zwarte lijn = verwachting")
+    ax.set_title(
+        f"Tornado besparing {y}: hefboom P10–P90 (blauw), risico treedt op / niet op (oranje)",
+        fontsize=10,
+    )
+    ax.tick_params(axis="y", labelsize=8)
+    return fig

@@ -1,0 +1,1 @@
+"""Shipped example registers and goals files (illustrative, not any gemeente's own figures)."""

@@ -1,0 +1,542 @@
+"""Tests for analysekit.analysis.levers on SYNTHETIC data (tests/synthetic.py).
+
+Planted effects must be recovered, 95% intervals must cover the truth about 95% of the
+time, and the panel estimator must equal linearmodels PanelOLS.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from linearmodels import PanelOLS
+from matplotlib.figure import Figure
+from statsmodels.stats.outliers_influence import variance_inflation_factor
+from synthetic import make_cross_section, make_event_panel, make_iv3, make_panel
+
+from analysekit.analysis import levers as L
+from analysekit.errors import AnalysekitError, DataError, ParameterError
+
+Y = "netto_per_inwoner"
+LEVER = "aandeel_voorliggend"
+CS_CONTROLS = ["jongeren_aandeel", "lage_inkomens_aandeel"]
+
+# Number of repeated SYNTHETIC draws for the coverage tests; the Monte Carlo standard error
+# of a 95% coverage estimate is sqrt(.95 * .05 / 400) = 0.011.
+N_DRAWS = 400
+
+
+# --------------------------------------------------------------------------- recovery
+
+
+def test_cross_section_recovers_planted_effect():
+    df = make_cross_section(5000, beta=-400.0, seed=11)
+    res = L.fit_cross_section(df, Y, LEVER, CS_CONTROLS)
+    row = res.effect()
+    assert row["effect"] == pytest.approx(-400.0, abs=4 * row["se"])
+    assert abs(row["effect"] + 400.0) < 40
+    assert row["ci_low"] < -400.0 < row["ci_high"]
+    ctrl = res.table.set_index("term")
+    assert ctrl.loc["jongeren_aandeel", "effect"] == pytest.approx(3000.0, rel=0.05)
+    # HC3 is what is reported
+    assert "HC3" in res.specification
+    assert res.fit.cov_type == "HC3"
+
+
+def test_cross_section_omitting_controls_is_biased():
+    """Sanity check that the SYNTHETIC design needs the needs-side controls."""
+    df = make_cross_section(5000, beta=-400.0, seed=11)
+    naive = L.fit_cross_section(df, Y, LEVER).effect()
+    assert not naive["ci_low"] < -400.0 < naive["ci_high"]
+
+
+def test_panel_recovers_planted_effect_unbalanced():
+    df = make_panel(342, 9, beta=-300.0, gamma=2000.0, drop_share=0.15, seed=5)
+    res = L.fit_panel(df, Y, LEVER, ["control"])
+    row = res.effect()
+    assert abs(row["effect"] + 300.0) < 3.5 * row["se"]
+    assert row["n_gemeenten"] == df["gm_code"].nunique()
+    assert row["n"] == len(df)
+    t = res.table.set_index("term")
+    assert abs(t.loc["control", "effect"] - 2000.0) < 3.5 * t.loc["control", "se"]
+
+
+def test_pooled_ols_is_biased_but_twfe_is_not():
+    df = make_panel(342, 9, beta=-300.0, seed=6)
+    pooled = sm.OLS(df[Y], sm.add_constant(df[[LEVER, "control"]])).fit()
+    fe = L.fit_panel(df, Y, LEVER, ["control"]).effect()
+    assert abs(pooled.params[LEVER] + 300.0) > 10 * fe["se"]
+    assert fe["ci_low"] < -300.0 < fe["ci_high"]
+
+
+def test_within_transform_equals_dummy_regression_residuals():
+    df = make_panel(25, 5, drop_share=0.2, seed=3)
+    e, _ = pd.factorize(df["gm_code"], sort=True)
+    t, _ = pd.factorize(df["jaar"], sort=True)
+    x = df[[Y, LEVER]].to_numpy()
+    got = L.within_transform(x, e, t)
+    d = pd.get_dummies(
+        df[["gm_code"]].assign(jaar=df["jaar"].astype(str)), drop_first=True, dtype=float
+    )
+    d.insert(0, "c", 1.0)
+    coef, *_ = np.linalg.lstsq(d.to_numpy(), x, rcond=None)
+    expected = x - d.to_numpy() @ coef
+    np.testing.assert_allclose(got, expected, atol=1e-9)
+
+
+# --------------------------------------------------------------------------- linearmodels
+
+
+@pytest.mark.parametrize("drop_share", [0.0, 0.2])
+def test_panel_matches_linearmodels_panelols(drop_share):
+    df = make_panel(120, 7, drop_share=drop_share, seed=21)
+    res = L.fit_panel(df, Y, LEVER, ["control"])
+    q = df.set_index(["gm_code", "jaar"])
+    lm = PanelOLS(q[Y], q[[LEVER, "control"]], entity_effects=True, time_effects=True).fit(
+        cov_type="clustered",
+        cluster_entity=True,
+        debiased=True,
+        group_debias=True,
+        auto_df=False,
+        count_effects=False,
+    )
+    ours = res.fit
+    np.testing.assert_allclose(ours.params.to_numpy(), lm.params.to_numpy(), rtol=1e-8, atol=0)
+    np.testing.assert_allclose(ours.bse.to_numpy(), lm.std_errors.to_numpy(), rtol=1e-6)
+    assert res.diagnostics.r2 == pytest.approx(lm.rsquared, rel=1e-8)
+
+
+def test_event_study_matches_linearmodels_on_the_same_dummies():
+    panel, adoption = make_event_panel(120, 9, seed=4)
+    res = L.fit_event_study(panel, Y, adoption, leads=3, lags=2)
+    frame = res.data.set_index(["gm_code", "jaar"])
+    terms = [t for t in res.fit.model.exog_names]
+    lm = PanelOLS(frame[Y], frame[terms], entity_effects=True, time_effects=True).fit(
+        cov_type="clustered",
+        cluster_entity=True,
+        debiased=True,
+        group_debias=True,
+        auto_df=False,
+        count_effects=False,
+    )
+    np.testing.assert_allclose(
+        res.fit.params.to_numpy(), lm.params.to_numpy(), rtol=1e-8, atol=1e-9
+    )
+    np.testing.assert_allclose(res.fit.bse.to_numpy(), lm.std_errors.to_numpy(), rtol=1e-6)
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def _coverage(fit, truth):
+    hits = np.array([fit(s) for s in range(N_DRAWS)])
+    cov = hits.mean()
+    mcse = np.sqrt(cov * (1 - cov) / N_DRAWS)
+    return cov, mcse
+
+
+def test_cross_section_hc3_interval_coverage():
+    def one(s):
+        df = make_cross_section(120, beta=-400.0, seed=10_000 + s)
+        r = L.fit_cross_section(df, Y, LEVER, CS_CONTROLS).effect()
+        return r["ci_low"] <= -400.0 <= r["ci_high"]
+
+    cov, mcse = _coverage(one, -400.0)
+    print(f"\ncoverage cross-section HC3 95%: {cov:.4f} (MC se {mcse:.4f}, {N_DRAWS} draws)")
+    assert 0.92 <= cov <= 0.98
+
+
+def test_panel_clustered_interval_coverage():
+    def one(s):
+        df = make_panel(40, 6, beta=-300.0, drop_share=0.05, seed=20_000 + s)
+        r = L.fit_panel(df, Y, LEVER, ["control"]).effect()
+        return r["ci_low"] <= -300.0 <= r["ci_high"]
+
+    cov, mcse = _coverage(one, -300.0)
+    print(f"\ncoverage panel TWFE clustered 95%: {cov:.4f} (MC se {mcse:.4f}, {N_DRAWS} draws)")
+    assert 0.92 <= cov <= 0.98
+
+
+# --------------------------------------------------------------------------- event study
+
+
+def test_event_study_recovers_dynamic_effects_and_passes_pretrend():
+    effects = {0: -10.0, 1: -20.0, 2: -30.0}
+    panel, adoption = make_event_panel(400, 10, effects=effects, seed=8)
+    res = L.fit_event_study(panel, Y, adoption, leads=3, lags=3)
+    t = res.table.set_index("term")
+    truth = {"t-3": 0.0, "t-2": 0.0, "t+0": -10.0, "t+1": -20.0, "t+2": -30.0, "t+3": -30.0}
+    for term, v in truth.items():
+        assert abs(t.loc[term, "effect"] - v) < 3.5 * t.loc[term, "se"], term
+    assert t.loc["t-1", "effect"] == 0.0 and np.isnan(t.loc["t-1", "se"])
+    avg = t.loc["gemiddeld_na_invoering"]
+    assert abs(avg["effect"] - np.mean([-10, -20, -30, -30])) < 3.5 * avg["se"]
+    assert res.pretrend is not None and res.pretrend.p > 0.01
+    assert res.pretrend.leads == ["t-3", "t-2"]
+    assert "parallelle trends" in res.summary_nl()
+    assert "Pre-trendtoets" in res.summary_nl()
+
+
+def test_event_study_pretrend_test_detects_planted_pretrend():
+    panel, adoption = make_event_panel(400, 10, pretrend=3.0, seed=9)
+    res = L.fit_event_study(panel, Y, adoption, leads=3, lags=2)
+    assert res.pretrend.p < 0.001
+    assert "níet parallel" in res.pretrend.text_nl()
+
+
+def test_stacked_event_study_recovers_effects():
+    panel, adoption = make_event_panel(400, 10, seed=12)
+    res = L.fit_event_study(panel, Y, adoption, leads=2, lags=2, method="stacked")
+    t = res.table.set_index("term")
+    for term, v in {"t-2": 0.0, "t+0": -10.0, "t+1": -20.0, "t+2": -30.0}.items():
+        assert abs(t.loc[term, "effect"] - v) < 3.5 * t.loc[term, "se"], term
+    assert "gestapeld" in res.specification
+
+
+def test_event_study_reads_adoption_csv(tmp_path):
+    panel, adoption = make_event_panel(150, 9, seed=1)
+    path = tmp_path / "adoptie.csv"
+    adoption.to_csv(path, sep=";", index=False)
+    a = L.read_adoption(path)
+    assert list(a.columns) == ["gm_code", "hefboom", "adoptiejaar", "regel"]
+    assert a["regel"].iloc[0] == 2
+    res_csv = L.fit_event_study(panel, Y, path)
+    res_df = L.fit_event_study(panel, Y, adoption)
+    np.testing.assert_allclose(res_csv.table["effect"], res_df.table["effect"])
+
+
+def test_event_study_drops_always_treated_with_a_note():
+    panel, adoption = make_event_panel(150, 9, seed=1)
+    adoption = pd.concat(
+        [
+            adoption,
+            pd.DataFrame(
+                [{"gm_code": "GM0002", "hefboom": "wijkteam_in_eigen_dienst", "adoptiejaar": 2010}]
+            ),
+        ]
+    )
+    adoption = adoption.drop_duplicates("gm_code", keep="last")
+    res = L.fit_event_study(panel, Y, adoption)
+    assert any("vóór of in het eerste jaar" in n for n in res.diagnostics.notes)
+    assert "GM0002" not in set(res.data["gm_code"])
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "field"),
+    [
+        ("gm_code,hefboom,adoptiejaar\nGM0001,x,2019\nGM12,x,2019\n", 3, "gm_code"),
+        ("gm_code,hefboom,adoptiejaar\nGM0001,x,2019\nGM0002,x,twintig\n", 3, "adoptiejaar"),
+        ("gm_code,hefboom,adoptiejaar\nGM0001,x,2019\nGM0001,x,2020\n", 3, "gm_code"),
+        ("gemeente_x,hefboom,jaar\nGM0001,x,2019\n", 1, "gm_code"),
+    ],
+)
+def test_adoption_csv_errors_name_file_line_field(tmp_path, content, line, field):
+    path = tmp_path / "adoptie.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        L.read_adoption(path)
+    msg = str(exc.value)
+    assert msg.startswith(f"adoptie.csv, regel {line}, veld {field}:"), msg
+
+
+# --------------------------------------------------------------------------- diagnostics
+
+
+def test_diagnostics_are_computed_and_shown():
+    df = make_cross_section(200, seed=2)
+    df.loc[17, Y] += 3000.0  # plant an influential SYNTHETIC gemeente
+    res = L.fit_cross_section(df, Y, LEVER, CS_CONTROLS)
+    d = res.diagnostics
+    assert d.influential["gm_code"].iloc[0] == df.loc[17, "gm_code"]
+    # leave-one-out effect equals an actual refit without that gemeente
+    refit = L.fit_cross_section(df.drop(index=17), Y, LEVER, CS_CONTROLS).effect()["effect"]
+    assert d.influential["effect_zonder"].iloc[0] == pytest.approx(refit, rel=1e-9)
+    # Cook's D equals statsmodels' for a single observation
+    cooks = res.fit.get_influence().cooks_distance[0]
+    assert d.influential["cooks_d"].iloc[0] == pytest.approx(cooks.max(), rel=1e-9)
+    # VIF equals statsmodels'
+    x = res.fit.model.exog
+    sm_vif = [variance_inflation_factor(x, i) for i in range(1, x.shape[1])]
+    np.testing.assert_allclose(d.vif.to_numpy(), sm_vif, rtol=1e-9)
+    assert 0 <= d.breusch_pagan_p <= 1 and d.r2 == pytest.approx(res.fit.rsquared)
+    table = res.diagnostics_table()
+    assert {"Breusch-Pagan p", "R²", "R² gecorrigeerd"} <= set(table["maat"])
+    assert any(m.startswith("VIF ") for m in table["maat"])
+    assert any(m.startswith("invloedrijk: ") for m in table["maat"])
+    text = res.summary_nl()
+    assert "geen causaal effect" in text and "Breusch-Pagan" in text and "VIF" in text
+
+
+def test_heteroskedasticity_is_detected_in_synthetic_design():
+    het = L.fit_cross_section(make_cross_section(3000, seed=4), Y, LEVER, CS_CONTROLS)
+    hom = L.fit_cross_section(
+        make_cross_section(3000, heteroskedastic=False, seed=4), Y, LEVER, CS_CONTROLS
+    )
+    assert het.diagnostics.breusch_pagan_p < 0.001
+    assert hom.diagnostics.breusch_pagan_p > 0.001
+
+
+def test_panel_summary_states_its_claim_and_notes_absorbed_controls():
+    df = make_panel(60, 5, seed=2)
+    df["vast"] = df["gm_code"].str[-2:].astype(float)  # time-invariant: absorbed
+    res = L.fit_panel(df, Y, LEVER, ["control", "vast"])
+    assert "vast" not in set(res.table["term"])
+    assert any("'vast' weggelaten" in n for n in res.diagnostics.notes)
+    text = res.summary_nl()
+    assert "Effect onder aannames" in text and "R² na vaste effecten" in text
+
+
+# --------------------------------------------------------------------------- euros
+
+
+def test_to_euros_is_effect_times_delta_times_inwoners():
+    df = make_cross_section(300, seed=3)
+    res = L.fit_cross_section(df, Y, LEVER, CS_CONTROLS)
+    row = res.effect()
+    inw = float(df.loc[df["gm_code"] == "GM0007", "inwoners"].iloc[0])
+    out = res.to_euros("GM0007", delta=0.01).iloc[0]
+    assert out["effect_eur"] == pytest.approx(row["effect"] * 0.01 * inw)
+    assert out["ci_low_eur"] == pytest.approx(row["ci_low"] * 0.01 * inw)
+    assert out["ci_high_eur"] == pytest.approx(row["ci_high"] * 0.01 * inw)
+    neg = res.to_euros("GM0007", delta=-0.01).iloc[0]
+    assert neg["ci_low_eur"] == pytest.approx(-row["ci_high"] * 0.01 * inw)
+    assert neg["ci_low_eur"] <= neg["effect_eur"] <= neg["ci_high_eur"]
+    med = res.to_euros("GM0007", delta="mediaan").iloc[0]
+    own = float(df.loc[df["gm_code"] == "GM0007", LEVER].iloc[0])
+    assert med["delta"] == pytest.approx(df[LEVER].median() - own)
+    sd = res.to_euros("GM0007").iloc[0]
+    assert sd["delta"] == pytest.approx(df[LEVER].std())
+    assert "geen causaal effect" in sd["claim"]
+
+
+def test_to_euros_event_study_uses_adoption_and_own_inwoners():
+    panel, adoption = make_event_panel(150, 9, seed=2)
+    res = L.fit_event_study(panel, Y, adoption)
+    out = res.to_euros("GM0003").iloc[0]
+    inw = panel.loc[panel["gm_code"] == "GM0003", "inwoners"].iloc[-1]
+    assert out["effect_eur"] == pytest.approx(res.effect()["effect"] * inw)
+    assert out["delta_toelichting"] == "invoering van de hefboom"
+    with pytest.raises(ParameterError, match="exposure"):
+        res.to_euros("GM9999")
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_constant_lever_is_rejected():
+    df = make_cross_section(100, seed=1).assign(aandeel_voorliggend=0.25)
+    with pytest.raises(ParameterError) as exc:
+        L.fit_cross_section(df, Y, LEVER, source="frame.csv")
+    msg = str(exc.value)
+    assert msg.startswith("frame.csv, kolom 'aandeel_voorliggend':")
+    assert "dezelfde waarde" in msg
+
+
+def test_lever_missing_for_most_gemeenten_is_rejected():
+    df = make_cross_section(100, seed=1)
+    df.loc[df.index[:70], LEVER] = np.nan
+    with pytest.raises(ParameterError) as exc:
+        L.fit_cross_section(df, Y, LEVER)
+    msg = str(exc.value)
+    assert "kolom 'aandeel_voorliggend'" in msg and "70 van 100 gemeenten" in msg
+
+
+def test_lever_without_within_variation_is_rejected_in_panel():
+    df = make_panel(30, 4, seed=1)
+    df[LEVER] = df["gm_code"].str[-2:].astype(float)
+    with pytest.raises(ParameterError, match="verandert binnen geen enkele gemeente"):
+        L.fit_panel(df, Y, LEVER)
+
+
+def test_other_bad_inputs():
+    df = make_cross_section(50, seed=1)
+    with pytest.raises(ParameterError, match="kolom 'bestaat_niet' ontbreekt"):
+        L.fit_cross_section(df, Y, "bestaat_niet")
+    two = pd.concat([df, df.assign(jaar=2024)])
+    with pytest.raises(ParameterError, match="geef jaar= op"):
+        L.fit_cross_section(two, Y, LEVER)
+    assert L.fit_cross_section(two, Y, LEVER, jaar=2024).effect()["n"] == 50
+    dup = pd.concat([df, df.iloc[:1]])
+    with pytest.raises(ParameterError, match="meer dan één keer"):
+        L.fit_cross_section(dup, Y, LEVER)
+    bad = df.assign(aandeel_voorliggend=df[LEVER].astype(str))
+    bad.loc[3, LEVER] = "veel"
+    with pytest.raises(ParameterError, match="rij 4, kolom 'aandeel_voorliggend'"):
+        L.fit_cross_section(bad, Y, LEVER)
+    with pytest.raises(ParameterError, match="minstens twee jaren"):
+        L.fit_panel(df.assign(aandeel_voorliggend=df[LEVER]), Y, LEVER)
+    panel, adoption = make_event_panel(50, 8, seed=1)
+    with pytest.raises(ParameterError, match="leads"):
+        L.fit_event_study(panel, Y, adoption, leads=1)
+    everyone = pd.DataFrame({"gm_code": panel["gm_code"].unique(), "adoptiejaar": 2019})
+    with pytest.raises(ParameterError, match="nooit invoerden"):
+        L.fit_event_study(panel, Y, everyone)
+    assert issubclass(ParameterError, AnalysekitError)
+
+
+# --------------------------------------------------------------------------- adapters
+
+
+def test_lever_candidates_exact_on_synthetic_iv3():
+    t = make_iv3(5, (2023,), seed=3)
+    lc = L.lever_candidates(t["iv3"], t["gemeenten"])
+    iv = t["iv3"].loc[t["iv3"]["gm_code"] == "GM0002"]
+    las = iv.set_index("taakveld")["lasten_eur"]
+    sal = iv.set_index("taakveld")["salarissen_eur"]
+    soc = las[[c for c in las.index if c.startswith("6.")]].sum()
+    voor = las["6.1"] + las["6.2"]
+    maat = las[["6.71a", "6.71b", "6.72a", "6.73a", "6.74c", "6.82a"]].sum()
+    row = lc.loc[lc["gm_code"] == "GM0002"].iloc[0]
+    assert row["aandeel_voorliggend"] == pytest.approx(voor / soc)
+    assert row["voorliggend_vs_maatwerk"] == pytest.approx(voor / (voor + maat))
+    assert row["aandeel_salaris_toegang"] == pytest.approx(sal["6.2"] / las["6.2"])
+    jeugd = las[["6.72a", "6.73a", "6.74c"]].sum()
+    assert row["aandeel_jeugd_verblijf"] == pytest.approx((las["6.73a"] + las["6.74c"]) / jeugd)
+    assert np.isnan(row["aandeel_pgb"])  # no 6.79x codes before 2025
+    inw = t["gemeenten"].set_index("gm_code").loc["GM0002", "inwoners"]
+    assert row["voorliggend_per_inwoner"] == pytest.approx(voor / inw)
+
+
+def test_lever_candidates_2025_codes():
+    iv3 = pd.DataFrame(
+        {
+            "gm_code": "GM0001",
+            "jaar": 2025,
+            "verslagsoort": "begroting",
+            "taakveld": [
+                "6.1",
+                "6.21",
+                "6.22",
+                "6.23",
+                "6.711",
+                "6.751",
+                "6.761",
+                "6.791",
+                "6.792",
+            ],
+            "domein": "x",
+            "lasten_eur": [10.0, 20.0, 30.0, 40.0, 100.0, 50.0, 50.0, 25.0, 25.0],
+            "baten_eur": 0.0,
+            "salarissen_eur": [np.nan, 10.0, 15.0, 20.0, np.nan, np.nan, np.nan, np.nan, np.nan],
+        }
+    )
+    row = L.lever_candidates(iv3, verslagsoort="begroting").iloc[0]
+    assert row["aandeel_voorliggend"] == pytest.approx(100.0 / 350.0)
+    assert row["aandeel_salaris_toegang"] == pytest.approx(45.0 / 90.0)
+    assert row["aandeel_jeugd_verblijf"] == pytest.approx(50.0 / 125.0)
+    assert row["aandeel_pgb"] == pytest.approx(50.0 / 250.0)
+
+
+def test_regression_frame_net_cost_and_controls():
+    t = make_iv3(12, (2023,), seed=5)
+    rf = L.regression_frame(t["iv3"], t["gemeenten"], t["kenmerken"], "Jeugd", 2023)
+    iv = t["iv3"]
+    sel = iv.loc[(iv["gm_code"] == "GM0004") & (iv["domein"] == "Jeugd")]
+    inw = t["gemeenten"].set_index("gm_code").loc["GM0004", "inwoners"]
+    row = rf.loc[rf["gm_code"] == "GM0004"].iloc[0]
+    assert row["netto_per_inwoner"] == pytest.approx(
+        (sel["lasten_eur"].sum() - sel["baten_eur"].sum()) / inw
+    )
+    k = t["kenmerken"].set_index(["gm_code", "kenmerk"])["waarde"]
+    assert row["jongeren_per_inwoner"] == pytest.approx(k[("GM0004", "jongeren")] / inw)
+    # densities are not divided by inwoners
+    assert row["omgevingsadressendichtheid_gf"] == pytest.approx(
+        k[("GM0004", "omgevingsadressendichtheid_gf")]
+    )
+    assert rf.attrs["controls"] == [
+        "jongeren_per_inwoner",
+        "bijstandsontvangers_per_inwoner",
+        "omgevingsadressendichtheid_gf",
+    ]
+    assert any("inwoners_75_plus_drempel" in n for n in rf.attrs["notes"])
+    res = L.fit_cross_section(rf, rf.attrs["outcome"], "aandeel_voorliggend", rf.attrs["controls"])
+    assert res.effect()["n"] == 12
+    with pytest.raises(ParameterError, match="domein 'Zorg' is onbekend"):
+        L.regression_frame(t["iv3"], t["gemeenten"], t["kenmerken"], "Zorg")
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def test_plots_return_figures():
+    cs = L.fit_cross_section(make_cross_section(100, seed=1), Y, LEVER, CS_CONTROLS)
+    pn = L.fit_panel(make_panel(40, 5, seed=1), Y, LEVER, ["control"])
+    panel, adoption = make_event_panel(100, 9, seed=1)
+    es = L.fit_event_study(panel, Y, adoption)
+    for fig in (L.plot_effects([cs, pn]), es.plot(), L.plot_diagnostics(pn), cs.plot()):
+        assert isinstance(fig, Figure)
+        assert fig.axes
+    assert "pre-trendtoets" in es.plot().axes[0].get_title()
+
+
+def test_lever_candidates_mask_shares_outside_unit_interval():
+    iv3 = pd.DataFrame(
+        {
+            "gm_code": ["GM0001"] * 3 + ["GM0002"] * 3,
+            "jaar": 2024,
+            "verslagsoort": "begroting",
+            "taakveld": ["6.1", "6.2", "6.71a"] * 2,
+            "domein": "x",
+            "lasten_eur": [10.0, 10.0, 80.0, 10.0, 10.0, -15.0],  # GM0002: a correction
+            "baten_eur": 0.0,
+            "salarissen_eur": np.nan,
+        }
+    )
+    lc = L.lever_candidates(iv3, verslagsoort="begroting").set_index("gm_code")
+    assert lc.loc["GM0001", "aandeel_voorliggend"] == pytest.approx(0.2)
+    assert np.isnan(lc.loc["GM0002", "aandeel_voorliggend"])
+    assert any("aandeel_voorliggend: 1 gemeente-jaren" in n for n in lc.attrs["notes"])
+    raw = L.lever_candidates(iv3, verslagsoort="begroting", shares_in_unit_interval=False)
+    assert raw.set_index("gm_code").loc["GM0002", "aandeel_voorliggend"] == pytest.approx(4.0)
+
+
+def test_event_study_with_a_control_and_panel_euros_to_median():
+    panel, adoption = make_event_panel(150, 9, seed=5)
+    rng = np.random.default_rng(0)
+    panel["control"] = rng.normal(size=len(panel))
+    res = L.fit_event_study(panel, Y, adoption, controls=["control"])
+    assert "control" in set(res.table["term"])
+    df = make_panel(50, 4, seed=3)
+    pn = L.fit_panel(df, Y, LEVER, ["control"])
+    out = pn.to_euros("GM0010", delta="mediaan").iloc[0]
+    last = df.loc[df["jaar"] == df["jaar"].max()]
+    own = float(last.loc[last["gm_code"] == "GM0010", LEVER].iloc[0])
+    assert out["delta"] == pytest.approx(last[LEVER].median() - own)
+    assert out["blootstelling"] == float(last.loc[last["gm_code"] == "GM0010", "inwoners"].iloc[0])
+
+
+def test_read_levers_file_and_bad_lever_columns(tmp_path):
+    p = tmp_path / "eigen_hefbomen.csv"
+    rows = [f"GM{i:04d};2023;{0.1 + i / 100:.2f};0,5".replace(".", ",") for i in range(1, 11)]
+    p.write_text("gm_code;jaar;wijkteam_eigen;vast\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(ParameterError) as exc:
+        L.read_levers(p)
+    assert str(exc.value).startswith("eigen_hefbomen.csv, kolom 'vast': heeft voor alle 10")
+    rows = [f"GM{i:04d};2023;{0.1 + i / 100:.2f}".replace(".", ",") for i in range(1, 11)]
+    p.write_text("gm_code;jaar;wijkteam_eigen\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    lv = L.read_levers(p)
+    assert lv.attrs["levers"] == ["wijkteam_eigen"]
+    assert lv["wijkteam_eigen"].iloc[0] == pytest.approx(0.11)
+    sparse = ["GM0001;2023;0,1", "GM0002;2023;0,2"] + [f"GM{i:04d};2023;" for i in range(3, 11)]
+    p.write_text("gm_code;jaar;wijkteam_eigen\n" + "\n".join(sparse) + "\n", encoding="utf-8")
+    with pytest.raises(
+        ParameterError, match="eigen_hefbomen.csv, kolom 'wijkteam_eigen': ontbreekt"
+    ):
+        L.read_levers(p)
+    p.write_text(
+        "gm_code;jaar;wijkteam_eigen\nGM0001;2023;0,1\nGM0002;2023;veel\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError) as exc:
+        L.read_levers(p)
+    assert (
+        str(exc.value) == "eigen_hefbomen.csv, regel 3, veld wijkteam_eigen: 'veel' is geen getal"
+    )
+
+
+def test_event_study_table_nl_shows_pretrend_next_to_estimates():
+    panel, adoption = make_event_panel(120, 9, seed=6)
+    res = L.fit_event_study(panel, Y, adoption)
+    t = res.table_nl()
+    assert t["term"].iloc[-1] == "pre-trendtoets (leads = 0)"
+    assert t["p"].iloc[-1] == L._fmt_p(res.pretrend.p)

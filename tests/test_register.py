@@ -1,0 +1,296 @@
+"""Tests for the hefbomen register (parsing, validation, Monte Carlo, tornado).
+
+Registers written here are SYNTHETIC test inputs; the shipped template is illustrative.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from scipy import stats
+
+from analysekit.analysis import register as R
+from analysekit.errors import DataError, ParameterError
+
+LEVER = """\
+  - naam: {naam}
+    domein: {domein}
+    besparing_min: {lo}
+    besparing_waarschijnlijk: {ml}
+    besparing_max: {hi}
+    kans: {kans}
+    startjaar: {start}
+    ingroei_jaren: {ramp}
+    eigenaar: Teamleider
+"""
+
+
+def lever(naam="A", domein="Jeugd", lo=100, ml=200, hi=300, kans=1.0, start=2024, ramp=1):
+    return LEVER.format(
+        naam=naam, domein=domein, lo=lo, ml=ml, hi=hi, kans=kans, start=start, ramp=ramp
+    )
+
+
+def write(tmp_path, text, name="register.yaml"):
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+def error_of(path):
+    with pytest.raises(DataError) as exc:
+        R.read_register(path)
+    return str(exc.value)
+
+
+# --------------------------------------------------------------------------- template
+
+
+def test_illustrative_template_matches_tilburg_public_totals():
+    reg = R.read_register(R.template_path())
+    assert reg.illustratief is True
+    assert "ILLUSTRATIEF" in reg.toelichting and "Tilburg" in reg.toelichting
+    assert len(reg.hefbomen) == 18
+    assert reg.potentieel == pytest.approx(15_000_000)
+    assert reg.tekort is not None and reg.tekort.jaren == (2022,)
+    assert reg.tekort.verwacht[0] > 20_000_000
+    assert {h.domein for h in reg.hefbomen} == set(R.DOMEINEN)
+    mc = R.simulate(reg, n_draws=20_000, seed=3)
+    s = mc.summary().set_index("jaar")
+    assert (
+        s.loc[2022, "besparing_p10"] < s.loc[2022, "besparing_p50"] < s.loc[2022, "besparing_p90"]
+    )
+    assert 0.0 <= s.loc[2022, "kans_tekort_gedekt"] <= 1.0
+    assert "illustratief" in mc.summary_nl()
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_min_greater_than_max_names_file_line_field(tmp_path):
+    text = "hefbomen:\n" + lever("Eerste") + lever("Schuldhulp", lo=500000, ml=400000, hi=300000)
+    msg = error_of(write(tmp_path, text))
+    # the second lever starts on line 11; besparing_min is its 3rd line
+    assert msg == (
+        "register.yaml, regel 13 (hefboom 'Schuldhulp'), veld besparing_min: "
+        "min 500000 > max 300000"
+    )
+
+
+def test_probability_outside_unit_interval(tmp_path):
+    msg = error_of(write(tmp_path, "hefbomen:\n" + lever("X", kans=1.3)))
+    assert msg == "register.yaml, regel 7 (hefboom 'X'), veld kans: 1.3 ligt buiten [0, 1]"
+    msg = error_of(write(tmp_path, "hefbomen:\n" + lever("X", kans=-0.1)))
+    assert "veld kans: -0.1 ligt buiten [0, 1]" in msg
+
+
+def test_unknown_domain(tmp_path):
+    msg = error_of(write(tmp_path, "hefbomen:\n" + lever("X", domein="Zorg")))
+    assert msg.startswith("register.yaml, regel 3 (hefboom 'X'), veld domein: domein 'Zorg' is")
+    assert "Wmo, Jeugd, Participatie, Sociale basisvoorzieningen" in msg
+
+
+def test_missing_field(tmp_path):
+    text = "hefbomen:\n" + lever("X").replace("    eigenaar: Teamleider\n", "")
+    msg = error_of(write(tmp_path, text))
+    assert msg == "register.yaml, regel 2 (hefboom 'X'), veld eigenaar: ontbreekt (verplicht veld)"
+
+
+def test_duplicate_lever_name(tmp_path):
+    text = "hefbomen:\n" + lever("Schuldhulp") + lever("schuldhulp ")
+    msg = error_of(write(tmp_path, text))
+    assert msg.startswith("register.yaml, regel 11 (hefboom 'schuldhulp'), veld naam:")
+    assert "komt al voor op regel 2" in msg
+
+
+def test_most_likely_outside_range_and_unknown_field(tmp_path):
+    msg = error_of(write(tmp_path, "hefbomen:\n" + lever("X", lo=100, ml=400, hi=300)))
+    assert "veld besparing_waarschijnlijk: waarschijnlijk 400 ligt niet tussen" in msg
+    text = "hefbomen:\n" + lever("X") + "    besparing_maxx: 5\n"
+    msg = error_of(write(tmp_path, text))
+    assert msg.startswith("register.yaml, regel 11 (hefboom 'X'), veld besparing_maxx: onbekend")
+
+
+def test_bad_risks(tmp_path):
+    text = (
+        "hefbomen:\n"
+        + lever("X")
+        + textwrap.indent(
+            "risicos:\n  - naam: Krapte\n    kans: 2\n    vermindering: 0.5\n", "    "
+        )
+    )
+    msg = error_of(write(tmp_path, text))
+    assert msg == (
+        "register.yaml, regel 13 (hefboom 'X', risico 'Krapte'), veld kans: 2 ligt buiten [0, 1]"
+    )
+    shared = (
+        "hefbomen:\n"
+        + lever("X")
+        + "    risicos:\n      - {naam: Krapte, kans: 0.3, vermindering: 0.5}\n"
+        + lever("Y")
+        + "    risicos:\n      - {naam: krapte, kans: 0.4, vermindering: 0.5}\n"
+    )
+    msg = error_of(write(tmp_path, shared))
+    assert "regel 23 (hefboom 'Y', risico 'krapte'), veld kans: 0.4 maar op regel 12 0.3" in msg
+    no_effect = "hefbomen:\n" + lever("X") + "    risicos:\n      - {naam: Krapte, kans: 0.3}\n"
+    assert "heeft een gevolg nodig" in error_of(write(tmp_path, no_effect))
+
+
+def test_yaml_syntax_error_and_structure(tmp_path):
+    msg = error_of(write(tmp_path, "hefbomen:\n  - naam: [X\n"))
+    assert msg.startswith("register.yaml, regel ") and "ongeldige YAML" in msg
+    msg = error_of(write(tmp_path, "levers:\n" + lever("X")))
+    assert "sleutel 'hefbomen:' ontbreekt" in msg
+    dup_key = lever("X").replace("kans: 1.0", "kans: 1.0\n    kans: 0.5")
+    msg = error_of(write(tmp_path, "hefbomen:\n" + dup_key))
+    assert msg == (
+        "register.yaml, regel 8: ongeldige YAML: veld 'kans' staat twee keer in hetzelfde blok"
+    )
+
+
+CSV_HEADER = (
+    "naam;domein;besparing_min;besparing_waarschijnlijk;besparing_max;kans;startjaar;"
+    "ingroei_jaren;eigenaar;risicos\n"
+)
+
+
+def test_csv_register_and_its_errors(tmp_path):
+    ok = CSV_HEADER + (
+        "Schuldhulp;Participatie;100000;200000;300000;0,6;2024;2;Teamleider;"
+        '"Krapte (kans=0,3; vermindering=0,5) | Beschrijvend risico"\n'
+        "Wijkteam;Sociale basisvoorzieningen;50000;60000;90000;80%;2024;1;Manager;\n"
+    )
+    reg = R.read_register(write(tmp_path, ok, "register.csv"))
+    a, b = reg.hefbomen
+    assert a.kans == 0.6 and b.kans == pytest.approx(0.8)
+    assert a.risicos[0] == R.Risico("Krapte", 0.3, 0.5, 0, 2)
+    assert not a.risicos[1].quantified
+    bad = CSV_HEADER + (
+        "Schuldhulp;Participatie;100000;200000;300000;0.6;2024;2;Teamleider;\n"
+        "Wijkteam;Sociale basisvoorzieningen;500000;60000;90000;0.8;2024;1;Manager;\n"
+    )
+    msg = error_of(write(tmp_path, bad, "register.csv"))
+    assert msg == (
+        "register.csv, regel 3 (hefboom 'Wijkteam'), veld besparing_min: min 500000 > max 90000"
+    )
+    missing = CSV_HEADER + "Schuldhulp;Participatie;100000;200000;300000;0.6;2024;;Teamleider;\n"
+    assert error_of(write(tmp_path, missing, "register.csv")) == (
+        "register.csv, regel 2 (hefboom 'Schuldhulp'), veld ingroei_jaren: ontbreekt "
+        "(verplicht veld)"
+    )
+
+
+# --------------------------------------------------------------------------- Monte Carlo
+
+
+def reg_of(tmp_path, *levers, extra=""):
+    return R.read_register(write(tmp_path, extra + "hefbomen:\n" + "".join(levers)))
+
+
+def test_seeded_and_reproducible(tmp_path):
+    reg = R.read_register(R.template_path())
+    a = R.simulate(reg, n_draws=5000, seed=7)
+    b = R.simulate(reg, n_draws=5000, seed=7)
+    c = R.simulate(reg, n_draws=5000, seed=8)
+    np.testing.assert_array_equal(a.totals, b.totals)
+    assert not np.array_equal(a.totals, c.totals)
+
+
+def test_deterministic_register_gives_exact_answers(tmp_path):
+    reg = reg_of(
+        tmp_path,
+        lever("A", lo=100, ml=100, hi=100, kans=1, start=2024, ramp=4),
+        lever("B", lo=50, ml=50, hi=50, kans=1, start=2026, ramp=0),
+    )
+    mc = R.simulate(reg, n_draws=1000, seed=1, years=range(2023, 2029))
+    s = mc.summary().set_index("jaar")
+    expected = {2023: 0, 2024: 25, 2025: 50, 2026: 125, 2027: 150, 2028: 150}
+    for y, v in expected.items():
+        assert s.loc[y, "besparing_p10"] == pytest.approx(v)
+        assert s.loc[y, "besparing_p90"] == pytest.approx(v)
+    cover = R.simulate(reg, n_draws=1000, seed=1, deficit=140, years=[2027]).summary()
+    assert cover["kans_tekort_gedekt"].iloc[0] == 1.0
+    short = R.simulate(reg, n_draws=1000, seed=1, deficit={2027: 160}).summary().set_index("jaar")
+    assert short.loc[2027, "kans_tekort_gedekt"] == 0.0
+    assert np.isnan(short.loc[2026, "kans_tekort_gedekt"])
+
+
+def test_probability_of_closing_deficit_with_uncertain_deficit(tmp_path):
+    reg = reg_of(tmp_path, lever("A", lo=100, ml=100, hi=100, kans=1, start=2024, ramp=1))
+    mc = R.simulate(reg, n_draws=200_000, seed=2, deficit={2024: (90.0, 10.0)})
+    p = mc.summary()["kans_tekort_gedekt"].iloc[0]
+    assert p == pytest.approx(stats.norm.cdf(1.0), abs=0.005)
+
+
+@pytest.mark.parametrize("verdeling", ["pert", "driehoek"])
+def test_mean_matches_analytic_expectation(tmp_path, verdeling):
+    risky = lever("A", lo=100, ml=400, hi=1000, kans=0.7, start=2024, ramp=1) + (
+        "    risicos:\n      - {naam: Krapte, kans: 0.4, vermindering: 0.5}\n"
+    )
+    reg = reg_of(tmp_path, risky, lever("B", lo=0, ml=50, hi=60, kans=0.5, start=2024, ramp=1))
+    n = 400_000
+    mc = R.simulate(reg, n_draws=n, seed=5, verdeling=verdeling)
+    if verdeling == "pert":
+        ea, eb = (100 + 4 * 400 + 1000) / 6, (0 + 4 * 50 + 60) / 6
+    else:
+        ea, eb = (100 + 400 + 1000) / 3, (0 + 50 + 60) / 3
+    expected = 0.7 * ea * (1 - 0.4 * 0.5) + 0.5 * eb
+    t = mc.totals[:, 0]
+    assert abs(t.mean() - expected) < 4 * t.std() / np.sqrt(n)
+
+
+def test_shared_risk_is_one_event_and_delay_shifts_start(tmp_path):
+    a = lever("A", lo=100, ml=100, hi=100, kans=1, start=2024, ramp=1) + (
+        "    risicos:\n      - {naam: Krapte, kans: 0.5, vermindering: 1}\n"
+    )
+    b = lever("B", lo=10, ml=10, hi=10, kans=1, start=2024, ramp=1) + (
+        "    risicos:\n      - {naam: krapte, kans: 0.5, vermindering: 1}\n"
+    )
+    mc = R.simulate(reg_of(tmp_path, a, b), n_draws=10_000, seed=3)
+    assert set(np.unique(mc.totals[:, 0])) == {0.0, 110.0}
+    assert mc.risk_names == ["Krapte"]
+    d = lever("D", lo=100, ml=100, hi=100, kans=1, start=2024, ramp=1) + (
+        "    risicos:\n      - {naam: Inkoop, kans: 1, vertraging_jaren: 2}\n"
+    )
+    mc = R.simulate(reg_of(tmp_path, d), n_draws=100, seed=3, years=[2024, 2025, 2026])
+    np.testing.assert_array_equal(mc.summary()["besparing_p50"], [0.0, 0.0, 100.0])
+
+
+def test_tornado_ranks_drivers(tmp_path):
+    wide = lever("Breed", lo=0, ml=500, hi=1000, kans=0.5)
+    narrow = lever("Smal", lo=95, ml=100, hi=105, kans=1)
+    risky = lever("Risico", lo=300, ml=300, hi=300, kans=1) + (
+        "    risicos:\n      - {naam: Weerstand, kans: 0.5, vermindering: 0.5}\n"
+    )
+    mc = R.simulate(reg_of(tmp_path, wide, narrow, risky), n_draws=50_000, seed=4)
+    t = mc.tornado()
+    assert list(t["naam"])[0] == "Breed"
+    assert list(t["naam"])[-1] == "Smal"
+    w = t.set_index("naam").loc["Weerstand"]
+    assert w["soort"] == "risico"
+    assert w["zwaai"] == pytest.approx(150.0, rel=1e-9)  # 300 * 0.5 forced on vs off
+    assert (t["zwaai"] >= 0).all()
+    np.testing.assert_allclose(t["basis"], mc.totals[:, -1].mean(), rtol=1e-12)
+
+
+def test_bad_simulation_parameters(tmp_path):
+    reg = reg_of(tmp_path, lever("A"))
+    with pytest.raises(ParameterError, match="verdeling"):
+        R.simulate(reg, verdeling="normaal")
+    with pytest.raises(ParameterError, match="n_draws"):
+        R.simulate(reg, n_draws=0)
+    with pytest.raises(ParameterError, match="deficit"):
+        R.simulate(reg, deficit="veel")
+    mc = R.simulate(reg, n_draws=100)
+    with pytest.raises(ParameterError, match="jaar 1999"):
+        mc.tornado(1999)
+
+
+def test_plots(tmp_path):
+    mc = R.simulate(R.template_path(), n_draws=5000, seed=1)
+    for fig in (mc.plot(), R.plot_tornado(mc), R.plot_tornado(mc, 2021)):
+        assert isinstance(fig, Figure) and fig.axes
+    assert "ILLUSTRATIEF" in mc.plot().axes[0].get_title()
