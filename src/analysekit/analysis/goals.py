@@ -342,15 +342,7 @@ def _parse_waarden(rec: Record) -> tuple[tuple[int, float], ...]:
 
 
 def _parse_goal(rec: Record) -> Doel:
-    for f in REQUIRED_FIELDS:
-        v = rec.values.get(f)
-        if v is None or (isinstance(v, str) and not v.strip()):
-            raise rec.error(f, "ontbreekt (verplicht veld)")
-    unknown = [k for k in rec.values if k not in REQUIRED_FIELDS + OPTIONAL_FIELDS]
-    if unknown:
-        raise rec.error(
-            unknown[0], f"onbekend veld; toegestaan: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}"
-        )
+    rec.check_fields(REQUIRED_FIELDS, OPTIONAL_FIELDS)
     definitie = str(rec.values["definitie"]).strip()
     if definitie != EIGEN and definitie not in INDICATORS:
         raise rec.error(

@@ -159,6 +159,21 @@ class Record:
                 return str(v).strip()
         return "?"
 
+    def check_fields(self, required: Sequence[str], optional: Sequence[str]) -> None:
+        """Raise on a missing required field or a field that is not allowed.
+
+        Raises:
+            DataError: naming file, line, record and field.
+        """
+        for f in required:
+            v = self.values.get(f)
+            if v is None or (isinstance(v, str) and not v.strip()):
+                raise self.error(f, "ontbreekt (verplicht veld)")
+        allowed = [*required, *optional]
+        unknown = [k for k in self.values if k not in allowed]
+        if unknown:
+            raise self.error(unknown[0], f"onbekend veld; toegestaan: {', '.join(allowed)}")
+
     def where(self, fld: str | None = None, extra: str = "") -> str:
         """Return ``file, regel N (kind 'label'[, extra])[, veld f]``."""
         line = self.field_lines.get(fld, self.line) if fld else self.line
@@ -559,15 +574,7 @@ def _parse_domein(rec: Record) -> str:
 
 
 def _parse_lever(rec: Record) -> Hefboom:
-    for f in REQUIRED_FIELDS:
-        v = rec.values.get(f)
-        if v is None or (isinstance(v, str) and not v.strip()):
-            raise rec.error(f, "ontbreekt (verplicht veld)")
-    unknown = [k for k in rec.values if k not in REQUIRED_FIELDS + OPTIONAL_FIELDS]
-    if unknown:
-        raise rec.error(
-            unknown[0], f"onbekend veld; toegestaan: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}"
-        )
+    rec.check_fields(REQUIRED_FIELDS, OPTIONAL_FIELDS)
     domein = _parse_domein(rec)
     lo = parse_number(rec, "besparing_min")
     ml = parse_number(rec, "besparing_waarschijnlijk")

@@ -1,0 +1,1 @@
+"""Reporting layer: parameterised notebooks, batch runs and the static site."""
