@@ -1,0 +1,472 @@
+"""Run one report per gemeente for many gemeenten: warm workers, resumable, Dask optional.
+
+* Reports run in parallel in worker processes that are warmed once (imports, the
+  in-process notebook shell, the HTML exporter), so no kernel starts per report.
+* Computations that every report needs (all gemeenten's figures for a comparison, a
+  peer matrix, a regression) go through :func:`shared`: computed once per batch, kept
+  in the worker's memory and pickled in the batch cache folder for the other workers.
+* One failing gemeente does not stop the others; failures come back with a one-line cause.
+* Up-to-date reports (same input hash, see :mod:`analysekit.reporting.runner`) are skipped.
+* ``executor="dask"`` runs the same tasks on a Dask cluster (``scheduler`` address); the
+  reports folder must then be on storage that the workers share.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+import pickle
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from analysekit.errors import AnalysekitError, ParameterError
+from analysekit.reporting.params import GemeenteInfo, notebook_parameters, resolve_gemeente
+from analysekit.reporting.runner import (
+    DEFAULT_NOTEBOOK,
+    ReportResult,
+    inputs_fingerprint,
+    plan_report,
+    reports_dir,
+    run_report,
+)
+
+CACHE_ENV = "ANALYSEKIT_BATCH_CACHE"
+
+_MEMO: dict[str, Any] = {}
+
+
+class BatchFailed(AnalysekitError):
+    """Some reports of a batch failed (they are listed before this error)."""
+
+    exit_code = 1
+
+
+# --------------------------------------------------------------------------- shared cache
+
+
+def batch_cache_dir() -> Path | None:
+    """Return the batch cache folder of the running batch, if any (``$ANALYSEKIT_BATCH_CACHE``)."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env) if env else None
+
+
+def shared(key: str, compute: Callable[[], Any]) -> Any:
+    """Return ``compute()``, computed once per batch and shared between reports.
+
+    Within one process the value is kept in memory; during a batch it is also pickled in
+    the batch cache folder, so other workers load it instead of computing it again (a
+    file lock stops two workers from computing it at the same time). Outside a batch
+    it is cached in memory only, keyed by the processed data, so new data give a fresh
+    value. Treat the value as read-only.
+
+    Args:
+        key: A name for the value that includes every parameter it depends on, e.g.
+            ``f"netto_per_inwoner_{jaar}_{verslagsoort}"``.
+        compute: Computes the value from the data (the same for every gemeente).
+
+    Returns:
+        The shared value.
+    """
+    from analysekit.reporting.runner import data_fingerprint
+
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
+    memo_key = f"{safe}:{data_fingerprint()}"
+    if memo_key in _MEMO:
+        return _MEMO[memo_key]
+    folder = batch_cache_dir()
+    if folder is None:
+        value = compute()
+    else:
+        value = _disk_shared(folder, safe, memo_key, compute)
+    _MEMO[memo_key] = value
+    return value
+
+
+def _disk_shared(folder: Path, safe: str, memo_key: str, compute: Callable[[], Any]) -> Any:
+    from analysekit.io import write_bytes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(memo_key.encode()).hexdigest()[:16]
+    path = folder / f"{safe}-{digest}.pkl"
+    with _file_lock(folder / f".{safe}-{digest}.lock"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        value = compute()
+        write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        return value
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Any:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def _gemeenten_table(jaar: int | None = None) -> Any:
+    """The gemeenten of one indeling year (default: the newest in the data)."""
+    import analysekit
+
+    df = analysekit.load("gemeenten")
+    years = sorted(int(y) for y in df["jaar"].unique())
+    if not years:
+        raise AnalysekitError("the gemeenten table is empty; run `analysekit data build`")
+    chosen = jaar if jaar in years else years[-1]
+    return df[df["jaar"] == chosen].sort_values("gm_code")
+
+
+def select_gemeenten(
+    *,
+    all_: bool = False,
+    provincie: str | None = None,
+    gemeenten: Iterable[str] | None = None,
+    jaar: int | None = None,
+) -> tuple[list[GemeenteInfo], list[ReportResult]]:
+    """Choose the gemeenten of a batch.
+
+    Args:
+        all_: Every gemeente of the indeling year.
+        provincie: Every gemeente of this provincie (case-insensitive).
+        gemeenten: Names or GM codes.
+        jaar: Indeling year for ``all_`` / ``provincie`` (default: the newest).
+
+    Returns:
+        The resolved gemeenten, and failed results for names that could not be resolved.
+
+    Raises:
+        ParameterError: Not exactly one way of choosing, or an unknown provincie.
+    """
+    chosen = [bool(all_), provincie is not None, gemeenten is not None]
+    if sum(chosen) != 1:
+        raise ParameterError("choose the gemeenten with exactly one of --all, --provincie, --gemeenten")
+    if gemeenten is not None:
+        infos: list[GemeenteInfo] = []
+        failures: list[ReportResult] = []
+        for q in gemeenten:
+            try:
+                info = resolve_gemeente(q)
+            except AnalysekitError as exc:
+                failures.append(
+                    ReportResult(None, q, "", "failed", message=str(exc), error_kind="parameter")
+                )
+                continue
+            if info.gm_code not in {i.gm_code for i in infos}:
+                infos.append(info)
+        return infos, failures
+    df = _gemeenten_table(jaar)
+    if provincie is not None:
+        known = sorted({str(p) for p in df["provincie"].dropna()})
+        match = [p for p in known if p.casefold() == provincie.strip().casefold()]
+        if not match:
+            raise ParameterError(f"unknown provincie {provincie!r}; expected one of: {', '.join(known)}")
+        df = df[df["provincie"] == match[0]]
+    infos = [
+        GemeenteInfo(str(r.gm_code), str(r.naam), None if r.provincie is None else str(r.provincie))
+        for r in df[["gm_code", "naam", "provincie"]].itertuples(index=False)
+    ]
+    return infos, []
+
+
+# --------------------------------------------------------------------------- workers
+
+
+@dataclasses.dataclass
+class Task:
+    """One report to run; everything a worker needs, picklable."""
+
+    gemeente: GemeenteInfo
+    notebook: str
+    params: dict[str, Any]
+    root: str
+    engine: str
+    fingerprint: str
+    force: bool
+    cache_dir: str | None
+
+
+def warm_worker(cache_dir: str | None = None) -> None:
+    """Prepare a worker process: heavy imports, the notebook shell and the HTML exporter."""
+    if cache_dir:
+        os.environ[CACHE_ENV] = cache_dir
+    import pandas  # noqa: F401
+    import papermill  # noqa: F401
+    import scrapbook  # noqa: F401
+
+    import analysekit  # noqa: F401
+    from analysekit.reporting import engine, runner
+
+    if engine.in_process_available():
+        engine.use_inline(engine.get_shell())  # a worker only runs notebooks: stay inline
+    runner.html_exporter()
+    # what every report's parameter check needs: the gemeente index and the years in iv3
+    from analysekit.reporting import params
+
+    with contextlib.suppress(AnalysekitError):
+        params.resolve_gemeente("GM0855")
+        params.iv3_available()
+
+
+@contextlib.contextmanager
+def _cache_env(cache_dir: str | None) -> Any:
+    """Point :func:`shared` at the batch cache folder for the duration."""
+    old = os.environ.get(CACHE_ENV)
+    if cache_dir:
+        os.environ[CACHE_ENV] = cache_dir
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(CACHE_ENV, None)
+        else:
+            os.environ[CACHE_ENV] = old
+
+
+def run_task(task: Task) -> ReportResult:
+    """Run one task; never raises (a crash becomes a failed result with a one-line cause)."""
+    with _cache_env(task.cache_dir):
+        return _run_task(task)
+
+
+def _run_task(task: Task) -> ReportResult:
+    start = time.perf_counter()
+    try:
+        return run_report(
+            task.gemeente,
+            task.notebook,
+            task.params,
+            engine=task.engine,
+            root=Path(task.root),
+            force=task.force,
+            fingerprint=task.fingerprint,
+        )
+    except Exception as exc:  # noqa: BLE001 - one gemeente must not stop the batch
+        message = " ".join(str(exc).split())
+        return ReportResult(
+            task.gemeente.gm_code,
+            task.gemeente.naam,
+            Path(task.notebook).stem,
+            "failed",
+            message=f"{type(exc).__name__}: {message}" if message else type(exc).__name__,
+            error_kind="parameter" if isinstance(exc, AnalysekitError) else "error",
+            seconds=time.perf_counter() - start,
+        )
+
+
+# --------------------------------------------------------------------------- batch
+
+
+@dataclasses.dataclass
+class BatchSummary:
+    """The results of a batch, in gm_code order."""
+
+    results: list[ReportResult]
+    seconds: float
+
+    @property
+    def failed(self) -> list[ReportResult]:
+        """The failed reports."""
+        return [r for r in self.results if r.status == "failed"]
+
+    def count(self, status: str) -> int:
+        """Number of reports with this status (``ok``, ``skipped``, ``failed``)."""
+        return sum(r.status == status for r in self.results)
+
+    def median_seconds(self) -> float | None:
+        """Median seconds per report made (None when none was made)."""
+        import statistics
+
+        made = [r.seconds for r in self.results if r.status == "ok"]
+        return statistics.median(made) if made else None
+
+
+def run_batch(
+    gemeenten: Iterable[GemeenteInfo],
+    notebook: str = DEFAULT_NOTEBOOK,
+    params: Mapping[str, Any] | None = None,
+    *,
+    workers: int | None = None,
+    executor: str = "process",
+    scheduler: str | None = None,
+    engine: str = "inprocess",
+    root: Path | None = None,
+    force: bool = False,
+    progress: bool = True,
+    failures: Iterable[ReportResult] = (),
+) -> BatchSummary:
+    """Run a report for every gemeente, in parallel; failures do not stop the batch.
+
+    Args:
+        gemeenten: The gemeenten (see :func:`select_gemeenten`).
+        notebook: Notebook name or path.
+        params: Notebook parameters for every report (``gemeente`` is set per report).
+        workers: Worker processes (default ``os.cpu_count()``); ignored for Dask.
+        executor: ``process`` (local worker processes), ``serial`` (one after another in
+            this process: no start-up cost, for small batches and debugging) or ``dask``.
+        scheduler: Dask scheduler address (``tcp://host:8786``), or a
+            ``distributed.Client`` / cluster object, for ``executor="dask"``.
+        engine: Notebook engine, ``inprocess`` or ``kernel``.
+        root: Reports folder (default ``reports/``).
+        force: Rerun reports that are up to date.
+        progress: Show a progress bar (on stderr).
+        failures: Failures found before running (unknown gemeenten), included in the summary.
+
+    Returns:
+        A :class:`BatchSummary`.
+
+    Raises:
+        ParameterError: An unknown parameter name for the notebook, or a bad executor.
+    """
+    start = time.perf_counter()
+    params = dict(params or {})
+    declared = notebook_parameters(notebook)
+    unknown = [k for k in params if k not in declared]
+    if unknown:
+        raise ParameterError(
+            f"unknown parameter {unknown[0]!r} for notebook {Path(str(notebook)).stem}; "
+            f"allowed: {', '.join(k for k in declared if k != 'gemeente')}"
+        )
+    if executor not in ("process", "serial", "dask"):
+        raise ParameterError(f"unknown executor {executor!r}; expected process, serial or dask")
+    root = Path(root) if root else reports_dir()
+    fingerprint = inputs_fingerprint()
+    cache_dir = root / ".cache" / fingerprint[:16]
+
+    results: list[ReportResult] = list(failures)
+    tasks: list[Task] = []
+    for info in gemeenten:
+        plan = plan_report(info, notebook, params, root=root, fingerprint=fingerprint)
+        if not force and plan.up_to_date():
+            results.append(
+                ReportResult(info.gm_code, info.naam, plan.name, "skipped", plan.folder, plan.ipynb, plan.html)
+            )
+            continue
+        tasks.append(
+            Task(info, str(plan.notebook), params, str(root), engine, fingerprint, force, str(cache_dir))
+        )
+
+    if tasks:
+        if executor == "dask":
+            results += _run_dask(tasks, scheduler, progress)
+        elif executor == "serial":
+            results += _run_serial(tasks, progress)
+        else:
+            results += _run_processes(tasks, workers, cache_dir, progress)
+    results.sort(key=lambda r: (r.gm_code or "~", r.naam or ""))
+    return BatchSummary(results, time.perf_counter() - start)
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        desc="Rapporten",
+        unit="gemeente",
+        disable=not enabled,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
+
+
+def _run_processes(
+    tasks: list[Task], workers: int | None, cache_dir: Path, progress: bool
+) -> list[ReportResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
+    out: list[ReportResult] = []
+    ctx = multiprocessing.get_context("spawn")
+    with (
+        _progress(len(tasks), progress) as bar,
+        ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=warm_worker, initargs=(str(cache_dir),)
+        ) as pool,
+    ):
+        futures = {pool.submit(run_task, t): t for t in tasks}
+        try:
+            for fut in as_completed(futures):
+                out.append(_collect(fut, futures[fut]))
+                bar.update(1)
+                bar.set_postfix(mislukt=sum(r.status == "failed" for r in out), refresh=False)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return out
+
+
+def _run_serial(tasks: list[Task], progress: bool) -> list[ReportResult]:
+    out: list[ReportResult] = []
+    with _progress(len(tasks), progress) as bar:
+        for task in tasks:
+            out.append(run_task(task))
+            bar.update(1)
+    return out
+
+
+def _collect(fut: Any, task: Task) -> ReportResult:
+    """The result of a finished future; a crashed worker becomes a failed result."""
+    try:
+        return fut.result()
+    except Exception as exc:  # noqa: BLE001 - e.g. a worker process that died
+        return ReportResult(
+            task.gemeente.gm_code,
+            task.gemeente.naam,
+            Path(task.notebook).stem,
+            "failed",
+            message=f"{type(exc).__name__}: {' '.join(str(exc).split())}",
+            error_kind="error",
+        )
+
+
+def _run_dask(tasks: list[Task], scheduler: Any, progress: bool) -> list[ReportResult]:
+    from distributed import Client, as_completed
+
+    if scheduler is None:
+        raise ParameterError("--executor dask needs --scheduler ADDRESS (tcp://host:8786)")
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler) if own else scheduler
+    out: list[ReportResult] = []
+    try:
+        client.run(warm_worker, tasks[0].cache_dir)
+        futures = {
+            client.submit(run_task, t, pure=False, key=f"rapport-{t.gemeente.gm_code}-{id(t)}"): t
+            for t in tasks
+        }
+        with _progress(len(tasks), progress) as bar:
+            for fut in as_completed(list(futures)):
+                out.append(_collect(fut, futures[fut]))
+                bar.update(1)
+    finally:
+        if own:
+            client.close()
+    return out
+
+
+def format_failures(results: Iterable[ReportResult]) -> str:
+    """A plain-text table of failed reports: gm_code, naam, one-line cause."""
+    rows = [(r.gm_code or "-", r.naam or "-", r.message) for r in results if r.status == "failed"]
+    if not rows:
+        return ""
+    w1 = max(len("gm_code"), *(len(r[0]) for r in rows))
+    w2 = min(30, max(len("naam"), *(len(r[1]) for r in rows)))
+    lines = [f"{'gm_code':<{w1}}  {'naam':<{w2}}  oorzaak"]
+    lines += [f"{a:<{w1}}  {b[:w2]:<{w2}}  {c}" for a, b, c in rows]
+    return "\n".join(lines)

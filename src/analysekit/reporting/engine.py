@@ -1,0 +1,437 @@
+"""An in-process papermill engine: run notebook cells in this Python process.
+
+Starting a Jupyter kernel costs seconds per notebook; for a batch of 342 reports that
+dominates the run time. :class:`InProcessEngine` executes the cells with an IPython
+:class:`~IPython.core.interactiveshell.InteractiveShell` that lives in the calling
+process (one per process, reused between notebooks), and captures what a kernel would
+send to the frontend into nbformat outputs:
+
+* ``print`` / warnings → ``stream`` outputs (stdout, stderr);
+* ``display(...)``, scrapbook ``glue`` and matplotlib figures (inline backend, PNG as
+  base64) → ``display_data``;
+* the value of the last expression → ``execute_result``;
+* exceptions → ``error`` outputs (honouring ``_render_traceback_``), after which
+  execution stops, as with nbclient (cells tagged ``raises-exception`` may fail).
+
+Between notebooks the user namespace is reset, figures are closed and process-wide
+state a notebook commonly touches (matplotlib rcParams, pandas display options, warning
+filters, working directory, ``sys.path``) is restored. A
+notebook that needs full isolation (threads, C extensions with global state, its
+own kernel) should be run with papermill's default kernel engine (``--engine kernel``).
+
+The engine registers itself with papermill as ``analysekit`` on import.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import sys
+import threading
+import warnings
+from typing import Any
+
+import nbformat
+from IPython.core.displayhook import DisplayHook
+from IPython.core.displaypub import DisplayPublisher
+from IPython.core.interactiveshell import InteractiveShell
+from papermill.engines import Engine, papermill_engines
+
+ENGINE_NAME = "analysekit"
+
+#: Only one notebook runs at a time in a process (the shell is a singleton).
+_LOCK = threading.RLock()
+
+_BINARY_MIMES = ("image/png", "image/jpeg", "image/gif", "application/pdf")
+
+
+def _jsonable_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Make a mime bundle fit for nbformat (binary → base64 text)."""
+    out: dict[str, Any] = {}
+    for mime, value in data.items():
+        if isinstance(value, (bytes, bytearray)):
+            if mime in _BINARY_MIMES:
+                value = base64.b64encode(bytes(value)).decode("ascii")
+            else:
+                value = bytes(value).decode("utf-8", "replace")
+        out[mime] = value
+    return out
+
+
+class _Capture:
+    """Collects the outputs of the cell that is running."""
+
+    def __init__(self) -> None:
+        self.outputs: list[nbformat.NotebookNode] = []
+        self.execution_count: int | None = None
+        self.clear_pending = False
+        self.display_ids: dict[str, list[nbformat.NotebookNode]] = {}
+
+    def _maybe_clear(self) -> None:
+        if self.clear_pending:
+            self.outputs.clear()
+            self.clear_pending = False
+
+    def stream(self, name: str, text: str) -> None:
+        if not text:
+            return
+        self._maybe_clear()
+        last = self.outputs[-1] if self.outputs else None
+        if last is not None and last.output_type == "stream" and last.name == name:
+            last.text += text
+        else:
+            self.outputs.append(nbformat.v4.new_output("stream", name=name, text=text))
+
+    def display(
+        self,
+        data: dict[str, Any],
+        metadata: dict[str, Any] | None,
+        transient: dict[str, Any] | None,
+        update: bool,
+    ) -> None:
+        data = _jsonable_data(data)
+        metadata = dict(metadata or {})
+        display_id = (transient or {}).get("display_id")
+        if update:
+            for out in self.display_ids.get(display_id, []):
+                out.data = data
+                out.metadata = metadata
+            return
+        self._maybe_clear()
+        out = nbformat.v4.new_output("display_data", data=data, metadata=metadata)
+        self.outputs.append(out)
+        if display_id:
+            self.display_ids.setdefault(display_id, []).append(out)
+
+    def result(self, data: dict[str, Any], metadata: dict[str, Any] | None) -> None:
+        self._maybe_clear()
+        self.outputs.append(
+            nbformat.v4.new_output(
+                "execute_result",
+                data=_jsonable_data(data),
+                metadata=dict(metadata or {}),
+                execution_count=self.execution_count,
+            )
+        )
+
+    def error(self, ename: str, evalue: str, traceback: list[str]) -> None:
+        self._maybe_clear()
+        self.outputs.append(
+            nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=list(traceback))
+        )
+
+    def clear(self, wait: bool) -> None:
+        if wait:
+            self.clear_pending = True
+        else:
+            self.outputs.clear()
+
+
+class _Stream:
+    """A text file object that turns writes into ``stream`` outputs."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def __init__(self, shell: InProcessShell, name: str) -> None:
+        self._shell = shell
+        self.name = name
+
+    def write(self, text: str) -> int:
+        if isinstance(text, bytes):  # pragma: no cover - defensive
+            text = text.decode("utf-8", "replace")
+        self._shell.capture.stream(self.name, text)
+        return len(text)
+
+    def writelines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        return None
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError("captured stream has no file descriptor")
+
+
+class _CapturingDisplayPublisher(DisplayPublisher):
+    """Sends ``display(...)`` into the current cell's outputs."""
+
+    def publish(  # noqa: D102
+        self,
+        data: dict[str, Any],
+        metadata: dict[str, Any] | None = None,
+        source: Any = None,
+        *,
+        transient: dict[str, Any] | None = None,
+        update: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.shell.capture.display(data, metadata, transient, update)
+
+    def clear_output(self, wait: bool = False) -> None:  # noqa: D102
+        self.shell.capture.clear(wait)
+
+
+class _CapturingDisplayHook(DisplayHook):
+    """Sends the value of a cell's last expression into an ``execute_result``."""
+
+    def write_output_prompt(self) -> None:  # noqa: D102
+        return None
+
+    def write_format_data(self, format_dict: dict[str, Any], md_dict: Any = None) -> None:  # noqa: D102
+        self.shell.capture.result(format_dict, md_dict)
+
+    def finish_displayhook(self) -> None:  # noqa: D102
+        self._is_active = False
+
+
+class InProcessShell(InteractiveShell):
+    """An IPython shell that records outputs as nbformat outputs instead of printing."""
+
+    displayhook_class = _CapturingDisplayHook
+    display_pub_class = _CapturingDisplayPublisher
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.capture = _Capture()
+        super().__init__(**kwargs)
+
+    def _showtraceback(self, etype: type, evalue: BaseException, stb: list[str]) -> None:
+        self.capture.error(etype.__name__, str(evalue), stb)
+
+    def init_virtualenv(self) -> None:  # noqa: D102 - no venv path juggling in-process
+        return None
+
+    def enable_gui(self, gui: str | None = None) -> None:  # noqa: D102 - no event loops
+        return None
+
+
+class _State:
+    """Process-wide state snapshot, restored before every notebook."""
+
+    def __init__(self) -> None:
+        self.cwd = os.getcwd()
+        self.sys_path = list(sys.path)
+        self.filters = list(warnings.filters)
+        self.rc: dict[str, Any] | None = None
+        if "matplotlib" in sys.modules:
+            import matplotlib as mpl
+
+            self.rc = {k: v for k, v in mpl.rcParams.items() if k != "backend"}
+
+    def restore(self) -> None:
+        with contextlib.suppress(OSError):
+            os.chdir(self.cwd)
+        sys.path[:] = self.sys_path
+        warnings.filters[:] = self.filters
+        if "matplotlib" in sys.modules:
+            import matplotlib.pyplot as plt
+
+            plt.close("all")
+            if self.rc is not None:
+                import matplotlib as mpl
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    mpl.rcParams.update(self.rc)
+        if "pandas" in sys.modules:
+            import pandas as pd
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pd.reset_option("display")
+
+
+_SHELL: InProcessShell | None = None
+_STATE: _State | None = None
+
+
+def in_process_available() -> bool:
+    """Return whether this process can host the in-process shell.
+
+    It cannot inside a running Jupyter kernel or IPython session, whose own shell is
+    the process-wide singleton; use the kernel engine there.
+    """
+    if _SHELL is not None:
+        return True
+    return not InteractiveShell.initialized()
+
+
+def get_shell() -> InProcessShell:
+    """Return this process's in-process shell, creating it on first use."""
+    global _SHELL, _STATE
+    with _LOCK:
+        if _SHELL is None:
+            from traitlets.config import Config
+
+            if InteractiveShell.initialized():
+                raise RuntimeError(
+                    "an IPython shell already runs in this process (Jupyter?); "
+                    "use the kernel engine instead of the in-process engine"
+                )
+            cfg = Config()
+            cfg.HistoryManager.enabled = False
+            cfg.InteractiveShell.colors = "nocolor"
+            cfg.InteractiveShell.xmode = "Context"
+            cfg.InteractiveShell.cache_size = 0  # no Out cache: reset needs no gc.collect()
+            # scrapbook warns outside a kernel; here its display messages are captured.
+            warnings.filterwarnings("ignore", message="No kernel detected for", category=UserWarning)
+            main_module = sys.modules.get("__main__")
+            shell = InProcessShell.instance(config=cfg)
+            # IPython installs its user namespace as sys.modules["__main__"]; keep the
+            # process's own __main__ outside notebook execution (multiprocessing's spawn
+            # and Dask's nanny look at it).
+            shell._analysekit_main = main_module
+            shell.capture = _Capture()
+            import matplotlib  # noqa: F401 - the rcParams snapshot below needs it
+
+            _restore_main(shell)
+            _SHELL = shell
+            _STATE = _State()
+        return _SHELL
+
+
+def _restore_main(shell: InProcessShell) -> None:
+    main_module = getattr(shell, "_analysekit_main", None)
+    if main_module is not None:
+        sys.modules["__main__"] = main_module
+
+
+def _reset(shell: InProcessShell) -> None:
+    """Give the next notebook a fresh namespace and the process state of the warm-up."""
+    assert _STATE is not None
+    _STATE.restore()
+    shell.reset(new_session=False)
+    hist = shell.history_manager
+    if hist is not None:  # each notebook starts with an empty In[] (as a new kernel)
+        hist.input_hist_parsed[:] = [""]
+        hist.input_hist_raw[:] = [""]
+        hist.db_input_cache.clear()
+        hist.db_output_cache.clear()
+    shell.execution_count = 1
+    shell.capture = _Capture()
+
+
+def run_cell(shell: InProcessShell, source: str) -> tuple[list[Any], bool]:
+    """Run one cell's source; return its outputs and whether it raised."""
+    shell.capture = _Capture()
+    shell.capture.execution_count = shell.execution_count
+    sys.modules["__main__"] = shell.user_module
+    try:
+        with (
+            contextlib.redirect_stdout(_Stream(shell, "stdout")),
+            contextlib.redirect_stderr(_Stream(shell, "stderr")),
+        ):
+            result = shell.run_cell(source, store_history=True, silent=False)
+    finally:
+        _restore_main(shell)
+    failed = not result.success
+    return shell.capture.outputs, failed
+
+
+_INLINE_NAMES = ("inline", "module://matplotlib_inline.backend_inline")
+
+
+@contextlib.contextmanager
+def _inline_figures(shell: InProcessShell) -> Any:
+    """Use the inline backend while a notebook runs (as a kernel does); restore it after."""
+    if "matplotlib" not in sys.modules:
+        yield
+        return
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    before = matplotlib.get_backend()
+    if before not in _INLINE_NAMES:
+        use_inline(shell)
+    try:
+        yield
+    finally:
+        if before not in _INLINE_NAMES and matplotlib.get_backend() != before:
+            plt.switch_backend(before)
+
+
+def use_inline(shell: InProcessShell | None = None) -> None:
+    """Make matplotlib's inline backend (figures as PNG outputs) the process's backend."""
+    shell = shell or get_shell()
+    _patch_print_figure()
+    with contextlib.redirect_stdout(_Stream(shell, "stdout")):
+        shell.enable_matplotlib("inline")
+
+
+def _patch_print_figure() -> None:
+    """Draw figures with a layout engine once instead of twice.
+
+    The inline backend saves every figure with ``bbox_inches="tight"``, which draws it a
+    second time to measure it. A figure with a layout engine (constrained or tight layout)
+    already fits its canvas, so here it is saved as laid out: one draw, the same content
+    (only the outer margin of whitespace may differ slightly from Jupyter's rendering).
+    """
+    from IPython.core import pylabtools
+
+    if getattr(pylabtools.print_figure, "_analysekit", False):
+        return
+    original = pylabtools.print_figure
+
+    def print_figure(fig: Any, fmt: str = "png", bbox_inches: Any = "tight", **kwargs: Any) -> Any:
+        if bbox_inches == "tight" and getattr(fig, "get_layout_engine", lambda: None)() is not None:
+            bbox_inches = None
+        return original(fig, fmt, bbox_inches=bbox_inches, **kwargs)
+
+    print_figure._analysekit = True  # type: ignore[attr-defined]
+    pylabtools.print_figure = print_figure
+
+
+class InProcessEngine(Engine):
+    """Papermill engine that runs the cells in the current process (no kernel start)."""
+
+    @classmethod
+    def execute_managed_notebook(  # noqa: D102
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        log_output: bool = False,
+        cwd: str | None = None,
+        result_holder: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        with _LOCK:
+            shell = get_shell()
+            with _inline_figures(shell):
+                nb = cls._run(shell, nb_man, cwd, result_holder)
+        return nb
+
+    @classmethod
+    def _run(
+        cls, shell: InProcessShell, nb_man: Any, cwd: str | None, result_holder: list[Any] | None
+    ) -> Any:
+        """Run the code cells in order; stop at the first error, as nbclient does."""
+        _reset(shell)
+        nb = nb_man.nb
+        if result_holder is not None:
+            result_holder.append(nb)
+        try:
+            with contextlib.chdir(cwd) if cwd else contextlib.nullcontext():
+                for index, cell in enumerate(nb.cells):
+                    if cell.cell_type != "code":
+                        continue
+                    nb_man.cell_start(cell, index)
+                    count = shell.execution_count
+                    outputs, failed = run_cell(shell, cell.source)
+                    cell.execution_count = count
+                    cell.outputs = outputs
+                    if failed and "raises-exception" not in cell.metadata.get("tags", []):
+                        nb_man.cell_exception(cell, index)
+                        nb_man.cell_complete(cell, index)
+                        break
+                    nb_man.cell_complete(cell, index)
+        finally:
+            _reset(shell)
+        return nb
+
+
+papermill_engines.register(ENGINE_NAME, InProcessEngine)

@@ -1,0 +1,458 @@
+"""Run one report: execute a parameterised notebook for a gemeente and export HTML.
+
+Outputs go to ``reports/<GM0855-tilburg>/<notebook>.ipynb`` and ``.html``, with a
+``<notebook>.hash`` sidecar recording the inputs they were made from (notebook bytes,
+parameters, the processed data files and the package version). A run whose hash matches
+and whose outputs exist is skipped unless forced. All files are written atomically and
+the hash last, so an interrupted run is simply redone next time.
+
+A run that fails (a bad parameter, an error in a cell) leaves the outputs of the last
+good run alone and writes the executed notebook, with papermill's error marker at the
+top, to ``<notebook>.failed.ipynb``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from analysekit import __version__
+from analysekit.errors import AnalysekitError, ParameterError
+from analysekit.io import write_text
+from analysekit.paths import processed_dir, project_root
+from analysekit.reporting.params import (
+    GemeenteInfo,
+    notebook_path,
+    resolve_gemeente,
+    slugify,
+)
+
+REPORTS_ENV = "ANALYSEKIT_REPORTS"
+DEFAULT_NOTEBOOK = "foto-sociaal-domein"
+
+#: Exception names raised by the notebooks' parameter check (shown without traceback).
+_PARAMETER_ERRORS = {"NotebookParameterError", "ParameterError", "UnknownGemeente"}
+
+
+class ReportFailed(AnalysekitError):
+    """A report notebook raised an error while executing."""
+
+    exit_code = 1
+
+
+@dataclasses.dataclass
+class ReportResult:
+    """What happened to one report."""
+
+    gm_code: str | None
+    naam: str | None
+    notebook: str
+    status: str  # "ok", "skipped" or "failed"
+    folder: Path | None = None
+    ipynb: Path | None = None
+    html: Path | None = None
+    message: str = ""
+    error_kind: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True unless the report failed."""
+        return self.status != "failed"
+
+
+def reports_dir() -> Path:
+    """Return the reports folder (``reports/`` in the project, or ``$ANALYSEKIT_REPORTS``)."""
+    env = os.environ.get(REPORTS_ENV)
+    return Path(env).resolve() if env else project_root() / "reports"
+
+
+# --------------------------------------------------------------------------- hashing
+
+
+def data_fingerprint(folder: Path | None = None) -> str:
+    """Fingerprint the processed data: a manifest's bytes if present, else names, sizes, mtimes."""
+    folder = folder or processed_dir()
+    h = hashlib.sha256()
+    if folder.is_dir():
+        for p in sorted(folder.iterdir()):
+            if not p.is_file() or p.name.startswith("."):
+                continue
+            st = p.stat()
+            h.update(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Fingerprint the installed analysekit code (version plus source file sizes and mtimes)."""
+    import analysekit
+
+    root = Path(analysekit.__file__).parent
+    h = hashlib.sha256(__version__.encode())
+    for p in sorted(root.rglob("*")):
+        if p.suffix in {".py", ".html", ".css", ".js", ".yaml", ".csv"} and p.is_file():
+            st = p.stat()
+            h.update(f"{p.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def inputs_fingerprint() -> str:
+    """Fingerprint everything outside the notebook that a report depends on."""
+    return hashlib.sha256(f"{data_fingerprint()}|{code_fingerprint()}".encode()).hexdigest()
+
+
+def report_hash(notebook: Path, params: Mapping[str, Any], fingerprint: str) -> str:
+    """Hash a report's inputs: notebook bytes, parameters (sorted JSON) and input fingerprint.
+
+    Parameters naming an existing file (``register``, ``goals``) contribute its bytes.
+    """
+    h = hashlib.sha256()
+    h.update(notebook.read_bytes())
+    h.update(json.dumps(dict(params), sort_keys=True, default=str).encode())
+    for value in params.values():
+        if isinstance(value, str) and value and len(value) < 4096:
+            p = Path(value)
+            if p.suffix and p.is_file():
+                h.update(p.read_bytes())
+    h.update(fingerprint.encode())
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+_REPORT_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style type="text/css">
+main { max-width: 980px; margin: 0 auto; padding: 1em 1.5em 3em; }
+.jp-OutputArea-output img { max-width: 100%; height: auto; }
+.ak-voet { color: #555; font-size: 0.85em; margin-top: 2em; border-top: 1px solid #ddd;
+  padding-top: 0.5em; font-family: var(--jp-ui-font-family, sans-serif); }
+</style>
+{%- endblock extra_css -%}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+ alt="{{ (output.metadata.get('alt') or 'Figuur') | escape_html }}"
+{%- set width = output | get_metadata('width', 'image/png') -%}
+{%- if width is not none %} width="{{ width | escape_html }}"{% endif -%}
+{%- set height = output | get_metadata('height', 'image/png') -%}
+{%- if height is not none %} height="{{ height | escape_html }}"{% endif %}>
+</div>
+{%- endblock data_png %}
+{% block body_footer %}
+<p class="ak-voet">Bron: CBS, Ministerie van BZK (CC BY 4.0). Gemaakt met analysekit
+{{ nb.metadata.get('analysekit', {}).get('version', '') }}.</p>
+</main>
+</body>
+{% endblock body_footer %}
+"""
+
+_EXPORTER: Any = None
+
+
+def html_exporter() -> Any:
+    """Return this process's HTML exporter: code hidden, no prompts, nothing from the internet."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        from jinja2 import DictLoader
+        from nbconvert import HTMLExporter
+
+        _EXPORTER = HTMLExporter(
+            extra_loaders=[DictLoader({"analysekit-report.html.j2": _REPORT_TEMPLATE})],
+            template_file="analysekit-report.html.j2",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+            anchor_link_text="",
+        )
+    return _EXPORTER
+
+
+def _without_scraps(nb: Any) -> Any:
+    """A copy of ``nb`` without scrapbook's invisible data outputs (nothing to render)."""
+    import copy
+
+    out = copy.copy(nb)
+    out.cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.outputs:
+            cell = copy.copy(cell)
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not all(k.startswith("application/scrapbook") for k in o.get("data", {"": 0}))
+            ]
+        out.cells.append(cell)
+    return out
+
+
+def export_html(nb: Any) -> str:
+    """Render an executed notebook to standalone HTML (inline CSS, embedded images)."""
+    body, _ = html_exporter().from_notebook_node(
+        _without_scraps(nb), resources={"metadata": {"name": "rapport"}}
+    )
+    return body
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _select_engine(engine: str) -> str:
+    """Map the user's engine choice to a papermill engine name."""
+    from analysekit.reporting import engine as inproc
+
+    if engine in ("inprocess", inproc.ENGINE_NAME):
+        return inproc.ENGINE_NAME if inproc.in_process_available() else "nbclient"
+    if engine in ("kernel", "nbclient"):
+        return "nbclient"
+    raise ParameterError(f"unknown engine {engine!r}; expected inprocess or kernel")
+
+
+def execute(
+    notebook: Path,
+    parameters: Mapping[str, Any],
+    *,
+    engine: str = "inprocess",
+) -> tuple[Any, Any]:
+    """Execute a notebook with papermill; return ``(notebook, error or None)``.
+
+    The returned notebook is the executed one in both cases; after an error it carries
+    papermill's error marker at the top. With the kernel engine the kernel starts in the
+    notebook's folder; the in-process engine leaves the working directory alone.
+    """
+    import nbformat
+    import papermill as pm
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    engine_name = _select_engine(engine)
+    common = {
+        "parameters": dict(parameters),
+        "engine_name": engine_name,
+        "progress_bar": False,
+        "request_save_on_cell_execute": False,
+    }
+    if engine_name != "nbclient":
+        holder: list[Any] = []
+        try:
+            return pm.execute_notebook(str(notebook), None, result_holder=holder, **common), None
+        except pm.PapermillExecutionError as exc:
+            return holder[0], exc
+    fd, tmp = tempfile.mkstemp(suffix=".ipynb", prefix="analysekit-")
+    os.close(fd)
+    try:
+        try:
+            nb = pm.execute_notebook(str(notebook), tmp, cwd=str(notebook.parent), **common)
+            return nb, None
+        except pm.PapermillExecutionError as exc:
+            return nbformat.read(tmp, as_version=4), exc
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _one_line(exc: Any) -> tuple[str, str]:
+    """Return ``(kind, message)`` for an execution error, one line, no traceback."""
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = " ".join(str(getattr(exc, "evalue", exc)).split())
+    kind = "parameter" if ename in _PARAMETER_ERRORS else "error"
+    if kind == "parameter":
+        return kind, evalue
+    return kind, f"{ename}: {evalue}" if evalue else ename
+
+
+def report_folder(info: GemeenteInfo, root: Path | None = None) -> Path:
+    """Return ``reports/<GM0855-tilburg>``."""
+    return (root or reports_dir()) / info.slug
+
+
+@dataclasses.dataclass
+class Plan:
+    """Where one report goes and the hash of its inputs."""
+
+    notebook: Path
+    info: GemeenteInfo | None
+    params: dict[str, Any]
+    folder: Path
+    digest: str
+
+    @property
+    def name(self) -> str:
+        """Notebook name without ``.ipynb``."""
+        return self.notebook.stem
+
+    @property
+    def ipynb(self) -> Path:  # noqa: D102
+        return self.folder / f"{self.name}.ipynb"
+
+    @property
+    def html(self) -> Path:  # noqa: D102
+        return self.folder / f"{self.name}.html"
+
+    @property
+    def hash_file(self) -> Path:  # noqa: D102
+        return self.folder / f"{self.name}.hash"
+
+    @property
+    def failed_file(self) -> Path:  # noqa: D102
+        return self.folder / f"{self.name}.failed.ipynb"
+
+    def up_to_date(self) -> bool:
+        """True when both outputs exist and were made from the same inputs."""
+        return (
+            self.info is not None
+            and self.ipynb.is_file()
+            and self.html.is_file()
+            and self.hash_file.is_file()
+            and self.hash_file.read_text().strip() == self.digest
+        )
+
+
+def plan_report(
+    gemeente: str | GemeenteInfo,
+    notebook: str | Path = DEFAULT_NOTEBOOK,
+    params: Mapping[str, Any] | None = None,
+    *,
+    root: Path | None = None,
+    fingerprint: str | None = None,
+) -> Plan:
+    """Resolve the gemeente and work out the output folder and input hash of a report.
+
+    A gemeente that cannot be resolved is passed to the notebook as given (its parameter
+    check then reports the error at the top of the notebook); its outputs go to
+    ``reports/_fouten/<slug>``.
+    """
+    nb_path = notebook_path(notebook)
+    root = Path(root) if root else reports_dir()
+    params = dict(params or {})
+    if "gemeente" in params:
+        raise ParameterError("give the gemeente as the first argument, not as -p gemeente=...")
+    try:
+        info: GemeenteInfo | None = resolve_gemeente(gemeente)
+    except AnalysekitError:
+        info = None
+    if info is not None:
+        folder = report_folder(info, root)
+        params["gemeente"] = info.gm_code
+    else:
+        folder = root / "_fouten" / slugify(str(gemeente))
+        params["gemeente"] = str(gemeente)
+    digest = report_hash(nb_path, params, fingerprint or inputs_fingerprint())
+    return Plan(notebook=nb_path, info=info, params=params, folder=folder, digest=digest)
+
+
+def run_report(
+    gemeente: str | GemeenteInfo,
+    notebook: str | Path = DEFAULT_NOTEBOOK,
+    params: Mapping[str, Any] | None = None,
+    *,
+    engine: str = "inprocess",
+    root: Path | None = None,
+    force: bool = False,
+    fingerprint: str | None = None,
+    raise_on_error: bool = False,
+) -> ReportResult:
+    """Execute one report notebook for one gemeente and write ``.ipynb`` and ``.html``.
+
+    Args:
+        gemeente: Name, GM code or resolved :class:`GemeenteInfo`.
+        notebook: Notebook name (in ``notebooks/``) or path.
+        params: Further notebook parameters (``jaar``, ``n_peers``, ...).
+        engine: ``inprocess`` (default; falls back to a kernel inside Jupyter) or ``kernel``.
+        root: Reports folder (default :func:`reports_dir`).
+        force: Run even when the outputs are up to date.
+        fingerprint: Precomputed :func:`inputs_fingerprint` (batch runs compute it once).
+        raise_on_error: Raise :class:`ParameterError` / :class:`ReportFailed` on failure
+            instead of returning a failed result.
+
+    Returns:
+        A :class:`ReportResult` with the status and the paths written.
+    """
+    start = time.perf_counter()
+    plan = plan_report(gemeente, notebook, params, root=root, fingerprint=fingerprint)
+    info = plan.info
+    result = ReportResult(
+        gm_code=info.gm_code if info else None,
+        naam=info.naam if info else None,
+        notebook=plan.name,
+        status="ok",
+        folder=plan.folder,
+        ipynb=plan.ipynb,
+        html=plan.html,
+    )
+    if not force and plan.up_to_date():
+        result.status = "skipped"
+        result.seconds = time.perf_counter() - start
+        return result
+
+    import nbformat
+
+    nb, error = execute(plan.notebook, plan.params, engine=engine)
+    nb.metadata["analysekit"] = {
+        "notebook": plan.name,
+        "gm_code": info.gm_code if info else None,
+        "naam": info.naam if info else None,
+        "provincie": info.provincie if info else None,
+        "params": dict(plan.params),
+        "hash": plan.digest,
+        "version": __version__,
+    }
+    if info is not None:
+        nb.metadata["title"] = f"{_title(plan.name)} — {info.naam}"
+
+    if error is not None:
+        write_public(plan.failed_file, nbformat.writes(nb))
+        kind, message = _one_line(error)
+        result.status, result.error_kind, result.message = "failed", kind, message
+        result.ipynb, result.html = plan.failed_file, None
+        result.seconds = time.perf_counter() - start
+        if raise_on_error:
+            rel = _rel(plan.failed_file)
+            if kind == "parameter":
+                raise ParameterError(f"{message} (executed notebook: {rel})")
+            raise ReportFailed(f"{plan.name} for {result.naam or gemeente} failed: {message} ({rel})")
+        return result
+
+    write_public(plan.ipynb, nbformat.writes(nb))
+    write_public(plan.html, export_html(nb))
+    plan.failed_file.unlink(missing_ok=True)
+    write_public(plan.hash_file, plan.digest + "\n")
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def write_public(path: Path, text: str) -> Path:
+    """Write text atomically, readable by everyone (reports are published).
+
+    :func:`analysekit.io.write_text` leaves the ``0600`` mode of its temporary file; a
+    static web server needs the files world-readable.
+    """
+    write_text(path, text)
+    os.chmod(path, 0o644)
+    return path
+
+
+def _title(notebook_name: str) -> str:
+    """``foto-sociaal-domein`` → ``Foto sociaal domein``."""
+    words = [w for w in notebook_name.replace("_", "-").split("-") if not w.isdigit()]
+    return " ".join(words).capitalize() or notebook_name
+
+
+def _rel(path: Path) -> str:
+    """Path relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

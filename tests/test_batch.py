@@ -1,0 +1,198 @@
+"""Reporting: batch runs (worker processes, Dask), resumability, failures, the shared cache."""
+
+from __future__ import annotations
+
+import pickle
+
+import nbformat
+import pytest
+import scrapbook as sb
+
+from analysekit.errors import ParameterError
+from analysekit.reporting import batch
+from analysekit.reporting.params import GemeenteInfo
+
+
+@pytest.fixture(scope="module")
+def data(built):
+    return built
+
+
+@pytest.fixture()
+def flaky_notebook(tmp_path):
+    """A small report notebook that fails for Zwolle (GM0193) only."""
+    path = tmp_path / "nb" / "wankel.ipynb"
+    path.parent.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            'gemeente = "GM0855"\nfactor = 2', metadata={"tags": ["parameters"]}
+        ),
+        nbformat.v4.new_code_cell(
+            "from analysekit.reporting.params import check\n"
+            f"p = check(globals(), notebook={str(path)!r})"
+        ),
+        nbformat.v4.new_code_cell(
+            "import scrapbook as sb\n"
+            'if p.gm_code == "GM0193":\n'
+            '    raise RuntimeError("kapot voor Zwolle")\n'
+            'sb.glue("waarde", int(p.gm_code[2:]) * p.factor)'
+        ),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_select_gemeenten_real(data):
+    zeeland, none = batch.select_gemeenten(provincie="zeeland")
+    assert none == [] and len(zeeland) == 13
+    assert {"Middelburg (Z.)", "Vlissingen", "Terneuzen"} <= {g.naam for g in zeeland}
+    alle, _ = batch.select_gemeenten(all_=True)
+    assert len(alle) == 342 and len({g.gm_code for g in alle}) == 342
+    infos, failures = batch.select_gemeenten(gemeenten=["Tilburg", "GM0855", "Nergenshuizen"])
+    assert [g.gm_code for g in infos] == ["GM0855"]
+    assert failures[0].naam == "Nergenshuizen" and "unknown gemeente" in failures[0].message
+    with pytest.raises(
+        ParameterError, match="unknown provincie 'Atlantis'; expected one of: Drenthe"
+    ):
+        batch.select_gemeenten(provincie="Atlantis")
+    with pytest.raises(ParameterError, match="exactly one of --all, --provincie, --gemeenten"):
+        batch.select_gemeenten(all_=True, provincie="Zeeland")
+
+
+def test_unknown_parameter_fails_before_running(tmp_path, data):
+    with pytest.raises(ParameterError, match="unknown parameter 'kleur' for notebook 00-demo"):
+        batch.run_batch([GemeenteInfo("GM0855", "Tilburg")], "00-demo", {"kleur": 1}, root=tmp_path)
+
+
+@pytest.mark.slow
+def test_process_batch_failures_resume(tmp_path, data, flaky_notebook, monkeypatch, capfd):
+    monkeypatch.setattr(
+        batch, "inputs_fingerprint", lambda: "vaste-invoer"
+    )  # other edits must not rerun
+    infos, failures = batch.select_gemeenten(
+        gemeenten=["Tilburg", "Zwolle", "Utrecht", "Nergenshuizen"]
+    )
+    out = tmp_path / "rapporten"
+    summary = batch.run_batch(
+        infos, str(flaky_notebook), {"factor": 3}, workers=2, root=out, failures=failures
+    )
+    status = {r.naam: (r.status, r.message) for r in summary.results}
+    assert status["Tilburg"] == ("ok", "") and status["Utrecht (gemeente)"] == ("ok", "")
+    assert status["Zwolle"] == ("failed", "RuntimeError: kapot voor Zwolle")
+    assert status["Nergenshuizen"][0] == "failed"
+    assert "Rapporten" in capfd.readouterr().err  # the progress bar
+    book = sb.read_notebook(str(out / "GM0855-tilburg" / "wankel.ipynb"))
+    assert book.scraps["waarde"].data == 855 * 3
+    assert (out / "GM0193-zwolle" / "wankel.failed.ipynb").is_file()
+    assert not (out / "GM0193-zwolle" / "wankel.html").exists()
+    table = batch.format_failures(summary.results)
+    assert "GM0193   Zwolle" in table and "kapot voor Zwolle" in table
+
+    # resumable: the two good reports are skipped, the failed one is tried again
+    again = batch.run_batch(infos, str(flaky_notebook), {"factor": 3}, executor="serial", root=out)
+    assert {r.gm_code: r.status for r in again.results} == {
+        "GM0855": "skipped",
+        "GM0344": "skipped",
+        "GM0193": "failed",
+    }
+    # a changed parameter reruns everything
+    changed = batch.run_batch(
+        infos[:1], str(flaky_notebook), {"factor": 4}, executor="serial", root=out
+    )
+    assert [r.status for r in changed.results] == ["ok"]
+
+
+def test_cli_batch_lists_failures_and_exits_nonzero(tmp_path, data, capsys):
+    from analysekit.cli import main
+
+    code = main(
+        [
+            "batch",
+            "--gemeenten",
+            "Utrecht,Nergenshuizen",
+            "-n",
+            "00-demo",
+            "--executor",
+            "serial",
+            "--reports",
+            str(tmp_path),
+            "--no-progress",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "1 gemaakt, 0 ongewijzigd, 1 mislukt" in captured.out
+    assert "Mislukt:" in captured.err and "Nergenshuizen" in captured.err
+    assert "1 of 2 reports failed" in captured.err and "Traceback" not in captured.err
+    assert (tmp_path / "GM0344-utrecht" / "00-demo.html").is_file()
+
+
+@pytest.mark.slow
+def test_dask_executor_local_cluster(tmp_path, data):
+    from distributed import Client, LocalCluster
+
+    infos = [
+        GemeenteInfo("GM0855", "Tilburg", "Noord-Brabant"),
+        GemeenteInfo("GM0344", "Utrecht (gemeente)"),
+    ]
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        summary = batch.run_batch(
+            infos,
+            "00-demo",
+            {"titel": "Dask"},
+            executor="dask",
+            scheduler=client,
+            root=tmp_path,
+            progress=False,
+        )
+    assert [(r.gm_code, r.status) for r in summary.results] == [("GM0344", "ok"), ("GM0855", "ok")]
+    for folder in ("GM0855-tilburg", "GM0344-utrecht"):
+        book = sb.read_notebook(str(tmp_path / folder / "00-demo.ipynb"))
+        assert book.scraps["gm_code"].data == folder[:6]
+        assert (tmp_path / folder / "00-demo.html").is_file()
+
+
+def test_dask_needs_a_scheduler(tmp_path, data):
+    with pytest.raises(ParameterError, match="--executor dask needs --scheduler"):
+        batch.run_batch(
+            [GemeenteInfo("GM0855", "Tilburg")],
+            "00-demo",
+            executor="dask",
+            root=tmp_path,
+            force=True,
+        )
+
+
+def test_shared_computes_once_per_batch(tmp_path, monkeypatch):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"matrix": [1, 2, 3]}
+
+    monkeypatch.setattr(batch, "_MEMO", {})
+    monkeypatch.delenv(batch.CACHE_ENV, raising=False)
+    assert batch.shared("peers", compute) == {"matrix": [1, 2, 3]}
+    assert batch.shared("peers", compute) == {"matrix": [1, 2, 3]}
+    assert len(calls) == 1  # in memory
+
+    monkeypatch.setattr(batch, "_MEMO", {})
+    monkeypatch.setenv(batch.CACHE_ENV, str(tmp_path / "cache"))
+    batch.shared("peers", compute)
+    files = list((tmp_path / "cache").glob("peers-*.pkl"))
+    assert len(calls) == 2 and len(files) == 1
+    assert pickle.loads(files[0].read_bytes()) == {"matrix": [1, 2, 3]}
+    monkeypatch.setattr(batch, "_MEMO", {})  # another worker process: loads, does not compute
+    assert batch.shared("peers", compute) == {"matrix": [1, 2, 3]}
+    assert len(calls) == 2

@@ -1,0 +1,236 @@
+"""Reporting in a real browser: headless Chromium (Debian's ``chromium``) over DevTools.
+
+Opens the site index and one report from ``file://``; checks that the table sorts and
+filters, that the map and the figures render, that nothing is fetched from the network and
+that the console stays free of errors. Skipped when chromium is not installed
+(``apt-get install -y chromium``; ``.ci/run`` installs it).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="headless chromium not installed: apt-get install -y chromium (.ci/run installs it)",
+    ),
+]
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-port=0",
+    "--window-size=1280,1000",
+]
+
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client for one page."""
+
+    def __init__(self, user_data_dir: Path) -> None:
+        import websocket
+
+        self.proc = subprocess.Popen(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={user_data_dir}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        port_file = user_data_dir / "DevToolsActivePort"
+        deadline = time.monotonic() + 30
+        while not (port_file.is_file() and port_file.read_text().strip()):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                self.close()
+                raise RuntimeError("chromium did not start its DevTools endpoint")
+            time.sleep(0.05)
+        port = int(port_file.read_text().split()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as resp:
+            targets = json.load(resp)
+        page = next(t for t in targets if t["type"] == "page")
+        self.ws = websocket.create_connection(
+            page["webSocketDebuggerUrl"], timeout=30, suppress_origin=True
+        )
+        self.next_id = 0
+        self.events: list[dict] = []
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            self.call(f"{domain}.enable")
+
+    def call(self, method: str, **params):
+        self.next_id += 1
+        my_id = self.next_id
+        self.ws.send(json.dumps({"id": my_id, "method": method, "params": params}))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == my_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            self.events.append(msg)
+        raise TimeoutError(method)
+
+    def wait_for(self, event: str, timeout: float = 30) -> dict:
+        deadline = time.monotonic() + timeout
+        seen = len(self.events)
+        while time.monotonic() < deadline:
+            for msg in self.events[seen:]:
+                if msg.get("method") == event:
+                    return msg
+            seen = len(self.events)
+            self.events.append(json.loads(self.ws.recv()))
+        raise TimeoutError(event)
+
+    def open(self, url: str) -> None:
+        self.events.clear()
+        self.call("Page.navigate", url=url)
+        self.wait_for("Page.loadEventFired")
+
+    def js(self, expression: str):
+        result = self.call(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
+        if "exceptionDetails" in result:
+            raise AssertionError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def errors(self) -> list[str]:
+        out = []
+        for msg in self.events:
+            method, params = msg.get("method"), msg.get("params", {})
+            if method == "Runtime.exceptionThrown":
+                out.append(json.dumps(params["exceptionDetails"])[:300])
+            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+                out.append(json.dumps(params.get("args"))[:300])
+            elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+                out.append(params["entry"].get("text", ""))
+        return out
+
+    def requested_urls(self) -> list[str]:
+        return [
+            m["params"]["request"]["url"]
+            for m in self.events
+            if m.get("method") == "Network.requestWillBeSent"
+        ]
+
+    def close(self) -> None:
+        ws = getattr(self, "ws", None)
+        if ws is not None:
+            ws.close()
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site_dir(built, tmp_path_factory) -> Path:
+    from analysekit.reporting.runner import run_report
+    from analysekit.reporting.site import build_site
+
+    reports = tmp_path_factory.mktemp("rapporten")
+    for g in ("Tilburg", "Utrecht", "Vlissingen"):
+        assert run_report(g, "00-demo", {}, root=reports).status == "ok"
+    out = tmp_path_factory.mktemp("site")
+    build_site(reports, out, notebook="00-demo")
+    return out
+
+
+@pytest.fixture()
+def browser(tmp_path):
+    client = DevTools(tmp_path / "chromium-profiel")
+    yield client
+    client.close()
+
+
+def _local_only(urls: list[str]) -> None:
+    assert urls, "no requests recorded"
+    assert all(u.startswith(("file:", "data:")) for u in urls), urls
+
+
+def test_index_table_map_and_report_render(browser, site_dir):
+    index = (site_dir / "index.html").as_uri()
+    browser.open(index)
+    assert browser.js("document.title") == "Sociaal domein van gemeenten"
+    assert browser.js("document.querySelectorAll('#kerncijfers tbody tr').length") == 3
+    # the map: an SVG with a path per gemeente, actually laid out on screen
+    assert browser.js("document.querySelectorAll('svg.kaart path[data-gm]').length") == 342
+    box = browser.js(
+        "(() => { const r = document.querySelector('svg.kaart').getBoundingClientRect();"
+        " return [r.width, r.height]; })()"
+    )
+    assert box[0] > 250 and box[1] > 250
+    assert (
+        browser.js(
+            "getComputedStyle(document.querySelector('svg.kaart path[data-gm=GM0855]')).fill"
+        )
+        != ""
+    )
+
+    # sort by inwoners (ascending, then descending)
+    rows = json.loads((site_dir / "kerncijfers.json").read_text())
+    expected = [r["gm_code"] for r in sorted(rows, key=lambda r: r["values"]["inwoners"])]
+    assert expected == ["GM0718", "GM0855", "GM0344"]  # Vlissingen < Tilburg < Utrecht
+    order = browser.js("""(() => {
+        const th = [...document.querySelectorAll('#kerncijfers thead th')]
+            .find(t => t.dataset.naam === 'inwoners');
+        th.querySelector('button').click();
+        const up = [...document.querySelectorAll('#kerncijfers tbody tr')].map(r => r.dataset.gm);
+        th.querySelector('button').click();
+        const down = [...document.querySelectorAll('#kerncijfers tbody tr')].map(r => r.dataset.gm);
+        return [up, down, th.getAttribute('aria-sort')];
+    })()""")
+    assert order[0] == expected
+    assert order[1] == expected[::-1] and order[2] == "descending"
+
+    # filter by text and by provincie; the map dims what is filtered out
+    state = browser.js("""(() => {
+        const zichtbaar = () => [...document.querySelectorAll('#kerncijfers tbody tr')]
+            .filter(r => !r.hidden).map(r => r.dataset.gm);
+        const zoek = document.getElementById('zoek');
+        zoek.value = 'tilb'; zoek.dispatchEvent(new Event('input'));
+        const tilburg = zichtbaar();
+        const teller = document.getElementById('teller').textContent;
+        const utrecht = document.querySelector('svg.kaart path[data-gm=GM0344]');
+        const gedimd = utrecht.classList.contains('gedimd');
+        zoek.value = ''; zoek.dispatchEvent(new Event('input'));
+        const prov = document.getElementById('provincie');
+        prov.value = 'Zeeland'; prov.dispatchEvent(new Event('change'));
+        return [tilburg, teller, gedimd, zichtbaar()];
+    })()""")
+    assert state == [["GM0855"], "1 van 3 gemeenten", True, ["GM0718"]]
+    assert browser.errors() == []
+    _local_only(browser.requested_urls())
+
+    # follow the link to Tilburg's report
+    href = browser.js("document.querySelector('#kerncijfers a[href*=GM0855]').href")
+    assert href.startswith(index.rsplit("/", 1)[0] + "/rapporten/GM0855-tilburg/")
+    browser.open(href)
+    assert "Tilburg" in browser.js("document.title")
+    images = browser.js(
+        "[...document.images].map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
+    )
+    assert len(images) == 1 and all(ok and w > 300 and h > 100 for ok, w, h in images)
+    assert browser.js("document.querySelectorAll('.highlight').length") == 0  # no code
+    assert "Demo: netto lasten sociaal domein" in browser.js("document.body.innerText")
+    assert "Sociale basisvoorzieningen" in browser.js("document.querySelector('table').innerText")
+    assert browser.errors() == []
+    _local_only(browser.requested_urls())

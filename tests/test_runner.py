@@ -1,0 +1,386 @@
+"""Reporting: parameter validation, one report (in-process and with a kernel), HTML export.
+
+The notebooks run on the real mirror data (gemeente lookup, iv3); the demo notebook's
+series is synthetic by design and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import scrapbook as sb
+
+from analysekit.errors import ParameterError, UnknownGemeente
+from analysekit.reporting import params as P
+from analysekit.reporting import runner
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+EXTERNAL = re.compile(
+    r"""<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I
+)
+
+
+@pytest.fixture(scope="module")
+def data(built):
+    return built
+
+
+def _scraps(path: Path) -> dict:
+    return {k: v.data for k, v in sb.read_notebook(str(path)).scraps.items()}
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def test_notebook_parameters_are_read_from_the_parameters_cell():
+    assert P.notebook_parameters("00-demo") == {
+        "gemeente": "GM0855",
+        "jaar": 2023,
+        "verslagsoort": "jaarrekening",
+        "titel": "Demo",
+    }
+    assert {"gemeente", "jaar"} <= set(P.notebook_parameters("foto-sociaal-domein"))
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_committed_notebooks_follow_the_contract(path):
+    """No outputs; one ``parameters`` cell of plain assignments; checked right after it."""
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    P.notebook_parameters(path)  # raises on a type annotation
+    following = code[code.index(tagged[0]) + 1]
+    assert f'check(globals(), notebook="{path.stem}"' in following.source
+
+
+def test_type_annotation_in_parameters_cell_is_rejected(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("jaar: int = 2023", metadata={"tags": ["parameters"]})]
+    path = tmp_path / "ann.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(ParameterError, match="type annotation on line 1"):
+        P.notebook_parameters(path)
+
+
+def test_unknown_notebook():
+    with pytest.raises(
+        ParameterError, match="unknown notebook 'bestaat-niet'; expected one of: .*00-demo"
+    ):
+        P.notebook_path("bestaat-niet")
+
+
+DEFAULTS = {
+    "gemeente": "GM0855",
+    "jaar": 2023,
+    "n_peers": 10,
+    "verslagsoort": "begroting",
+    "register": "",
+    "titel": "x",
+    "schaal": 1.5,
+    "toon": True,
+}
+INFO = P.GemeenteInfo("GM9001", "Synthetisch Alfa", "Noord")  # synthetic
+
+
+def _validate(**given):
+    return P.validate_params(
+        "synthetisch",
+        given,
+        defaults=DEFAULTS,
+        years_available=lambda: [2022, 2023],
+        resolve=lambda q: INFO,
+    )
+
+
+def test_validate_params_normalises():
+    p = _validate(jaar="2022", n_peers=5.0, schaal=2, toon="ja")
+    assert p["jaar"] == 2022 and p["n_peers"] == 5 and p["schaal"] == 2.0 and p["toon"] is True
+    assert p.gemeente == INFO and p.gm_code == "GM9001" and p.naam == "Synthetisch Alfa"
+    assert p.register is None  # empty path means: not given
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (
+            {"foo": 1},
+            r"unknown parameter 'foo' for notebook synthetisch; allowed: gemeente, jaar, n_peers",
+        ),
+        ({"jaar": 1990}, r"jaar 1990 is not available; the data cover 2022, 2023"),
+        ({"jaar": "twee"}, r"parameter jaar must be a whole number, got 'twee'"),
+        ({"n_peers": 0}, r"n_peers 0 is impossible; expected 1–100"),
+        ({"verslagsoort": "raming"}, r"verslagsoort 'raming' is unknown"),
+        (
+            {"register": "bestaat/niet.yaml"},
+            r"parameter register: file bestaat/niet.yaml does not exist",
+        ),
+        ({"schaal": "veel"}, r"parameter schaal must be a number"),
+        ({"titel": 3}, r"parameter titel must be text"),
+    ],
+)
+def test_validate_params_errors(given, message):
+    with pytest.raises(ParameterError, match=message):
+        _validate(**given)
+
+
+def test_real_gemeente_lookup_and_year(data):
+    p = P.validate_params("foto-sociaal-domein", {"gemeente": "Den Bosch", "jaar": 2023})
+    assert (p.gm_code, p.naam, p.provincie) == ("GM0796", "'s-Hertogenbosch", "Noord-Brabant")
+    assert P.years_available() == (2023, 2024, 2025)
+    with pytest.raises(UnknownGemeente, match="closest matches: Tilburg"):
+        P.validate_params("foto-sociaal-domein", {"gemeente": "Tilbrug"})
+    with pytest.raises(UnknownGemeente, match="no longer exists; its area went to .*Tilburg"):
+        P.validate_params("foto-sociaal-domein", {"gemeente": "Haaren"})
+    with pytest.raises(
+        ParameterError, match="no jaarrekening for jaar 2024 in the data; jaarrekening covers 2023"
+    ):
+        P.validate_params("foto-sociaal-domein", {"jaar": 2024, "verslagsoort": "jaarrekening"})
+
+
+def test_parse_cli_params():
+    assert P.parse_cli_params(["jaar=2024", "titel=Mijn titel", "x=1.5", "leeg=", "b=true"]) == {
+        "jaar": 2024,
+        "titel": "Mijn titel",
+        "x": 1.5,
+        "leeg": "",
+        "b": True,
+    }
+    with pytest.raises(ParameterError, match="must look like name=value"):
+        P.parse_cli_params(["jaar"])
+
+
+def test_slug():
+    assert P.slugify("Súdwest-Fryslân") == "sudwest-fryslan"
+    assert P.GemeenteInfo("GM0344", "Utrecht (gemeente)").slug == "GM0344-utrecht"
+    assert P.GemeenteInfo("GM0796", "'s-Hertogenbosch").slug == "GM0796-s-hertogenbosch"
+
+
+# --------------------------------------------------------------------------- one report
+
+
+def _netto(gm_code: str, jaar: int, verslagsoort: str) -> tuple[float, int, float]:
+    """Netto lasten sociaal domein, inwoners and netto Jeugd, straight from the tables."""
+    import analysekit as ak
+
+    sd = ["Sociale basisvoorzieningen", "Wmo", "Jeugd", "Participatie"]
+    iv3 = ak.load("iv3", gemeente=gm_code, jaar=jaar, verslagsoort=verslagsoort, domein=sd)
+    netto = iv3["lasten_eur"] - iv3["baten_eur"]
+    inwoners = int(ak.load("gemeenten", gemeente=gm_code, jaar=jaar)["inwoners"].iloc[0])
+    return float(netto.sum()), inwoners, float(netto[iv3["domein"] == "Jeugd"].sum())
+
+
+def test_demo_report_with_non_default_parameters(tmp_path, data):
+    params = {"jaar": 2024, "verslagsoort": "begroting", "titel": "Proef"}
+    res = runner.run_report("Utrecht", "00-demo", params, root=tmp_path)
+    assert res.status == "ok", res.message
+    folder = tmp_path / "GM0344-utrecht"
+    assert res.ipynb == folder / "00-demo.ipynb" and res.html == folder / "00-demo.html"
+    nb = nbformat.read(res.ipynb, as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert 'verslagsoort = "begroting"' in injected[0].source
+    assert 'gemeente = "GM0344"' in injected[0].source
+    assert nb.metadata["analysekit"]["gm_code"] == "GM0344"
+
+    scraps = _scraps(res.ipynb)
+    assert (scraps["gm_code"], scraps["naam"], scraps["provincie"]) == (
+        "GM0344",
+        "Utrecht (gemeente)",
+        "Utrecht",
+    )
+    netto, inwoners, jeugd = _netto("GM0344", 2024, "begroting")  # real CBS figures
+    assert scraps["inwoners"] == inwoners > 300_000
+    assert scraps["netto_sd_eur"] == pytest.approx(netto, abs=0.01)
+    assert scraps["netto_sd_per_inwoner"] == pytest.approx(netto / inwoners, abs=0.01)
+    assert scraps["netto_jeugd_per_inwoner"] == pytest.approx(jeugd / inwoners, abs=0.01)
+
+    html = res.html.read_text()
+    assert html.count('src="data:image/png;base64,') == 1 and 'alt="Figuur"' in html
+    assert 'class="highlight' not in html and "def netto_per_inwoner" not in html  # code hidden
+    assert not EXTERNAL.search(html), EXTERNAL.search(html)
+    assert "Demo: netto lasten sociaal domein" in html
+    assert f"{inwoners:,}".replace(",", ".") + " inwoners) begrootte in 2024" in html
+    assert (folder / "00-demo.hash").read_text().strip() == nb.metadata["analysekit"]["hash"]
+
+
+@pytest.mark.parametrize(
+    ("gemeente", "params", "message", "folder"),
+    [
+        ("Utrecht", {"jaar": 1990}, "jaar 1990 is not available", "GM0344-utrecht"),
+        (
+            "Utrecht",
+            {"kleur": "rood"},
+            "unknown parameter 'kleur' for notebook 00-demo; allowed:",
+            "GM0344-utrecht",
+        ),
+        ("Nergenshuizen", {}, "unknown gemeente 'Nergenshuizen'", "_fouten/nergenshuizen"),
+        ("Haaren", {}, "no longer exists; its area went to", "_fouten/haaren"),
+        ("Utrecht", {"jaar": 2024}, "no jaarrekening for jaar 2024 in the data", "GM0344-utrecht"),
+        ("Utrecht", {"titel": 3}, "parameter titel must be text", "GM0344-utrecht"),
+    ],
+)
+def test_bad_parameters_fail_at_the_top_of_the_notebook(
+    tmp_path, data, gemeente, params, message, folder
+):
+    res = runner.run_report(gemeente, "00-demo", params, root=tmp_path)
+    assert res.status == "failed" and res.error_kind == "parameter"
+    assert message in res.message and "\n" not in res.message
+    assert res.ipynb == tmp_path / folder / "00-demo.failed.ipynb"
+    assert not (tmp_path / folder / "00-demo.html").exists()
+    nb = nbformat.read(res.ipynb, as_version=4)
+    # papermill's marker is the first cell; the first code cell after the parameters holds
+    # the Dutch error box and a one-line error, and nothing after it ran
+    assert "An Exception was encountered" in nb.cells[0].source
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    failing = next(c for c in code if c.outputs)
+    kinds = [o.output_type for o in failing.outputs]
+    assert kinds == ["display_data", "error"]
+    assert "ongeldige parameter" in failing.outputs[0].data["text/html"]
+    assert failing.outputs[1].traceback == [f"ParameterError: {failing.outputs[1].evalue}"]
+    assert all(not c.outputs for c in code[code.index(failing) + 1 :])
+
+
+def test_cli_report_prints_paths_and_bad_parameter_is_one_line(tmp_path, capsys, data):
+    from analysekit.cli import main
+
+    assert (
+        main(["report", "Utrecht", "-n", "00-demo", "-p", "titel=Cli", "--reports", str(tmp_path)])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "Rapport gemaakt: Utrecht (gemeente) (GM0344)" in out
+    assert "GM0344-utrecht/00-demo.html" in out and "GM0344-utrecht/00-demo.ipynb" in out
+
+    code = main(
+        ["report", "Utrecht", "-n", "00-demo", "-p", "jaar=3000", "--reports", str(tmp_path)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "jaar 3000 is not available" in err and "00-demo.failed.ipynb" in err
+    # the good report of before is left alone
+    assert (tmp_path / "GM0344-utrecht" / "00-demo.html").is_file()
+
+
+def test_up_to_date_report_is_skipped_and_changes_rerun(tmp_path, data):
+    first = runner.run_report("Utrecht", "00-demo", {"titel": "a"}, root=tmp_path, fingerprint="f1")
+    again = runner.run_report("Utrecht", "00-demo", {"titel": "a"}, root=tmp_path, fingerprint="f1")
+    assert (first.status, again.status) == ("ok", "skipped")
+    other_params = runner.run_report(
+        "Utrecht", "00-demo", {"titel": "b"}, root=tmp_path, fingerprint="f1"
+    )
+    other_data = runner.run_report(
+        "Utrecht", "00-demo", {"titel": "b"}, root=tmp_path, fingerprint="f2"
+    )
+    assert (other_params.status, other_data.status) == ("ok", "ok")
+    assert (
+        runner.run_report(
+            "Utrecht", "00-demo", {"titel": "b"}, root=tmp_path, fingerprint="f2", force=True
+        ).status
+        == "ok"
+    )
+
+
+def test_interrupted_write_leaves_no_half_html(tmp_path, data, monkeypatch):
+    def crash(nb):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "export_html", crash)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_report("Utrecht", "00-demo", {}, root=tmp_path, fingerprint="x")
+    folder = tmp_path / "GM0344-utrecht"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "00-demo.ipynb"
+    ]  # no html, no hash, no temp
+    monkeypatch.undo()
+    assert (
+        runner.run_report("Utrecht", "00-demo", {}, root=tmp_path, fingerprint="x").status == "ok"
+    )
+
+
+def test_report_hash_covers_notebook_params_and_inputs(tmp_path):
+    nb = tmp_path / "a.ipynb"
+    nb.write_text("{}")
+    reg = tmp_path / "register.yaml"
+    reg.write_text("a: 1\n")
+    base = runner.report_hash(nb, {"gemeente": "GM0855", "register": str(reg)}, "fp")
+    assert base == runner.report_hash(nb, {"register": str(reg), "gemeente": "GM0855"}, "fp")
+    assert base != runner.report_hash(nb, {"gemeente": "GM0855", "register": str(reg)}, "fp2")
+    reg.write_text("a: 2\n")
+    assert base != runner.report_hash(nb, {"gemeente": "GM0855", "register": str(reg)}, "fp")
+
+
+# --------------------------------------------------------------------------- real notebook
+
+
+@pytest.mark.slow
+def test_foto_report_real_path(tmp_path, data):
+    """The main report notebook, end to end on real data, through the in-process engine."""
+    res = runner.run_report("Tilburg", "foto-sociaal-domein", {}, root=tmp_path)
+    assert res.status == "ok", res.message
+    scraps = _scraps(res.ipynb)
+    assert (scraps["gm_code"], scraps["naam"], scraps["provincie"]) == (
+        "GM0855",
+        "Tilburg",
+        "Noord-Brabant",
+    )
+    p = P.notebook_parameters("foto-sociaal-domein")
+    netto, inwoners, _ = _netto("GM0855", p["jaar"], p["verslagsoort"])
+    # the headline the site colours its map by
+    assert scraps["netto_sd_per_inwoner"] == pytest.approx(netto / inwoners, abs=0.01)
+    html = res.html.read_text()
+    assert html.count('src="data:image/png;base64,') >= 1 and not EXTERNAL.search(html)
+    assert "Foto van het sociaal domein" in html and 'class="highlight' not in html
+
+
+@pytest.mark.slow
+def test_papermill_kernel_engine_non_default_and_bad_parameters(tmp_path, data):
+    """The same notebook through papermill's own kernel engine (a real Jupyter kernel)."""
+    params = {"jaar": 2025, "verslagsoort": "begroting", "titel": "Kernel"}
+    res = runner.run_report("Zwolle", "00-demo", params, root=tmp_path, engine="kernel")
+    assert res.status == "ok", res.message
+    netto, inwoners, _ = _netto("GM0193", 2025, "begroting")
+    assert _scraps(res.ipynb)["netto_sd_per_inwoner"] == pytest.approx(netto / inwoners, abs=0.01)
+    assert res.html.read_text().count('src="data:image/png;base64,') == 1
+
+    bad = runner.run_report(
+        "Zwolle", "00-demo", {"titel": 3, "onbekend": 1}, root=tmp_path, engine="kernel"
+    )
+    assert bad.status == "failed" and bad.error_kind == "parameter"
+    assert bad.message.startswith("unknown parameter 'onbekend' for notebook 00-demo")
+    nb = nbformat.read(bad.ipynb, as_version=4)
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
+    assert [e.ename for e in errors] == ["NotebookParameterError"]
+    assert len(errors[0].traceback) == 1  # one line, no stack
+
+
+def test_rerunning_the_check_cell_interactively_is_not_an_unknown_parameter(data):
+    """In JupyterLab (no injected cell) later variables must not count as parameters."""
+    defaults = P.notebook_parameters("00-demo")
+    ns = {**defaults, "In": ["", "gemeente = 1", "x = 2"], "DOMEINEN": ["Wmo"], "fig": object()}
+    ns["gemeente"] = 1
+    with pytest.raises(P.NotebookParameterError, match="gemeente must be a name or GM code"):
+        P.check(ns, "00-demo", resolve=P.resolve_gemeente, glue=False)
+    ns["gemeente"] = "Tilburg"
+    assert P.check(ns, "00-demo", years_available=lambda: [2023], glue=False).gm_code == "GM0855"
+    # papermill's injected cell names the parameters that were passed
+    ns["In"] = ["", '# Parameters\ngemeente = "Tilburg"\nkleur = 1\n', "x = 2"]
+    ns["kleur"] = 1
+    with pytest.raises(P.NotebookParameterError, match="unknown parameter 'kleur'"):
+        P.check(ns, "00-demo", years_available=lambda: [2023], glue=False)
+
+
+def test_executed_notebook_metadata_is_json(tmp_path, data):
+    res = runner.run_report("Utrecht", "00-demo", {}, root=tmp_path)
+    meta = json.loads(res.ipynb.read_text())["metadata"]["analysekit"]
+    assert meta["params"] == {"gemeente": "GM0344"} and meta["notebook"] == "00-demo"
