@@ -252,6 +252,8 @@ class LeverFits:
     skipped: dict[str, str]
     panel: dict[str, L.LeverResult]
     panel_note: str
+    event: L.LeverResult | None = None
+    event_note: str = ""
 
 
 @dataclasses.dataclass
@@ -360,6 +362,13 @@ class ReportContext:
                            ("adoptie", "adoptie_file")):
             if p.get(key):
                 kwargs[field] = str(p[key])
+        if kwargs.get("adoptie_file"):  # relative paths: from the project root, as register
+            from analysekit.paths import project_root
+
+            a = Path(kwargs["adoptie_file"]).expanduser()
+            if not a.is_absolute() and not a.exists():
+                a = project_root() / a
+            kwargs["adoptie_file"] = str(a)
         return cls(**kwargs)
 
     def _validate(self) -> None:
@@ -574,8 +583,11 @@ class ReportContext:
         t = self.tables
         jaar, vs, dom = self.jaar, self.verslagsoort, self.domein
         jr_years = self.jaarrekening_jaren
-        return shared(f"levers_{jaar}_{vs}_{dom}",
-                      lambda: _fit_levers(t, jaar, vs, dom, jr_years))
+        adoptie = self.adoptie_file
+        key = f"levers_{jaar}_{vs}_{dom}"
+        if adoptie:
+            key += "_" + "_".join(str(x) for x in _stamp(adoptie))
+        return shared(key, lambda: _fit_levers(t, jaar, vs, dom, jr_years, adoptie))
 
     @cached_property
     def lever_table(self) -> pd.DataFrame:
@@ -1582,9 +1594,17 @@ def _indicator_all(t: Mapping[str, pd.DataFrame], definitie: str) -> pd.DataFram
 
 
 def _fit_levers(
-    t: Mapping[str, pd.DataFrame], jaar: int, vs: str, domein: str, jr_years: list[int]
+    t: Mapping[str, pd.DataFrame],
+    jaar: int,
+    vs: str,
+    domein: str,
+    jr_years: list[int],
+    adoptie: str | None = None,
 ) -> LeverFits:
-    """All lever candidates in one cross-section (HC3), plus a panel where data allow."""
+    """Fit every lever candidate in one cross-section (HC3), and more where data allow.
+
+    A panel needs two or more jaarrekening years; an event study also an adoption file.
+    """
     rf = L.regression_frame(t["iv3"], t["gemeenten"], t["kenmerken"], domein, jaar,
                             verslagsoort=vs)
     controls = rf.attrs["controls"]
@@ -1597,6 +1617,7 @@ def _fit_levers(
         except AnalysekitError as exc:
             skipped[lever] = str(exc)
     panel: dict[str, L.LeverResult] = {}
+    event, event_note = None, ""
     if len(jr_years) >= 2:
         pf = L.regression_frame(t["iv3"], t["gemeenten"], t["kenmerken"], domein, jr_years,
                                 verslagsoort="jaarrekening")
@@ -1607,6 +1628,12 @@ def _fit_levers(
                 skipped[f"{lever} (panel)"] = str(exc)
         note = (f"Panel met vaste effecten voor gemeente en jaar over de jaarrekeningen "
                 f"{_nl_list([str(j) for j in jr_years])}.")
+        if adoptie:
+            try:
+                event = L.fit_event_study(pf, "netto_per_inwoner", adoptie,
+                                          controls=pf.attrs["controls"])
+            except AnalysekitError as exc:
+                event_note = f"Event study niet geschat: {exc}"
     else:
         only = f"één jaarrekeningjaar ({jr_years[0]})" if jr_years else "geen jaarrekening"
         note = (
@@ -1615,7 +1642,10 @@ def _fit_levers(
             f"over meerdere jaren met gerealiseerde cijfers; begrotingen zijn plannen, daarop "
             f"schatten we geen effecten. Hieronder staat daarom alleen de doorsnede."
         )
-    return LeverFits(jaar, vs, domein, rf, results, skipped, panel, note)
+        if adoptie:
+            event_note = (f"Het invoeringsbestand {Path(adoptie).name} is niet gebruikt: een "
+                          f"event study vraagt meerdere jaarrekeningjaren.")
+    return LeverFits(jaar, vs, domein, rf, results, skipped, panel, note, event, event_note)
 
 
 def _read_meta(name: str) -> dict[str, Any]:
