@@ -12,7 +12,8 @@ Measured side by side in one run, on the same sample of gemeenten and the main r
 * and the full run: ``analysekit batch --all --force`` (342 gemeenten), target ≤ 180 s on this
   2-core machine and ≥ 10× faster than the naive loop would be (its median × 342).
 
-Usage: ``python benchmarks/bench_batch.py [--sample 8] [--repeat 3] [--no-full]``.
+Usage: ``python benchmarks/bench_batch.py [--notebook foto-sociaal-domein] [--sample 8]
+[--repeat 3] [--no-full]``. Results: ``benchmarks/results/bench_batch_<notebook>.json``.
 """
 
 from __future__ import annotations
@@ -103,22 +104,23 @@ def ours(notebook: Path, selection: list[str], out: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notebook", default="foto-sociaal-domein")
     parser.add_argument("--sample", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-full", action="store_true", help="skip the run over all 342")
     args = parser.parse_args()
 
+    notebook = NOTEBOOKS / f"{args.notebook}.ipynb"
     codes = sample_gemeenten(args.sample)
-    print(f"sample ({len(codes)}): {', '.join(codes)}", flush=True)
+    print(f"{notebook.stem}, sample ({len(codes)}): {', '.join(codes)}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        naive_times = naive(codes, tmp_path / "naief")
+        naive_times = naive(notebook, codes, tmp_path / "naief")
         naive_med = statistics.median(naive_times)
         spread = f"{min(naive_times):.2f}–{max(naive_times):.2f}"
         print(f"naive: median {naive_med:.2f} s per gemeente ({spread})", flush=True)
-        runs = [
-            ours(["--gemeenten", ",".join(codes)], tmp_path / f"ak{i}") for i in range(args.repeat)
-        ]
+        selection = ["--gemeenten", ",".join(codes)]
+        runs = [ours(notebook, selection, tmp_path / f"ak{i}") for i in range(args.repeat)]
         ours_med = statistics.median(runs) / len(codes)
         print(
             f"analysekit batch: median {statistics.median(runs):.2f} s for {len(codes)} "
@@ -127,7 +129,7 @@ def main() -> None:
         )
         rows = [
             {
-                "what": f"per gemeente, sample of {len(codes)} (end to end)",
+                "what": f"{notebook.stem}: per gemeente, sample of {len(codes)}",
                 "median_s": ours_med,
                 "naive_s": naive_med,
                 "sample": codes,
@@ -136,19 +138,19 @@ def main() -> None:
             }
         ]
         if not args.no_full:
-            full = ours(["--all"], tmp_path / "alle")
-            n_all = len(list((tmp_path / "alle").glob("GM*/foto-sociaal-domein.html")))
+            full = ours(notebook, ["--all"], tmp_path / "alle")
+            n_all = len(list((tmp_path / "alle").glob(f"GM*/{notebook.stem}.html")))
             print(f"analysekit batch --all: {full:.1f} s for {n_all} gemeenten", flush=True)
             rows.append(
                 {
-                    "what": f"all {n_all} gemeenten (naive = median × {n_all})",
+                    "what": f"{notebook.stem}: all {n_all} (naive = median × {n_all})",
                     "median_s": full,
                     "naive_s": naive_med * n_all,
                     "target_s": 180,
                     "reports": n_all,
                 }
             )
-    report("bench_batch", rows)
+    report(f"bench_batch_{notebook.stem}", rows)
 
 
 if __name__ == "__main__":

@@ -155,7 +155,9 @@ def select_gemeenten(
     """
     chosen = [bool(all_), provincie is not None, gemeenten is not None]
     if sum(chosen) != 1:
-        raise ParameterError("choose the gemeenten with exactly one of --all, --provincie, --gemeenten")
+        raise ParameterError(
+            "choose the gemeenten with exactly one of --all, --provincie, --gemeenten"
+        )
     if gemeenten is not None:
         infos: list[GemeenteInfo] = []
         failures: list[ReportResult] = []
@@ -175,7 +177,9 @@ def select_gemeenten(
         known = sorted({str(p) for p in df["provincie"].dropna()})
         match = [p for p in known if p.casefold() == provincie.strip().casefold()]
         if not match:
-            raise ParameterError(f"unknown provincie {provincie!r}; expected one of: {', '.join(known)}")
+            raise ParameterError(
+                f"unknown provincie {provincie!r}; expected one of: {', '.join(known)}"
+            )
         df = df[df["provincie"] == match[0]]
     infos = [
         GemeenteInfo(str(r.gm_code), str(r.naam), None if r.provincie is None else str(r.provincie))
@@ -205,6 +209,9 @@ def warm_worker(cache_dir: str | None = None) -> None:
     """Prepare a worker process: heavy imports, the notebook shell and the HTML exporter."""
     if cache_dir:
         os.environ[CACHE_ENV] = cache_dir
+    from analysekit.reporting import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
     import pandas  # noqa: F401
     import papermill  # noqa: F401
     import scrapbook  # noqa: F401
@@ -347,6 +354,7 @@ def run_batch(
     root = Path(root) if root else reports_dir()
     fingerprint = inputs_fingerprint()
     cache_dir = root / ".cache" / fingerprint[:16]
+    _drop_stale_caches(cache_dir)
 
     results: list[ReportResult] = list(failures)
     tasks: list[Task] = []
@@ -354,11 +362,28 @@ def run_batch(
         plan = plan_report(info, notebook, params, root=root, fingerprint=fingerprint)
         if not force and plan.up_to_date():
             results.append(
-                ReportResult(info.gm_code, info.naam, plan.name, "skipped", plan.folder, plan.ipynb, plan.html)
+                ReportResult(
+                    info.gm_code,
+                    info.naam,
+                    plan.name,
+                    "skipped",
+                    plan.folder,
+                    plan.ipynb,
+                    plan.html,
+                )
             )
             continue
         tasks.append(
-            Task(info, str(plan.notebook), params, str(root), engine, fingerprint, force, str(cache_dir))
+            Task(
+                info,
+                str(plan.notebook),
+                params,
+                str(root),
+                engine,
+                fingerprint,
+                force,
+                str(cache_dir),
+            )
         )
 
     if tasks:
@@ -370,6 +395,16 @@ def run_batch(
             results += _run_processes(tasks, workers, cache_dir, progress)
     results.sort(key=lambda r: (r.gm_code or "~", r.naam or ""))
     return BatchSummary(results, time.perf_counter() - start)
+
+
+def _drop_stale_caches(current: Path) -> None:
+    """Remove batch caches made from other inputs (they can never be used again)."""
+    import shutil
+
+    if current.parent.is_dir():
+        for folder in current.parent.iterdir():
+            if folder.is_dir() and folder != current:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _progress(total: int, enabled: bool) -> Any:

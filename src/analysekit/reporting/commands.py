@@ -9,11 +9,15 @@ import typer
 
 NotebookOpt = Annotated[
     str,
-    typer.Option("--notebook", "-n", help="Notebook in notebooks/ (name without .ipynb) or a path."),
+    typer.Option(
+        "--notebook", "-n", help="Notebook in notebooks/ (name without .ipynb) or a path."
+    ),
 ]
 ParamOpt = Annotated[
     list[str] | None,
-    typer.Option("--param", "-p", help="Notebook parameter as key=value (repeatable), e.g. -p jaar=2024."),
+    typer.Option(
+        "--param", "-p", help="Notebook parameter as key=value (repeatable), e.g. -p jaar=2024."
+    ),
 ]
 EngineOpt = Annotated[
     str,
@@ -31,6 +35,13 @@ def _show(path: Path | None) -> str:
     return _rel(path) if path is not None else "-"
 
 
+def _prepare() -> None:
+    """This process only runs reports: skip slow optional imports (see the engine)."""
+    from analysekit.reporting import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``report``, ``batch`` and ``publish`` to the main ``analysekit`` app."""
 
@@ -44,6 +55,7 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option("--force", help="Run even if up to date.")] = False,
     ) -> None:
         """Execute one report notebook for a gemeente; write .ipynb and standalone .html."""
+        _prepare()
         from analysekit.reporting.params import parse_cli_params
         from analysekit.reporting.runner import run_report
 
@@ -63,7 +75,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("batch")
     def batch_cmd(
-        all_: Annotated[bool, typer.Option("--all", help="All gemeenten of the newest indeling.")] = False,
+        all_: Annotated[
+            bool, typer.Option("--all", help="All gemeenten of the newest indeling.")
+        ] = False,
         provincie: Annotated[
             str | None, typer.Option("--provincie", help="All gemeenten of one provincie.")
         ] = None,
@@ -73,7 +87,8 @@ def register(app: typer.Typer) -> None:
         notebook: NotebookOpt = "foto-sociaal-domein",
         param: ParamOpt = None,
         workers: Annotated[
-            int | None, typer.Option("--workers", "-w", help="Worker processes (default: CPU count).")
+            int | None,
+            typer.Option("--workers", "-w", help="Worker processes (default: CPU count)."),
         ] = None,
         executor: Annotated[
             str, typer.Option(help="process (local workers), serial (this process) or dask.")
@@ -83,10 +98,13 @@ def register(app: typer.Typer) -> None:
         ] = None,
         engine: EngineOpt = "inprocess",
         reports: OutOpt = None,
-        force: Annotated[bool, typer.Option("--force", help="Rerun reports that are up to date.")] = False,
+        force: Annotated[
+            bool, typer.Option("--force", help="Rerun reports that are up to date.")
+        ] = False,
         progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
     ) -> None:
         """Run a report for many gemeenten in parallel; resumable; failures are listed."""
+        _prepare()
         from analysekit.reporting.batch import (
             BatchFailed,
             format_failures,
@@ -99,7 +117,10 @@ def register(app: typer.Typer) -> None:
         names = [g.strip() for g in gemeenten.split(",") if g.strip()] if gemeenten else None
         jaar = params.get("indeling") or params.get("jaar")
         infos, failures = select_gemeenten(
-            all_=all_, provincie=provincie, gemeenten=names, jaar=jaar if isinstance(jaar, int) else None
+            all_=all_,
+            provincie=provincie,
+            gemeenten=names,
+            jaar=jaar if isinstance(jaar, int) else None,
         )
         summary = run_batch(
             infos,
@@ -131,9 +152,10 @@ def register(app: typer.Typer) -> None:
     @app.command("publish")
     def publish_cmd(
         reports: OutOpt = None,
-        site: Annotated[Path, typer.Option("--site", help="Output folder of the static site.")] = Path(
-            "site"
-        ),
+        site: Annotated[
+            Path | None,
+            typer.Option("--site", help="Output folder (default site/ in the project)."),
+        ] = None,
         notebook: NotebookOpt = "foto-sociaal-domein",
         kleur: Annotated[
             str | None, typer.Option("--kleur", help="Headline figure that colours the map.")
@@ -141,9 +163,12 @@ def register(app: typer.Typer) -> None:
         kaart: Annotated[bool, typer.Option("--kaart/--geen-kaart", help="Draw the map.")] = True,
     ) -> None:
         """Build a static site: index with sortable table, map and links to every report."""
+        _prepare()
+        from analysekit.paths import project_root
         from analysekit.reporting.site import build_site
 
-        info = build_site(reports, site, notebook=notebook, color_by=kleur, with_map=kaart)
+        out = site if site is not None else project_root() / "site"
+        info = build_site(reports, out, notebook=notebook, color_by=kleur, with_map=kaart)
         typer.echo(
             f"Site gemaakt: {info['rows']} gemeenten, {info['reports']} rapporten → "
             f"{_show(info['index'])}"

@@ -279,7 +279,9 @@ def get_shell() -> InProcessShell:
             cfg.InteractiveShell.xmode = "Context"
             cfg.InteractiveShell.cache_size = 0  # no Out cache: reset needs no gc.collect()
             # scrapbook warns outside a kernel; here its display messages are captured.
-            warnings.filterwarnings("ignore", message="No kernel detected for", category=UserWarning)
+            warnings.filterwarnings(
+                "ignore", message="No kernel detected for", category=UserWarning
+            )
             main_module = sys.modules.get("__main__")
             shell = InProcessShell.instance(config=cfg)
             # IPython installs its user namespace as sys.modules["__main__"]; keep the

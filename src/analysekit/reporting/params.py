@@ -189,7 +189,9 @@ def resolve_gemeente(query: Any) -> GemeenteInfo:
     get = g.get if isinstance(g, Mapping) else functools.partial(getattr, g)
     opvolgers = get("opvolgers", ()) or ()
     if opvolgers:
-        names = ", ".join(f"{getattr(o, 'naam', o)} ({getattr(o, 'gm_code', '')})" for o in opvolgers)
+        names = ", ".join(
+            f"{getattr(o, 'naam', o)} ({getattr(o, 'gm_code', '')})" for o in opvolgers
+        )
         raise UnknownGemeente(
             f"gemeente {query!r} ({get('gm_code')}) no longer exists; its area went to {names}"
         )
@@ -375,15 +377,17 @@ def _user_names(namespace: Mapping[str, Any]) -> dict[str, Any]:
         for k, v in namespace.items()
         if not k.startswith("_")
         and k not in _IPYTHON_NAMES
-        and not isinstance(v, types.ModuleType | types.FunctionType | types.BuiltinFunctionType | type)
+        and not isinstance(
+            v, types.ModuleType | types.FunctionType | types.BuiltinFunctionType | type
+        )
     }
 
 
 def _injected_names(namespace: Mapping[str, Any]) -> list[str] | None:
     """Names assigned in papermill's injected-parameters cell, from IPython's input history.
 
-    Returns None outside IPython or when no parameters were injected (an interactive
-    session), so variables from later cells are never mistaken for parameters.
+    Returns None outside IPython, and an empty list when no parameters were injected (an
+    interactive session), so variables from later cells are never mistaken for parameters.
     """
     history = namespace.get("In")
     if not isinstance(history, list):

@@ -422,7 +422,9 @@ def run_report(
             rel = _rel(plan.failed_file)
             if kind == "parameter":
                 raise ParameterError(f"{message} (executed notebook: {rel})")
-            raise ReportFailed(f"{plan.name} for {result.naam or gemeente} failed: {message} ({rel})")
+            raise ReportFailed(
+                f"{plan.name} for {result.naam or gemeente} failed: {message} ({rel})"
+            )
         return result
 
     write_public(plan.ipynb, nbformat.writes(nb))

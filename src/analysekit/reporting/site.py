@@ -421,7 +421,9 @@ def _csv(rows: Sequence[Row], columns: Sequence[str]) -> str:
     w = csv.writer(buf, delimiter=";")
     w.writerow(["gm_code", "naam", "provincie", *columns, "rapport"])
     for r in rows:
-        w.writerow([r.gm_code, r.naam, r.provincie, *(_cell(r.values.get(c)) for c in columns), r.link])
+        w.writerow(
+            [r.gm_code, r.naam, r.provincie, *(_cell(r.values.get(c)) for c in columns), r.link]
+        )
     return buf.getvalue()
 
 
