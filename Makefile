@@ -6,9 +6,13 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 AK      := $(BIN)/analysekit
 GEMEENTE ?= Tilburg
+REPORTS  ?= reports
+SITE     ?= site
+WORKERS  ?= $(shell nproc 2>/dev/null || echo 2)
+NOTEBOOK ?= foto-sociaal-domein
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup data fetch build demo test test-fast lab bench lint clean-data
+.PHONY: setup data fetch build demo test lab bench lint clean-data report reports site browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +41,19 @@ demo: data
 ## test: the whole suite on the real mirror (data built first).
 test: data
 	$(BIN)/python -m pytest -q
+
+## report: one report for $(GEMEENTE); reports: all gemeenten; site: the static site.
+report: data
+	$(AK) report "$(GEMEENTE)" --notebook $(NOTEBOOK) --reports $(REPORTS)
+
+reports: data
+	$(AK) batch --all --notebook $(NOTEBOOK) --workers $(WORKERS) --reports $(REPORTS)
+
+site: reports
+	$(AK) publish --notebook $(NOTEBOOK) --reports $(REPORTS) --site $(SITE)
+
+browser:
+	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 lab: data
 	$(BIN)/jupyter lab notebooks/

@@ -75,10 +75,11 @@ def shared(key: str, compute: Callable[[], Any]) -> Any:
     from analysekit.reporting.runner import data_fingerprint
 
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
-    memo_key = f"{safe}:{data_fingerprint()}"
+    folder = batch_cache_dir()
+    # a batch cache folder is named after the inputs' fingerprint: no need to stat the data
+    memo_key = f"{safe}:{folder.name if folder else data_fingerprint()}"
     if memo_key in _MEMO:
         return _MEMO[memo_key]
-    folder = batch_cache_dir()
     if folder is None:
         value = compute()
     else:

@@ -1486,10 +1486,19 @@ def glue_headlines(ctx: ReportContext) -> dict[str, float]:
 
 
 def show(fig: Any, alt: str) -> None:
-    """Display a figure with an alt text (used by the HTML export for accessibility)."""
-    from IPython.display import display
+    """Display a figure as an embedded PNG with an alt text (used by the HTML export).
 
-    display(fig, metadata={"alt": alt})
+    The PNG is rendered here rather than left to the kernel's matplotlib backend, so the
+    figure appears the same in JupyterLab, a papermill kernel and the in-process engine,
+    whatever backend is active.
+    """
+    import io as _io
+
+    from IPython.display import Image, display
+
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    display(Image(data=buf.getvalue(), format="png"), metadata={"alt": alt})
 
 
 def box(text: str, kind: str = "illustratief") -> Any:

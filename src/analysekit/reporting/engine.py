@@ -360,32 +360,8 @@ def _inline_figures(shell: InProcessShell) -> Any:
 def use_inline(shell: InProcessShell | None = None) -> None:
     """Make matplotlib's inline backend (figures as PNG outputs) the process's backend."""
     shell = shell or get_shell()
-    _patch_print_figure()
     with contextlib.redirect_stdout(_Stream(shell, "stdout")):
         shell.enable_matplotlib("inline")
-
-
-def _patch_print_figure() -> None:
-    """Draw figures with a layout engine once instead of twice.
-
-    The inline backend saves every figure with ``bbox_inches="tight"``, which draws it a
-    second time to measure it. A figure with a layout engine (constrained or tight layout)
-    already fits its canvas, so here it is saved as laid out: one draw, the same content
-    (only the outer margin of whitespace may differ slightly from Jupyter's rendering).
-    """
-    from IPython.core import pylabtools
-
-    if getattr(pylabtools.print_figure, "_analysekit", False):
-        return
-    original = pylabtools.print_figure
-
-    def print_figure(fig: Any, fmt: str = "png", bbox_inches: Any = "tight", **kwargs: Any) -> Any:
-        if bbox_inches == "tight" and getattr(fig, "get_layout_engine", lambda: None)() is not None:
-            bbox_inches = None
-        return original(fig, fmt, bbox_inches=bbox_inches, **kwargs)
-
-    print_figure._analysekit = True  # type: ignore[attr-defined]
-    pylabtools.print_figure = print_figure
 
 
 class InProcessEngine(Engine):
@@ -401,9 +377,11 @@ class InProcessEngine(Engine):
         result_holder: list[Any] | None = None,
         **kwargs: Any,
     ) -> Any:
+        from analysekit.reporting import cached_scrap_validation
+
         with _LOCK:
             shell = get_shell()
-            with _inline_figures(shell):
+            with _inline_figures(shell), cached_scrap_validation():
                 nb = cls._run(shell, nb_man, cwd, result_holder)
         return nb
 

@@ -413,7 +413,7 @@ def run_report(
         nb.metadata["title"] = f"{_title(plan.name)} — {info.naam}"
 
     if error is not None:
-        write_public(plan.failed_file, nbformat.writes(nb))
+        write_text(plan.failed_file, nbformat.writes(nb))
         kind, message = _one_line(error)
         result.status, result.error_kind, result.message = "failed", kind, message
         result.ipynb, result.html = plan.failed_file, None
@@ -427,23 +427,12 @@ def run_report(
             )
         return result
 
-    write_public(plan.ipynb, nbformat.writes(nb))
-    write_public(plan.html, export_html(nb))
+    write_text(plan.ipynb, nbformat.writes(nb))
+    write_text(plan.html, export_html(nb))
     plan.failed_file.unlink(missing_ok=True)
-    write_public(plan.hash_file, plan.digest + "\n")
+    write_text(plan.hash_file, plan.digest + "\n")
     result.seconds = time.perf_counter() - start
     return result
-
-
-def write_public(path: Path, text: str) -> Path:
-    """Write text atomically, readable by everyone (reports are published).
-
-    :func:`analysekit.io.write_text` leaves the ``0600`` mode of its temporary file; a
-    static web server needs the files world-readable.
-    """
-    write_text(path, text)
-    os.chmod(path, 0o644)
-    return path
 
 
 def _title(notebook_name: str) -> str:

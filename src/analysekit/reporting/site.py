@@ -15,20 +15,21 @@ Every file is written atomically.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import html
 import json
 import math
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from analysekit.errors import AnalysekitError
-from analysekit.reporting.runner import DEFAULT_NOTEBOOK, reports_dir, write_public
+from analysekit.io import write_text
+from analysekit.reporting import cached_scrap_validation
+from analysekit.reporting.runner import DEFAULT_NOTEBOOK, reports_dir
 
 #: Scraps that identify the gemeente rather than being headline figures.
 IDENTITY = ("gm_code", "naam", "provincie")
@@ -73,35 +74,6 @@ class Row:
 # --------------------------------------------------------------------------- collecting
 
 
-@contextlib.contextmanager
-def _cached_scrap_validation() -> Iterator[None]:
-    """Let scrapbook validate scraps with a compiled validator per schema.
-
-    scrapbook calls ``jsonschema.validate`` for every scrap, which re-checks the schema
-    itself each time (milliseconds per scrap: half a minute for 342 reports). The same
-    schema and payload checks run here, with the validator built once.
-    """
-    import jsonschema
-    import scrapbook.scraps as scraps_mod
-
-    validators: dict[str, Any] = {}
-
-    def validate(instance: Any, schema: Any) -> None:
-        key = json.dumps(schema, sort_keys=True)
-        if key not in validators:
-            cls = jsonschema.validators.validator_for(schema)
-            cls.check_schema(schema)
-            validators[key] = cls(schema)
-        validators[key].validate(instance)
-
-    original = scraps_mod.json_validate
-    scraps_mod.json_validate = validate
-    try:
-        yield
-    finally:
-        scraps_mod.json_validate = original
-
-
 def collect(root: Path, notebook: str = DEFAULT_NOTEBOOK) -> list[tuple[Row, Path]]:
     """Read the headline figures of every executed report under ``root`` (with scrapbook).
 
@@ -112,7 +84,7 @@ def collect(root: Path, notebook: str = DEFAULT_NOTEBOOK) -> list[tuple[Row, Pat
     out: list[tuple[Row, Path]] = []
     if not root.is_dir():
         return out
-    with _cached_scrap_validation():
+    with cached_scrap_validation():
         out = _collect(root, notebook)
     out.sort(key=lambda t: t[0].naam.casefold())
     return out
@@ -398,9 +370,9 @@ def build_site(
         notebook=notebook,
         is_number=_is_number,
     )
-    index = write_public(site / "index.html", page)
-    write_public(site / "kerncijfers.csv", "\ufeff" + _csv(rows, columns))
-    write_public(
+    index = write_text(site / "index.html", page)
+    write_text(site / "kerncijfers.csv", "\ufeff" + _csv(rows, columns))
+    write_text(
         site / "kerncijfers.json",
         json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, default=str),
     )
