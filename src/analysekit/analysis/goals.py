@@ -21,8 +21,8 @@ Status rule (:func:`goal_status`), per goal, from the latest observed value ``v`
 
 from __future__ import annotations
 
+import functools
 import math
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysekit.analysis.levers import DOMEINEN, lever_candidates
-from analysekit.analysis.register import Record, fmt_num, parse_number, read_records
+from analysekit.analysis.register import Record, parse_number, read_records
 from analysekit.errors import DataError, ParameterError
 
 __all__ = [
@@ -557,35 +557,36 @@ def goal_status(
         p = d.pad(t)
         change = d.doel_waarde - d.baseline_waarde
         s = math.copysign(1.0, change) if change != 0 else 0.0
+        w = functools.partial(_fmt_waarde, eenheid=d.eenheid)  # values as in the report
         if s == 0:
             scale = max(abs(d.doel_waarde), 1e-12)
             ok = abs(v - d.doel_waarde) <= tolerantie * scale
             status = "behaald" if ok else "achter"
             voortgang, gap = np.nan, abs(v - d.doel_waarde) / scale
-            why = f"doel is het niveau {fmt_num(d.doel_waarde)} vasthouden; {t}: {fmt_num(v)}"
+            why = f"doel is het niveau {w(d.doel_waarde)} vasthouden; {t}: {w(v)}"
         else:
             voortgang = s * (v - d.baseline_waarde) / abs(change)
             gap = s * (p - v) / abs(change)
             if s * (v - d.doel_waarde) >= 0:
                 status = "behaald"
-                why = f"doel {fmt_num(d.doel_waarde)} bereikt in {t} ({_nl(v)})"
+                why = f"doel {w(d.doel_waarde)} bereikt in {t} ({w(v)})"
             elif t >= d.deadline:
                 status = "achter"
                 why = (
-                    f"deadline {d.deadline} verstreken; {t}: {_nl(v)}, doel "
-                    f"{fmt_num(d.doel_waarde)}"
+                    f"deadline {d.deadline} verstreken; {t}: {w(v)}, doel "
+                    f"{w(d.doel_waarde)}"
                 )
             elif gap <= tolerantie:
                 status = "op koers"
                 why = (
-                    f"{t}: {_nl(v)}, vereist op het pad {_nl(p)} "
+                    f"{t}: {w(v)}, vereist op het pad {w(p)} "
                     f"({'voor' if gap < 0 else 'achter'} met {abs(gap):.0%} van de "
                     f"benodigde verandering; tolerantie {tolerantie:.0%})"
                 )
             else:
                 status = "achter"
                 why = (
-                    f"{t}: {_nl(v)}, vereist op het pad {_nl(p)} (achter met {gap:.0%} "
+                    f"{t}: {w(v)}, vereist op het pad {w(p)} (achter met {gap:.0%} "
                     f"van de benodigde verandering; tolerantie {tolerantie:.0%})"
                 )
         rows.append(
@@ -603,10 +604,28 @@ def goal_status(
     return pd.DataFrame(rows)
 
 
-def _nl(v: float) -> str:
-    if abs(v) >= 100:
-        return f"{v:,.0f}".replace(",", ".")
-    return f"{v:.3g}".replace(".", ",")
+def _fmt_waarde(v: float, eenheid: str | None = None) -> str:
+    """A goal value the Dutch way, rounded as in the report: ``25,3``, ``1.775``, ``22,7%``.
+
+    Shares (eenheid with "aandeel", values 0–1) as percentages with one decimal; values of
+    100 or more without decimals; smaller values with one decimal (three significant
+    digits below 1).
+    """
+    if v is None or not math.isfinite(v):
+        return "–"
+    if eenheid and "aandeel" in eenheid:
+        return _getal(100 * v, 1) + "%"
+    a = abs(v)
+    if a >= 100:
+        return _getal(v, 0)
+    if a >= 1 or a == 0:
+        return _getal(v, 1)
+    return _getal(v, min(6, 2 - math.floor(math.log10(a))))
+
+
+def _getal(v: float, decimals: int) -> str:
+    s = f"{v:,.{decimals}f}"
+    return s.replace(",", "_").replace(".", ",").replace("_", ".").replace("-", "−")
 
 
 @dataclass
@@ -701,45 +720,84 @@ def plot_progress(
     Returns:
         A matplotlib Figure.
     """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from analysekit.analysis import plots as P
+
     ds = _as_doelen(doelen)
     if status is None:
         status = goal_status(ds, observed, tolerantie=tolerantie)
     n = max(len(ds), 1)
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(5.2 * ncols, 3.4 * nrows), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
-    for ax, d in zip(axes, ds, strict=False):
+    width = 4.5 * ncols
+    panel_w = (width - 2 * P.PAD - ncols * 0.9) / ncols  # title width (y labels ≈ 0.9 in)
+    titles, colors = [], []
+    for d in ds:
         st = status.loc[status["indicator"] == d.indicator]
         label = st["status"].iloc[0] if len(st) else "onbekend"
-        color = STATUS_KLEUR.get(label, "grey")
-        xs = np.array([d.baseline_jaar, d.deadline])
-        ys = np.array([d.baseline_waarde, d.doel_waarde])
-        band = tolerantie * abs(d.doel_waarde - d.baseline_waarde)
-        sgn = 1.0 if d.doel_waarde >= d.baseline_waarde else -1.0
-        ax.plot(xs, ys, "--", color="grey", lw=1, label="vereist pad")
-        ax.fill_between(xs, ys, ys - sgn * band, color="grey", alpha=0.15, label="tolerantie")
-        ob = observed.loc[observed["indicator"] == d.indicator].sort_values("jaar")
-        if len(ob):
-            ax.plot(ob["jaar"], ob["waarde"], "o-", color=color, label="gemeten")
-        ax.plot([d.baseline_jaar], [d.baseline_waarde], "s", color="black", label="baseline")
-        ax.plot([d.deadline], [d.doel_waarde], "*", ms=12, color="#2e7d32", label="doel")
-        ax.set_title(textwrap.fill(f"{d.indicator}: {label.upper()}", 45), fontsize=9, color=color)
-        ax.set_ylabel(d.eenheid or "waarde", fontsize=8)
-        years = sorted({int(d.baseline_jaar), int(d.deadline), *ob["jaar"].astype(int)})
-        ax.set_xticks(years)
-        ax.tick_params(labelsize=8)
-        ax.text(
-            0.01,
-            0.02,
-            f"eigenaar: {d.eigenaar}",
-            transform=ax.transAxes,
-            fontsize=7,
-            color="dimgrey",
-        )
-    for ax in axes[len(ds) :]:
-        ax.set_visible(False)
-    if len(ds):
-        axes[0].legend(fontsize=7, loc="best")
-    fig.suptitle("Voortgang SMART-doelen (lineair pad van baseline naar doel)", fontsize=11)
+        colors.append(STATUS_KLEUR.get(label, "grey"))
+        titles.append(P.wrap(f"{d.indicator}: {label.upper()}", panel_w, 9.5, "bold"))
+    title_h = max((P.text_height(t, 9.5) for t in titles), default=0.0) + 0.1
+    panel_h = 2.1
+    with P.style():
+        fig = Figure(figsize=(width, 0.6 + nrows * (panel_h + title_h + 0.75)), dpi=P.DPI)
+        axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
+        ylab_w = 0.0
+        for ax, d, title, color in zip(axes, ds, titles, colors, strict=False):
+            xs = np.array([d.baseline_jaar, d.deadline])
+            ys = np.array([d.baseline_waarde, d.doel_waarde])
+            band = tolerantie * abs(d.doel_waarde - d.baseline_waarde)
+            sgn = 1.0 if d.doel_waarde >= d.baseline_waarde else -1.0
+            ax.plot(xs, ys, "--", color="grey", lw=1)
+            ax.fill_between(xs, ys, ys - sgn * band, color="grey", alpha=0.15, lw=0)
+            ob = observed.loc[observed["indicator"] == d.indicator].sort_values("jaar")
+            if len(ob):
+                ax.plot(ob["jaar"], ob["waarde"], "o-", color=color)
+            ax.plot([d.baseline_jaar], [d.baseline_waarde], "s", color="black")
+            ax.plot([d.deadline], [d.doel_waarde], "*", ms=12, color="#2e7d32")
+            ax.set_title(title, fontsize=9.5, color=color, loc="left", y=1.0)
+            eenheid = _eenheid_nl(d.eenheid)
+            ax.set_ylabel(eenheid, fontsize=9)
+            P.dutch_axis(ax.yaxis, 5, percent="aandeel" in (d.eenheid or ""))
+            years = sorted({int(d.baseline_jaar), int(d.deadline), *ob["jaar"].astype(int)})
+            ax.set_xticks(years)
+            ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
+            ax.xaxis.grid(False)
+            ax.tick_params(labelsize=8.5)
+            ax.set_xlabel(f"eigenaar: {d.eigenaar}", fontsize=8, color="dimgrey")
+            ticks = P.tick_labels(ax.yaxis)
+            ylab_w = max(ylab_w, max((P.text_width(t, 8.5) for t in ticks), default=0.0)
+                         + P.text_height(eenheid, 9) + 0.16)
+        for ax in axes[len(ds):]:
+            ax.set_visible(False)
+        handles = [
+            Line2D([], [], ls="--", color="grey", lw=1, label="vereist pad"),
+            Patch(color="grey", alpha=0.15, lw=0, label=f"tolerantie ({tolerantie:.0%})"),
+            Line2D([], [], marker="o", color="#555555", label="gemeten"),
+            Line2D([], [], marker="s", ls="", color="black", label="baseline"),
+            Line2D([], [], marker="*", ms=12, ls="", color="#2e7d32", label="doel"),
+        ]
+        names = [h.get_label() for h in handles]
+        ncol = P.legend_columns(names, width - 2 * P.PAD)
+        leg_w, leg_h = P.legend_size(names, ncol)
+        fig.legend(handles=handles, loc="lower left", ncol=ncol, borderaxespad=0,
+                   bbox_to_anchor=(P.PAD, P.PAD), bbox_transform=fig.dpi_scale_trans)
+        fig.suptitle("Voortgang SMART-doelen (lineair pad van baseline naar doel)",
+                     fontsize=11, fontweight="bold", wrap=True)
+        bottom_h = P.text_height("2023", 8.5) + P.text_height("eigenaar", 8) + 0.22
+        fig.set_layout_engine(P.MarginLayout(
+            left=P.PAD + ylab_w, right=P.PAD + 0.15, bottom=P.PAD + leg_h + 0.1 + bottom_h,
+            top=title_h, wspace=ylab_w + 0.35, hspace=title_h + bottom_h + 0.15))
+        P.keep_canvas(fig)
     return fig
+
+
+def _eenheid_nl(eenheid: str | None) -> str:
+    """Unit for an axis label: ``EUR per jongere`` → ``€ per jongere``; shares in %."""
+    if not eenheid:
+        return "waarde"
+    if "aandeel" in eenheid:
+        return "aandeel (%)"
+    return eenheid.replace("EUR", "€")

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
@@ -1907,75 +1908,132 @@ def plot_effects(results: Sequence[LeverResult], term: str | None = None) -> Fig
     Returns:
         A matplotlib Figure.
     """
-    fig = Figure(figsize=(7.5, 0.9 + 0.7 * len(results)), layout="constrained")
-    ax = fig.subplots()
-    labels = []
-    for i, r in enumerate(results):
-        row = r.effect(term)
-        ax.errorbar(
-            row["effect"],
-            i,
-            xerr=[[row["effect"] - row["ci_low"]], [row["ci_high"] - row["effect"]]],
-            fmt="o",
-            color="#1f4e79",
-            capsize=4,
-        )
-        labels.append(
-            f"{_DESIGN_NL[r.design]} ({_CLAIM_SHORT[r.design]})\n{row['term']} (n={int(row['n'])})"
-        )
-    ax.axvline(0, color="grey", lw=0.8, ls="--")
-    ax.set_yticks(range(len(results)), labels)
-    ax.invert_yaxis()
-    level = f"{1 - results[0].alpha:.0%}" if results else "95%"
-    ax.set_xlabel(f"effect op {results[0].outcome if results else ''} ({level}-interval)")
-    ax.set_title("Effect van de hefboom per ontwerp")
+    from analysekit.analysis import plots as P
+
+    with P.style():
+        fig = Figure(figsize=(8, 1.6 + 0.55 * len(results)), dpi=P.DPI)
+        ax = fig.subplots()
+        labels = []
+        for i, r in enumerate(results):
+            row = r.effect(term)
+            est, lo, hi = float(row["effect"]), float(row["ci_low"]), float(row["ci_high"])
+            ax.errorbar(
+                [est],
+                [i],
+                xerr=[[est - lo], [hi - est]],
+                fmt="o",
+                color="#1f4e79",
+                capsize=4,
+            )
+            labels.append(
+                f"{_label(row['term'])} (n = {int(row['n'])})\n"
+                f"{_DESIGN_NL[r.design]}: {_CLAIM_SHORT[r.design]}"
+            )
+        ax.axvline(0, color="grey", lw=0.8, ls="--")
+        ax.set_yticks(range(len(results)), labels)
+        ax.set_ylim(len(results) - 0.5, -0.5)
+        ax.yaxis.grid(False)
+        ax.tick_params(axis="y", labelsize=9)
+        P.dutch_axis(ax.xaxis, 6)
+        level = f"{1 - results[0].alpha:.0%}" if results else "95%"
+        outcome = _outcome_nl(results[0].outcome) if results else ""
+        ax.set_xlabel(f"effect op {outcome} (met {level}-interval)")
+        P.header(fig, ax, "Effect van de hefboom per ontwerp", loc="center")
     return fig
 
 
 def plot_event_study(result: LeverResult) -> Figure:
     """Event-study coefficients with intervals around adoption, pre-trend test in the title."""
+    from analysekit.analysis import plots as P
+
     t = result.table.dropna(subset=["event_tijd"]).sort_values("event_tijd")
-    fig = Figure(figsize=(7.5, 4.2), layout="constrained")
-    ax = fig.subplots()
-    x = t["event_tijd"].to_numpy()
-    y = t["effect"].to_numpy()
+    x = t["event_tijd"].to_numpy(float)
+    y = t["effect"].to_numpy(float)
     lo = (y - t["ci_low"]).fillna(0).to_numpy()
     hi = (t["ci_high"] - y).fillna(0).to_numpy()
-    ax.errorbar(x, y, yerr=[lo, hi], fmt="o-", color="#1f4e79", capsize=4)
-    ax.axhline(0, color="grey", lw=0.8)
-    ax.axvline(-0.5, color="#c00000", lw=0.8, ls="--")
-    ax.set_xlabel("jaren ten opzichte van invoering (t-1 = referentie; eindpunten gebundeld)")
-    ax.set_ylabel(f"effect op {result.outcome}")
-    title = f"Event study: {result.lever}"
-    if result.pretrend is not None:
-        pt = result.pretrend
-        title += f"\npre-trendtoets: F = {pt.statistic:.2f}, p = {_fmt_p(pt.p)}"
-    ax.set_title(title, fontsize=10)
+    with P.style():
+        fig = Figure(figsize=(8, 4.5), dpi=P.DPI)
+        ax = fig.subplots()
+        ax.errorbar(x, y, yerr=[lo, hi], fmt="o-", color="#1f4e79", capsize=4)
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.axvline(-0.5, color="#c00000", lw=0.8, ls="--")
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(10, integer=True))
+        ax.xaxis.grid(False)
+        P.dutch_axis(ax.yaxis, 5)
+        ax.set_xlabel("jaren ten opzichte van invoering (t−1 = referentie; eindpunten gebundeld)")
+        ax.set_ylabel(f"effect op {_outcome_nl(result.outcome)}")
+        title = f"Event study: {_label(result.lever)}"
+        if result.pretrend is not None:
+            pt = result.pretrend
+            title += (f"\npre-trendtoets: F = {f'{pt.statistic:.2f}'.replace('.', ',')}, "
+                      f"p = {_fmt_p(pt.p)}")
+        P.header(fig, ax, title, loc="center")
     return fig
 
 
 def plot_diagnostics(result: LeverResult) -> Figure:
     """Residuals against fitted values and the most influential gemeenten."""
+    from analysekit.analysis import plots as P
+
     res = result.fit
-    fig = Figure(figsize=(9, 3.8), layout="constrained")
-    ax1, ax2 = fig.subplots(1, 2)
-    ax1.scatter(
-        np.asarray(res.fittedvalues), np.asarray(res.resid), s=8, alpha=0.6, color="#1f4e79"
-    )
-    ax1.axhline(0, color="grey", lw=0.8)
-    ax1.set_xlabel(
-        "voorspeld" + (" (binnen-getransformeerd)" if result.design != "doorsnede" else "")
-    )
-    ax1.set_ylabel("residu")
-    ax1.set_title(
-        f"Residuen (Breusch-Pagan p = {_fmt_p(result.diagnostics.breusch_pagan_p)})", fontsize=10
-    )
     infl = result.diagnostics.influential
-    ax2.barh(infl["gm_code"], infl["cooks_d"], color="#c55a11")
-    ax2.invert_yaxis()
-    ax2.set_xlabel("Cook's D (gemeente weggelaten)")
-    ax2.set_title("Invloedrijke gemeenten", fontsize=10)
+    names = _gemeente_names(result, infl["gm_code"])
+    with P.style():
+        fig = Figure(figsize=(9, 4.0), dpi=P.DPI)
+        ax1, ax2 = fig.subplots(1, 2, width_ratios=[1.25, 1])
+        ax1.scatter(np.asarray(res.fittedvalues), np.asarray(res.resid), s=9, alpha=0.6,
+                    color="#1f4e79", lw=0)
+        ax1.axhline(0, color="grey", lw=0.8)
+        P.dutch_axis(ax1.xaxis, 5)
+        P.dutch_axis(ax1.yaxis, 5)
+        ax1.set_xlabel("voorspeld" + (" (binnen-getransformeerd)" if result.design != "doorsnede"
+                                      else ""))
+        ax1.set_ylabel(f"residu ({_outcome_nl(result.outcome)})")
+        ax1.set_title(f"Residuen (Breusch-Pagan p = "
+                      f"{_fmt_p(result.diagnostics.breusch_pagan_p)})", fontsize=10, loc="left")
+        pos = np.arange(len(infl))
+        P.bars(ax2, pos, infl["cooks_d"], 0.6, color="#c55a11", horizontal=True)
+        ax2.set_yticks(pos, names)
+        ax2.set_ylim(len(infl) - 0.5, -0.5)
+        ax2.yaxis.grid(False)
+        P.dutch_axis(ax2.xaxis, 4)
+        ax2.set_xlabel("Cook's D (gemeente weggelaten)")
+        ax2.set_title("Invloedrijke gemeenten", fontsize=10, loc="left")
+        # margins: left of the residual panel and between the panels (labels of the bars)
+        pt = 1 / 72
+        yt = max((P.text_width(s) for s in P.tick_labels(ax1.yaxis)), default=0.0)
+        left = P.PAD + yt + 7 * pt + P.text_height(ax1.get_ylabel()) + 4 * pt
+        gap = max((P.text_width(s) for s in names), default=0.0) + 7 * pt + 0.35
+        bottom = P.PAD + P.text_height("1") + 7 * pt + P.text_height("voorspeld") + 4 * pt
+        fig.set_layout_engine(P.MarginLayout(left=left, right=P.PAD + 0.15, bottom=bottom,
+                                             top=P.PAD + P.text_height("R", 10) + 0.12,
+                                             wspace=gap))
+        P.keep_canvas(fig)
     return fig
+
+
+def _label(name: str) -> str:
+    """A lever or term name for a reader: ``aandeel_voorliggend`` → ``aandeel voorliggend``."""
+    return str(name).replace("_", " ")
+
+
+def _outcome_nl(outcome: str) -> str:
+    """Outcome column as a Dutch label with unit (``netto_per_inwoner`` → netto kosten …)."""
+    from analysekit.analysis.plots import MATEN
+
+    return MATEN.get(outcome, _label(outcome))
+
+
+def _gemeente_names(result: LeverResult, codes: Iterable[str]) -> list[str]:
+    """Names for gm_codes from the estimation data when it has a ``naam`` column."""
+    codes = [str(c) for c in codes]
+    for frame in (result.data, result.source_data):
+        if isinstance(frame, pd.DataFrame) and "naam" in frame.columns and (
+                result.entity in frame.columns):
+            look = frame.drop_duplicates(result.entity).set_index(result.entity)["naam"]
+            return [f"{look[c]} ({c})" if c in look.index and pd.notna(look[c]) else c
+                    for c in codes]
+    return codes
 
 
 # ---------------------------------------------------------------------------

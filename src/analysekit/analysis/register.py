@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import math
 import re
-import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1102,70 +1101,90 @@ def _eur(v: float) -> str:
 
 def plot_savings(result: MonteCarloResult) -> Figure:
     """Fan chart: P10–P90 band and P50 of total savings per year, with the deficit."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from analysekit.analysis import plots as P
+
     s = result.summary()
-    fig = Figure(figsize=(8, 4.5), layout="constrained")
-    ax = fig.subplots()
     x = s["jaar"].to_numpy()
-    ax.fill_between(
-        x,
-        s["besparing_p10"] / 1e6,
-        s["besparing_p90"] / 1e6,
-        color="#9dc3e6",
-        alpha=0.7,
-        label="besparing P10–P90",
-    )
-    ax.plot(x, s["besparing_p50"] / 1e6, "o-", color="#1f4e79", label="besparing P50")
-    ax.plot(x, s["besparing_gemiddeld"] / 1e6, "--", color="#1f4e79", lw=1, label="verwacht")
-    if "tekort_verwacht" in s:
-        has = s["tekort_verwacht"].notna()
-        ax.errorbar(
-            x[has],
-            s.loc[has, "tekort_verwacht"] / 1e6,
-            yerr=1.2816 * s.loc[has, "tekort_sd"] / 1e6,
-            fmt="s",
-            color="#c00000",
-            capsize=4,
-            label="structureel tekort (P10–P90)",
-        )
-        for _, r in s.loc[has].iterrows():
-            ax.annotate(
-                f"kans gedekt {r['kans_tekort_gedekt']:.0%}",
-                (r["jaar"], r["tekort_verwacht"] / 1e6),
-                textcoords="offset points",
-                xytext=(6, 6),
-                fontsize=8,
-                color="#c00000",
-            )
-    ax.set_xticks(x)
-    ax.set_xlabel("jaar")
-    ax.set_ylabel("€ mln per jaar")
-    title = "Besparing hefbomen (Monte Carlo) tegenover het tekort"
-    if result.register.illustratief:
-        title += "\nILLUSTRATIEF register, geen echte cijfers"
-    ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="upper left")
-    ax.set_ylim(bottom=0)
+    with P.style():
+        fig = Figure(figsize=(8, 4.5), dpi=P.DPI)
+        ax = fig.subplots()
+        mln = {c: s[c].to_numpy(float) / 1e6 for c in
+               ("besparing_p10", "besparing_p90", "besparing_p50", "besparing_gemiddeld")}
+        ax.fill_between(x, mln["besparing_p10"], mln["besparing_p90"], color="#9dc3e6",
+                        alpha=0.7, lw=0)
+        ax.plot(x, mln["besparing_p50"], "o-", color="#1f4e79")
+        ax.plot(x, mln["besparing_gemiddeld"], "--", color="#1f4e79", lw=1)
+        handles = [
+            Patch(color="#9dc3e6", alpha=0.7, lw=0, label="besparing P10–P90"),
+            Line2D([], [], marker="o", color="#1f4e79", label="besparing P50"),
+            Line2D([], [], ls="--", color="#1f4e79", lw=1, label="verwacht"),
+        ]
+        low = 0.0
+        if "tekort_verwacht" in s:
+            has = s["tekort_verwacht"].notna().to_numpy()
+            if has.any():
+                t = s.loc[has, "tekort_verwacht"].to_numpy(float) / 1e6
+                err = 1.2816 * s.loc[has, "tekort_sd"].fillna(0).to_numpy(float) / 1e6
+                overschot = bool((t <= 0).all())
+                ax.errorbar(x[has], t, yerr=err, fmt="s", color="#c00000", capsize=4)
+                handles.append(Line2D([], [], marker="s", ls="", color="#c00000",
+                                      label="structureel tekort (P10–P90)" + (
+                                          ": negatief = overschot" if overschot else "")))
+                low = min(low, float((t - err).min()))
+                for _, r in s.loc[has].iterrows():
+                    ax.annotate(f"kans gedekt {P.fmt_getal(100 * r['kans_tekort_gedekt'])}%",
+                                (r["jaar"], r["tekort_verwacht"] / 1e6),
+                                textcoords="offset points", xytext=(7, -3), fontsize=8,
+                                color="#c00000")
+        ax.set_xticks(x)
+        ax.xaxis.grid(False)
+        ax.set_xlim(x.min() - 0.3, x.max() + 0.6)  # room for the labels of the last year
+        P.dutch_axis(ax.yaxis, 5)
+        ax.set_ylim(bottom=1.08 * low if low < 0 else 0)
+        ax.set_xlabel("jaar")
+        ax.set_ylabel("€ mln per jaar")
+        title = "Besparing hefbomen (Monte Carlo) tegenover het structureel tekort"
+        if result.register.illustratief:
+            title += "\nILLUSTRATIEF register, geen echte cijfers"
+        P.header(fig, ax, title, handles, loc="center")
     return fig
 
 
 def plot_tornado(result: MonteCarloResult, year: int | None = None, top: int = 15) -> Figure:
     """Tornado chart of the levers and risks that drive the spread of savings in ``year``."""
+    from matplotlib.patches import Patch
+
+    from analysekit.analysis import plots as P
+
     t = tornado_table(result, year).head(top).iloc[::-1]
     y = result.years[result._year_index(year)]
-    fig = Figure(figsize=(10, 1.0 + 0.42 * len(t)), layout="constrained")
-    ax = fig.subplots()
-    base = float(t["basis"].iloc[0]) / 1e6 if len(t) else 0.0
     colors = np.where(t["soort"] == "risico", "#c55a11", "#1f4e79")
-    labels = [
-        textwrap.fill(f"{'Risico' if s == 'risico' else 'Hefboom'}: {n}", 48)
-        for s, n in zip(t["soort"], t["naam"], strict=True)
-    ]
-    ax.barh(labels, (t["hoog"] - t["laag"]) / 1e6, left=t["laag"] / 1e6, color=colors)
-    ax.axvline(base, color="black", lw=0.8)
-    ax.set_xlabel(f"totale besparing {y} (€ mln); zwarte lijn = verwachting")
-    ax.set_title(
-        f"Tornado besparing {y}: hefboom P10–P90 (blauw), risico treedt op / niet op (oranje)",
-        fontsize=10,
-    )
-    ax.tick_params(axis="y", labelsize=8)
+    labels = [P.wrap(("Risico: " if k == "risico" else "") + str(n), 3.2, 8.5)
+              for k, n in zip(t["soort"], t["naam"], strict=True)]
+    lines = sum(lab.count("\n") + 1 for lab in labels)
+    with P.style():
+        fig = Figure(figsize=(8, 1.9 + 0.17 * lines + 0.12 * len(t)), dpi=P.DPI)
+        ax = fig.subplots()
+        base = float(t["basis"].iloc[0]) / 1e6 if len(t) else 0.0
+        pos = np.arange(len(t))
+        P.bars(ax, pos, (t["hoog"] - t["laag"]) / 1e6, 0.7, t["laag"] / 1e6, color=colors,
+               horizontal=True)
+        ax.set_yticks(pos, labels)
+        ax.set_ylim(-0.6, len(t) - 0.4)
+        ax.yaxis.grid(False)
+        ax.tick_params(axis="y", labelsize=8.5)
+        ax.axvline(base, color="black", lw=0.8)
+        P.dutch_axis(ax.xaxis, 5)
+        ax.set_xlabel(f"totale besparing {y} (€ mln); zwarte lijn = verwachting")
+        handles = [Patch(color="#1f4e79", label="hefboom: P10 en P90"),
+                   Patch(color="#c55a11", label="risico: treedt op / treedt niet op")]
+        ax.use_sticky_edges = False  # a little room left of the lowest P10
+        ax.margins(x=0.03)
+        title = f"Wat bepaalt de spreiding van de besparing in {y}?"
+        if result.register.illustratief:
+            title += "\nILLUSTRATIEF register, geen echte cijfers"
+        P.header(fig, ax, title, handles)
     return fig

@@ -229,6 +229,11 @@ def warm_worker(cache_dir: str | None = None) -> None:
     with contextlib.suppress(AnalysekitError):
         params.resolve_gemeente("GM0855")
         params.iv3_available()
+        # the canonical tables every report reads, and the module the notebooks import
+        from analysekit.analysis import deficits
+        from analysekit.reporting import context  # noqa: F401
+
+        deficits.load_inputs()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,415 @@
+"""Figures on real data for Tilburg (GM0855, jaarrekening 2023): what they draw, and that
+they fit their canvas.
+
+Every figure is checked against the numbers it was built from (bar heights, point
+positions, labels), and the report's cosmetics are checked geometrically after a draw:
+legend and source line do not overlap, the legend covers no data point, the note of a
+projection sits under the axes, and a save with ``bbox_inches="tight"`` (what Jupyter's
+inline backend does) keeps the designed canvas, so nothing sticks out of it. Only the
+event study uses synthetic data (labelled so): the real data have no adoption years.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from IPython.core.pylabtools import print_figure
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection, PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.text import Text
+from PIL import Image
+
+from analysekit.analysis import deficits as D
+from analysekit.analysis import forecast as F
+from analysekit.analysis import goals as G
+from analysekit.analysis import levers as L
+from analysekit.analysis import peers as PE
+from analysekit.analysis import plots as P
+from analysekit.analysis import register as R
+
+GM = "GM0855"  # Tilburg
+
+
+@pytest.fixture(scope="module")
+def tilburg(built):
+    """The canonical tables and what the report computes from them, for Tilburg 2023."""
+    t = D.load_inputs()
+    d = D.deficits_all(t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"], 2023,
+                       verslagsoort="jaarrekening")
+    traj = D.trajectory_all(t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"])
+    return {"t": t, "d": d, "traj": traj.loc[traj["gm_code"] == GM]}
+
+
+@pytest.fixture(autouse=True)
+def no_pyplot_figures():
+    """The plot functions build figures with the object API: nothing is left in pyplot."""
+    yield
+    assert plt.get_fignums() == []
+
+
+def draw(fig: Figure) -> Figure:
+    FigureCanvasAgg(fig).draw()
+    return fig
+
+
+def inline_png(fig: Figure) -> Image.Image:
+    """The PNG that Jupyter's inline backend (and the report engine) makes of a figure."""
+    data = print_figure(fig, "png", base64=True, bbox_inches="tight")
+    return Image.open(io.BytesIO(base64.b64decode(data)))
+
+
+def canvas_px(fig: Figure) -> tuple[int, int]:
+    w, h = fig.get_size_inches() * fig.dpi
+    return round(w), round(h)
+
+
+def fits_canvas(fig: Figure) -> bool:
+    """Every text, legend and axis lies inside the canvas (within its 0.1 in padding).
+
+    This is the bounding box ``bbox_inches="tight"`` computes, with all artists counted
+    (the figures leave the ones their margins hold out of it, to save time).
+    """
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    for a in fig.findobj(lambda a: isinstance(a, (Text, Legend, Axis))):
+        a.set_in_layout(True)
+    fig.draw_without_rendering()
+    bb = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
+    w, h = fig.get_size_inches()
+    return bool(np.allclose(bb.extents, [0, 0, w, h], atol=1 / fig.dpi))
+
+
+def bar_rects(ax) -> np.ndarray:
+    """The bars of a figure as rows (x, y, width, height): one collection of rectangles."""
+    (coll,) = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    return P.bar_extents(coll)
+
+
+def own(d: pd.DataFrame, domeinen=P.DOMEINEN) -> pd.DataFrame:
+    return d.loc[d["gm_code"] == GM].set_index("domein").loc[list(domeinen)]
+
+
+# --------------------------------------------------------------------------- deficits
+
+
+def test_gap_bars_are_the_lenses_of_tilburg(tilburg):
+    d = tilburg["d"]
+    fig = P.plot_gap_vs_gemeentefonds(d, GM)
+    ax = fig.axes[0]
+    o = own(d)
+    inw = o["inwoners"].astype(float)
+    rects = bar_rects(ax)
+    heights, bottoms = rects[:, 3], rects[:, 1]
+    assert len(heights) == 12  # 4 domeinen × (netto, verdeelmodel, IU/DU)
+    np.testing.assert_allclose(heights[:4], o["netto_eur"] / inw)
+    np.testing.assert_allclose(heights[:4], o["netto_per_inwoner"])
+    np.testing.assert_allclose(heights[4:8], o["gf_verdeelmodel_eur"] / inw)
+    np.testing.assert_allclose(heights[8:], o["gf_iu_du_eur"] / inw)
+    np.testing.assert_allclose(bottoms[8:], heights[4:8])  # IU/DU stacked on the verdeelmodel
+    # the gap above each pair is tekort_per_inwoner, Dutch and signed in words
+    gaps = o["tekort_per_inwoner"]
+    assert [t.get_text() for t in ax.texts] == [
+        ("tekort " if g > 0 else "overschot ") + P.fmt_eur(abs(g)) for g in gaps]
+    assert ax.get_title() == P.wrap(
+        "Tilburg 2023 (jaarrekening): netto kosten en gemeentefonds per inwoner",
+        8 - 2 * P.PAD, P.TITLE_FONT, "bold")
+    assert ax.get_ylabel() == "€ per inwoner"
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "Sociale basis-\nvoorzieningen", "Wmo", "Jeugd", "Participatie"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "netto kosten", "gemeentefonds: verdeelmodel", "gemeentefonds: IU/DU"]
+    ticks = P.tick_labels(ax.yaxis)
+    assert ticks[0] == "€ 0" and all(re.fullmatch(r"€ \d{1,3}(\.\d{3})*", s) for s in ticks)
+    foot = fig.texts[0].get_text()
+    r = o.iloc[0]
+    assert f"gemeentefonds {r['gf_circulaire']}, uitkeringsjaar {r['gf_uitkeringsjaar']}" in foot
+    assert inline_png(fig).size == canvas_px(fig) == (800, 450)
+
+    total = P.plot_gap_vs_gemeentefonds(d, GM, per_inwoner=False)
+    tax = total.axes[0]
+    np.testing.assert_allclose(bar_rects(tax)[:4, 3], o["netto_eur"])
+    assert tax.get_ylabel() == "€ totaal"
+    assert all(s.endswith("mln") or s == "€ 0" for s in P.tick_labels(tax.yaxis))
+
+
+def test_gap_needs_one_year_and_a_known_gemeente(tilburg):
+    d = tilburg["d"]
+    with pytest.raises(P.ParameterError, match="needs one jaar"):
+        P.plot_gap_vs_gemeentefonds(pd.concat([d, d.assign(jaar=2022)]), GM)
+    with pytest.raises(P.ParameterError, match="no rows for gemeente 'GM9999'"):
+        P.plot_gap_vs_gemeentefonds(d, "GM9999")
+
+
+def test_domain_trends_follow_the_trajectory(tilburg):
+    traj = tilburg["traj"]
+    proj = {dom: F.project(traj.loc[traj["domein"] == dom].set_index("jaar")["netto_per_inwoner"])
+            for dom in P.DOMEINEN}
+    fig = P.plot_domain_trends(traj, GM, projections=proj)
+    ax = fig.axes[0]
+    lines = {ln.get_label(): ln for ln in ax.lines if not ln.get_label().startswith("_")}
+    assert set(lines) == set(P.DOMEINEN)
+    for dom in P.DOMEINEN:
+        r = traj.loc[traj["domein"] == dom].sort_values("jaar")
+        np.testing.assert_array_equal(lines[dom].get_xdata(), r["jaar"])
+        np.testing.assert_allclose(lines[dom].get_ydata(), r["netto_per_inwoner"])
+    # three years are too few for a projection: nothing dashed is drawn or promised
+    assert not any(p.ok for p in proj.values())
+    assert not [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [*P.DOMEINEN, "jaarrekening", "begroting"]
+    # 2023 is a jaarrekening (filled marker), 2024-2025 begroting (open marker)
+    jr = [ln for ln in ax.lines if ln.get_marker() == "o" and ln.get_markerfacecolor() != "white"]
+    assert {tuple(ln.get_xdata()) for ln in jr} == {(2023,)}
+    assert ax.get_title() == "Tilburg: netto kosten per inwoner per domein"
+    assert ax.get_ylabel() == "netto kosten per inwoner (€)"
+    assert fits_canvas(fig)
+
+
+def test_taakveld_breakdown_bars_legend_clear_of_footer(tilburg):
+    b = D.taakveld_breakdown(tilburg["t"]["iv3"], 2023, gm_code=GM)
+    fig = draw(P.plot_taakveld_breakdown(b, naam="Tilburg"))
+    ax = fig.axes[0]
+    rows = b.loc[b["gm_code"] == GM]
+    rects = bar_rects(ax)
+    assert len(rects) == len(rows) > 20
+    signed = np.where(rects[:, 0] < 0, rects[:, 0], rects[:, 0] + rects[:, 2])  # from 0
+    widths = {lab.get_text().split(" ")[0]: v
+              for lab, v in zip(ax.get_yticklabels(), signed, strict=True)}
+    assert widths == pytest.approx(dict(zip(rows["taakveld"], rows["netto_eur"], strict=True)))
+    # begroting ticks (jaarrekening year): one marker per taakveld at its begroting
+    (beg,) = [ln for ln in ax.lines if ln.get_marker() == "|"]
+    assert len(beg.get_xdata()) == len(rows)
+    assert ax.get_title() == "Tilburg 2023 (jaarrekening): netto kosten per taakveld"
+    r = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(r)
+    footer = fig.texts[0].get_window_extent(r)
+    assert not legend.overlaps(footer)
+    assert legend.y0 >= ax.get_window_extent(r).y1  # above the bars, under the title
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [*P.DOMEINEN, "begroting"]
+    assert fits_canvas(fig)
+    top = P.plot_taakveld_breakdown(b, GM, top=5)
+    assert len(bar_rects(top.axes[0])) == 5
+
+
+def test_projection_note_under_the_axes(tilburg):
+    traj = tilburg["traj"]
+    s = traj.loc[traj["domein"] == D.TOTAAL].set_index("jaar")["tekort_eur"]
+    p = F.project(s)
+    assert not p.ok  # 3 years of data
+    fig = draw(P.plot_projection(p, titel="Tilburg: structureel tekort sociaal domein"))
+    ax = fig.axes[0]
+    (obs,) = ax.lines
+    np.testing.assert_allclose(obs.get_ydata(), s.to_numpy())
+    note = next(t for t in fig.texts if t.get_text().startswith("Geen projectie"))
+    assert note.get_text().replace("\n", " ") == p.message
+    r = fig.canvas.get_renderer()
+    assert note.get_window_extent(r).y1 < ax.get_window_extent(r).y0  # not over the line
+    # Tilburg has an overschot: the axis says what a negative gap means
+    assert (s < 0).all() and ax.get_ylabel().endswith("negatief = overschot")
+    assert fits_canvas(fig)
+
+
+def test_projection_with_band_synthetic():
+    """Synthetic series (six years, a clear trend): projection, band and legend."""
+    s = pd.Series([10.0, 12.0, 13.5, 15.2, 17.1, 18.8], index=range(2018, 2024)) * 1e6
+    p = F.project(s)
+    assert p.ok
+    ax = P.plot_projection(p).axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "waargenomen", "projectie", f"{round(p.coverage * 100)}%-voorspellingsinterval"]
+    (band,) = ax.collections
+    ys = band.get_paths()[0].vertices[:, 1]
+    assert ys.min() == pytest.approx(p.forecast["ondergrens"].min())
+    assert ys.max() == pytest.approx(p.forecast["bovengrens"].max())
+    assert ax.get_ylabel() == "structureel tekort (€)"  # never negative here
+
+
+# --------------------------------------------------------------------------- benchmark
+
+
+@pytest.fixture(scope="module")
+def tilburg_peers(built):
+    return PE.peers(GM, k=10, data=PE.load_peer_data(2023))
+
+
+def test_peer_strip_points_and_boxes(tilburg, tilburg_peers):
+    d = tilburg["d"]
+    fig = draw(P.plot_peer_strip(d, GM, tilburg_peers))
+    ax = fig.axes[0]
+    peers_pts, own_pts = [c for c in ax.collections if isinstance(c, PathCollection)]
+    pv = d.loc[d["gm_code"].isin(tilburg_peers["gm_code"]) & d["domein"].isin(P.DOMEINEN)]
+    assert len(peers_pts.get_offsets()) == len(pv) == 40
+    np.testing.assert_allclose(np.sort(peers_pts.get_offsets()[:, 0]),
+                               np.sort(pv["netto_per_inwoner"]))
+    np.testing.assert_allclose(own_pts.get_offsets()[:, 0], own(d)["netto_per_inwoner"])
+    for i, dom in enumerate(P.DOMEINEN):  # quartile boxes of the peers
+        q1, q3 = np.percentile(pv.loc[pv["domein"] == dom, "netto_per_inwoner"], [25, 75])
+        x, _y, w, _h = bar_rects(ax)[i]
+        assert (x, x + w) == pytest.approx((q1, q3))
+    assert ax.get_title() == (
+        "Tilburg 2023: netto kosten per inwoner tussen 10 vergelijkbare gemeenten")
+    assert ax.get_xlabel() == "netto kosten per inwoner (€)"
+    r = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(r)
+    xy = np.vstack([peers_pts.get_offsets(), own_pts.get_offsets()])
+    disp = ax.transData.transform(xy)
+    inside = ((disp[:, 0] >= legend.x0) & (disp[:, 0] <= legend.x1)
+              & (disp[:, 1] >= legend.y0) & (disp[:, 1] <= legend.y1))
+    assert not inside.any()  # the legend covers no gemeente
+    assert fits_canvas(fig)
+
+
+def test_choropleth_outlines(tilburg, tilburg_peers):
+    from analysekit import load
+
+    grenzen = load("grenzen", jaar=2023)
+    d = tilburg["d"]
+    vals = d.loc[d["domein"] == D.TOTAAL, ["gm_code", "netto_per_inwoner"]]
+    fig = P.plot_choropleth(grenzen, vals, "netto_per_inwoner", GM, tilburg_peers,
+                            titel="Netto lasten sociaal domein per inwoner, 2023")
+    ax, cax = fig.axes
+    assert ax.get_title() == "Netto lasten sociaal domein per inwoner, 2023"
+    assert cax.get_ylabel() == "netto kosten per inwoner (€)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Tilburg", "vergelijkbare gemeenten"]
+    assert fits_canvas(fig)
+
+
+# --------------------------------------------------------------------------- goals
+
+
+def test_goal_values_rounded_the_dutch_way():
+    assert G._fmt_waarde(25.269407, "per 1.000 inwoners") == "25,3"
+    assert G._fmt_waarde(1775.093629, "EUR per jongere") == "1.775"
+    assert G._fmt_waarde(0.258789, "aandeel (0-1)") == "25,9%"
+    assert G._fmt_waarde(9.0, "weken") == "9,0"
+    assert G._fmt_waarde(0.0123, None) == "0,0123"
+    assert G._fmt_waarde(-3.5, None) == "−3,5"
+    assert G._fmt_waarde(float("nan"), None) == "–"
+
+
+def test_goals_progress_and_status_text_tilburg(tilburg):
+    import dataclasses
+
+    t = tilburg["t"]
+    res = G.evaluate_goals(R.template_path("doelen_voorbeeld.yaml"), GM, iv3=t["iv3"],
+                           gemeenten=t["gemeenten"], kenmerken=t["kenmerken"],
+                           verslagsoort="begroting")
+    st = res.status.set_index("indicator")
+    aandeel = st.loc["Aandeel voorliggend veld in het sociaal domein"]["toelichting"]
+    assert re.fullmatch(r"doel 22,0% bereikt in 2025 \(\d+,\d%\)", aandeel)
+    # Dutch numbers only: no decimal points (25.2694), dots only as thousands separators
+    for text in st["toelichting"]:
+        assert not re.search(r"\d\.(\d{1,2}|\d{4,})(?!\d)", text), text
+    # the report rebases the example goals on the gemeente: targets like 25.269407
+    rebased = [dataclasses.replace(d, doel_waarde=25.269407)
+               if d.indicator == "Bijstand per 1.000 inwoners" else d for d in res.doelen]
+    bijstand = G.goal_status(rebased, res.observed).set_index("indicator").loc[
+        "Bijstand per 1.000 inwoners"]
+    assert bijstand["toelichting"] == (
+        f"deadline 2025 verstreken; 2025: {G._fmt_waarde(bijstand['laatste_waarde'])}, "
+        "doel 25,3")
+
+    fig = res.plot()
+    axes = [a for a in fig.axes if a.get_visible()]
+    assert len(axes) == len(res.doelen) == 5
+    for ax, doel in zip(axes, res.doelen, strict=True):
+        label = st.loc[doel.indicator, "status"].upper()
+        assert ax.get_title(loc="left").replace("\n", " ") == f"{doel.indicator}: {label}"
+        assert ax.get_xlabel() == f"eigenaar: {doel.eigenaar}"
+        assert "EUR" not in ax.get_ylabel()
+        ob = res.observed.loc[res.observed["indicator"] == doel.indicator]
+        (gemeten,) = [ln for ln in ax.lines if ln.get_marker() == "o"]
+        np.testing.assert_allclose(gemeten.get_ydata(), ob.sort_values("jaar")["waarde"])
+    share = axes[3]
+    assert share.get_ylabel() == "aandeel (%)"
+    assert all(s.endswith("%") for s in P.tick_labels(share.yaxis))
+    assert "2.100" in P.tick_labels(axes[0].yaxis)  # Dutch thousands separator
+    # the report replaces the suptitle with a longer one: it still fits the canvas
+    fig.suptitle("VOORBEELD-doelen (geen echte doelen van de gemeente): voortgang op een "
+                 "lineair pad van baseline naar doel", fontsize=11)
+    assert inline_png(fig).size == canvas_px(fig)
+
+
+# --------------------------------------------------------------------------- register
+
+
+def test_savings_show_the_tilburg_overschot(tilburg):
+    tot = own(tilburg["d"], [D.TOTAAL]).iloc[0]
+    mc = R.simulate(R.template_path(), deficit=float(tot["tekort_eur"]), n_draws=2000, seed=1)
+    s = mc.summary()
+    fig = R.plot_savings(mc)
+    ax = fig.axes[0]
+    assert "ILLUSTRATIEF" in ax.get_title()
+    p50 = next(ln for ln in ax.lines if ln.get_marker() == "o")
+    np.testing.assert_allclose(p50.get_ydata(), s["besparing_p50"] / 1e6)
+    tekort = next(ln for ln in ax.lines if ln.get_marker() == "s")
+    np.testing.assert_allclose(tekort.get_ydata(), s["tekort_verwacht"] / 1e6)
+    # Tilburg 2023 has no gap (an overschot): the markers are below zero and in view
+    assert tot["tekort_eur"] < 0
+    assert ax.get_ylim()[0] < (tekort.get_ydata() - 1.2816 * s["tekort_sd"] / 1e6).min()
+    assert [t.get_text() for t in ax.texts] == [
+        f"kans gedekt {P.fmt_getal(100 * k)}%" for k in s["kans_tekort_gedekt"]]
+    assert fits_canvas(fig)
+
+
+def test_tornado_bars_are_the_table():
+    mc = R.simulate(R.template_path(), n_draws=2000, seed=1)
+    tt = R.tornado_table(mc).head(15).iloc[::-1]
+    fig = R.plot_tornado(mc)
+    ax = fig.axes[0]
+    np.testing.assert_allclose(bar_rects(ax)[:, 2],
+                               (tt["hoog"] - tt["laag"]) / 1e6)
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert labels == [("Risico: " if k == "risico" else "") + n
+                      for k, n in zip(tt["soort"], tt["naam"], strict=True)]
+    assert all(re.fullmatch(r"\d+(,\d+)?", s) for s in P.tick_labels(ax.xaxis))  # 8,5
+    assert fits_canvas(fig)
+
+
+# --------------------------------------------------------------------------- levers
+
+
+def test_lever_figures_on_real_data(tilburg):
+    t = tilburg["t"]
+    rf = L.regression_frame(t["iv3"], t["gemeenten"], t["kenmerken"], "Sociaal domein", 2023)
+    cs = L.fit_cross_section(rf, "netto_per_inwoner", "voorliggend_vs_maatwerk",
+                             rf.attrs["controls"], jaar=2023)
+    eff = cs.effect()
+    ax = L.plot_effects([cs]).axes[0]
+    (bar,) = ax.containers
+    np.testing.assert_allclose(np.asarray(bar.lines[0].get_xdata(), float), [float(eff["effect"])])
+    assert ax.get_yticklabels()[0].get_text() == (
+        f"voorliggend vs maatwerk (n = {int(eff['n'])})\ndoorsnede: samenhang")
+    assert ax.get_xlabel() == "effect op netto kosten per inwoner (€) (met 95%-interval)"
+
+    diag = L.plot_diagnostics(cs)
+    res_ax, infl_ax = diag.axes
+    (pts,) = res_ax.collections
+    assert len(pts.get_offsets()) == int(eff["n"])
+    infl = cs.diagnostics.influential
+    np.testing.assert_allclose(bar_rects(infl_ax)[:, 2], infl["cooks_d"])
+    assert [t.get_text() for t in infl_ax.get_yticklabels()] == list(infl["gm_code"])
+    assert fits_canvas(diag)
+
+
+def test_event_study_synthetic():
+    """Synthetic panel (tests/synthetic.py): the real data have no adoption years."""
+    from synthetic import make_event_panel
+
+    panel, adoption = make_event_panel(100, 9, seed=1)
+    es = L.fit_event_study(panel, "netto_per_inwoner", adoption)
+    ax = L.plot_event_study(es).axes[0]
+    tab = es.table.dropna(subset=["event_tijd"]).sort_values("event_tijd")
+    line = ax.containers[0].lines[0]
+    np.testing.assert_allclose(line.get_ydata(), tab["effect"])
+    assert "pre-trendtoets: F = " in ax.get_title() and "." not in ax.get_title().split("F = ")[1]
