@@ -141,6 +141,31 @@ def test_gap_bars_are_the_lenses_of_tilburg(tilburg):
     assert all(s.endswith("mln") or s == "€ 0" for s in P.tick_labels(tax.yaxis))
 
 
+def test_unhinted_text_only_while_a_kit_figure_draws(tilburg):
+    import matplotlib as mpl
+
+    seen = []
+    fig = P.plot_gap_vs_gemeentefonds(tilburg["d"], GM)
+    fig.axes[0].add_artist(_Spy(seen))
+    before = mpl.rcParams["text.hinting"]
+    inline_png(fig)
+    assert seen and set(seen) == {"no_hinting"}
+    assert mpl.rcParams["text.hinting"] == before
+
+
+class _Spy(Text):
+    """An empty text that records the hinting in force when it is drawn."""
+
+    def __init__(self, seen: list) -> None:
+        super().__init__(0, 0, "")
+        self.seen = seen
+
+    def draw(self, renderer) -> None:
+        import matplotlib as mpl
+
+        self.seen.append(mpl.rcParams["text.hinting"])
+
+
 def test_gap_needs_one_year_and_a_known_gemeente(tilburg):
     d = tilburg["d"]
     with pytest.raises(P.ParameterError, match="needs one jaar"):

@@ -742,7 +742,7 @@ def plot_progress(
     title_h = max((P.text_height(t, 9.5) for t in titles), default=0.0) + 0.1
     panel_h = 2.1
     with P.style():
-        fig = Figure(figsize=(width, 0.6 + nrows * (panel_h + title_h + 0.75)), dpi=P.DPI)
+        fig = P.new_figure(width, 0.6 + nrows * (panel_h + title_h + 0.75))
         axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
         ylab_w = 0.0
         for ax, d, title, color in zip(axes, ds, titles, colors, strict=False):

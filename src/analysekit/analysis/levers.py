@@ -1911,7 +1911,7 @@ def plot_effects(results: Sequence[LeverResult], term: str | None = None) -> Fig
     from analysekit.analysis import plots as P
 
     with P.style():
-        fig = Figure(figsize=(8, 1.6 + 0.55 * len(results)), dpi=P.DPI)
+        fig = P.new_figure(8, 1.6 + 0.55 * len(results))
         ax = fig.subplots()
         labels = []
         for i, r in enumerate(results):
@@ -1952,7 +1952,7 @@ def plot_event_study(result: LeverResult) -> Figure:
     lo = (y - t["ci_low"]).fillna(0).to_numpy()
     hi = (t["ci_high"] - y).fillna(0).to_numpy()
     with P.style():
-        fig = Figure(figsize=(8, 4.5), dpi=P.DPI)
+        fig = P.new_figure(8, 4.5)
         ax = fig.subplots()
         ax.errorbar(x, y, yerr=[lo, hi], fmt="o-", color="#1f4e79", capsize=4)
         ax.axhline(0, color="grey", lw=0.8)
@@ -1979,7 +1979,7 @@ def plot_diagnostics(result: LeverResult) -> Figure:
     infl = result.diagnostics.influential
     names = _gemeente_names(result, infl["gm_code"])
     with P.style():
-        fig = Figure(figsize=(9, 4.0), dpi=P.DPI)
+        fig = P.new_figure(9, 4.0)
         ax1, ax2 = fig.subplots(1, 2, width_ratios=[1.25, 1])
         ax1.scatter(np.asarray(res.fittedvalues), np.asarray(res.resid), s=9, alpha=0.6,
                     color="#1f4e79", lw=0)

@@ -1109,7 +1109,7 @@ def plot_savings(result: MonteCarloResult) -> Figure:
     s = result.summary()
     x = s["jaar"].to_numpy()
     with P.style():
-        fig = Figure(figsize=(8, 4.5), dpi=P.DPI)
+        fig = P.new_figure(8, 4.5)
         ax = fig.subplots()
         mln = {c: s[c].to_numpy(float) / 1e6 for c in
                ("besparing_p10", "besparing_p90", "besparing_p50", "besparing_gemiddeld")}
@@ -1166,7 +1166,7 @@ def plot_tornado(result: MonteCarloResult, year: int | None = None, top: int = 1
               for k, n in zip(t["soort"], t["naam"], strict=True)]
     lines = sum(lab.count("\n") + 1 for lab in labels)
     with P.style():
-        fig = Figure(figsize=(8, 1.9 + 0.17 * lines + 0.12 * len(t)), dpi=P.DPI)
+        fig = P.new_figure(8, 1.9 + 0.17 * lines + 0.12 * len(t))
         ax = fig.subplots()
         base = float(t["basis"].iloc[0]) / 1e6 if len(t) else 0.0
         pos = np.arange(len(t))

@@ -1497,7 +1497,7 @@ def show(fig: Any, alt: str) -> None:
     from IPython.display import Image, display
 
     buf = _io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=100)
     display(Image(data=buf.getvalue(), format="png"), metadata={"alt": alt})
 
 
