@@ -191,9 +191,11 @@ def test_domain_trends_follow_the_trajectory(tilburg):
     assert not [ln for ln in ax.lines if ln.get_linestyle() == "--"]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == [*P.DOMEINEN, "jaarrekening", "begroting"]
-    # 2023 is a jaarrekening (filled marker), 2024-2025 begroting (open marker)
-    jr = [ln for ln in ax.lines if ln.get_marker() == "o" and ln.get_markerfacecolor() != "white"]
-    assert {tuple(ln.get_xdata()) for ln in jr} == {(2023,)}
+    # 2023 is a jaarrekening (filled marker), 2024-2025 begroting (open marker on top)
+    open_ = [ln for ln in ax.lines if ln.get_markerfacecolor() == "white"]
+    assert len(open_) == 4 and {tuple(ln.get_xdata()) for ln in open_} == {(2024, 2025)}
+    assert (traj.loc[traj["jaar"] == 2023, "verslagsoort"] == "jaarrekening").all()
+    assert (traj.loc[traj["jaar"] > 2023, "verslagsoort"] == "begroting").all()
     assert ax.get_title() == "Tilburg: netto kosten per inwoner per domein"
     assert ax.get_ylabel() == "netto kosten per inwoner (€)"
     assert fits_canvas(fig)

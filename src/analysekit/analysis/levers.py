@@ -2005,9 +2005,8 @@ def plot_diagnostics(result: LeverResult) -> Figure:
         left = P.PAD + yt + 7 * pt + P.text_height(ax1.get_ylabel()) + 4 * pt
         gap = max((P.text_width(s) for s in names), default=0.0) + 7 * pt + 0.35
         bottom = P.PAD + P.text_height("1") + 7 * pt + P.text_height("voorspeld") + 4 * pt
-        fig.set_layout_engine(P.MarginLayout(left=left, right=P.PAD + 0.15, bottom=bottom,
-                                             top=P.PAD + P.text_height("R", 10) + 0.12,
-                                             wspace=gap))
+        P.set_margins(fig, left=left, right=P.PAD + 0.15, bottom=bottom,
+                      top=P.PAD + P.text_height("R", 10) + 0.12, wspace=gap)
         P.keep_canvas(fig)
     return fig
 

@@ -6,13 +6,15 @@ processes and in notebooks (Jupyter shows a returned Figure). Colours and fonts 
 one place: :data:`DOMEIN_KLEUREN`, :data:`ACCENT`, :data:`PEER_KLEUR` and :func:`style`.
 
 Speed (a batch renders hundreds of figures): no constrained layout. That engine measures
-every text on every draw, and Jupyter's inline backend draws a figure twice (a layout
-pass, then the render) plus once more for ``bbox_inches="tight"``. Instead:
+every text on every draw, and matplotlib draws a figure with a layout engine twice when
+saving it (a layout pass, then the render), Jupyter's inline backend once more for
+``bbox_inches="tight"``. Instead:
 
-* each figure gets fixed margins in inches (:class:`MarginLayout`), computed once while it
-  is built from the sizes of its own title, labels, tick labels, legend and footer
-  (:func:`text_width`, cached per string): title and legend above the axes, source line
-  at the bottom, so nothing overlaps;
+* each figure gets fixed margins in inches, computed once while it is built from the
+  sizes of its own title, labels, tick labels, legend and footer (:func:`text_width`,
+  cached per string) and applied once (:func:`set_margins`): no layout engine, so a plain
+  ``savefig`` (the report's ``show()``) draws it once. Title and legend sit above the
+  axes, the source line at the bottom, so nothing overlaps;
 * the figure fits its canvas, and :func:`keep_canvas` makes ``bbox_inches="tight"`` keep
   exactly that canvas: the measured artists are left out of that bounding box, and the
   render reuses the renderer (and measured texts) of the layout pass;
@@ -187,11 +189,12 @@ def dutch_axis(axis: Any, nbins: int = 5, percent: bool = False) -> None:
 
 
 class MarginLayout(LayoutEngine):
-    """Layout engine with fixed margins in inches around the subplot grid.
+    """Fixed margins in inches around the subplot grid, as a layout engine.
 
     Nothing is measured at draw time: the margins come from :func:`fit` (or the caller)
-    when the figure is built. A suptitle added afterwards (e.g. by the report) gets room
-    above the grid. Compatible with ``subplots_adjust`` and gridspec colorbars.
+    when the figure is built. Most figures apply them once (:func:`set_margins`) and keep
+    no engine; installed as the engine, a suptitle added afterwards (e.g. by the report)
+    gets room above the grid. Compatible with ``subplots_adjust`` and gridspec colorbars.
 
     Args:
         left: Left margin in inches.
@@ -233,6 +236,23 @@ class MarginLayout(LayoutEngine):
         fig.subplots_adjust(left=p["left"] / w, right=1 - p["right"] / w,
                             bottom=p["bottom"] / h, top=1 - top / h,
                             wspace=p["wspace"] / ax_w, hspace=p["hspace"] / ax_h)
+
+
+def set_margins(fig: Figure, left: float, right: float, bottom: float, top: float,
+                wspace: float = 0.0, hspace: float = 0.0) -> MarginLayout:
+    """Place the subplot grid with margins in inches, once, without a layout engine.
+
+    A figure without a layout engine is saved in a single draw (``savefig`` without
+    ``bbox_inches="tight"``, as the report's ``show()`` does); with one, matplotlib draws
+    it twice. Set the figure's final size first. Use :class:`MarginLayout` as the engine
+    instead when a caller may still add a suptitle.
+
+    Returns:
+        The margins, as a :class:`MarginLayout` (not installed).
+    """
+    margins = MarginLayout(left, right, bottom, top, wspace, hspace)
+    margins.execute(fig)
+    return margins
 
 
 class _Extent(Artist):
@@ -380,8 +400,7 @@ def fit(fig: Figure, ax: Any, *, top: float = 0.0, right: float = 0.0, bottom: f
     m_top = PAD + top + (text_height(title, TITLE_FONT) + _TITLE_PAD_PT * pt if title else 0)
     half_last = text_width(xt[-1], tick_size) / 2 if xt and not ax.xaxis_inverted() else 0.0
     m_right = PAD + max(right, half_last)
-    engine = MarginLayout(m_left, m_right, m_bottom, m_top)
-    fig.set_layout_engine(engine)
+    engine = set_margins(fig, m_left, m_right, m_bottom, m_top)
     keep_canvas(fig)
     _measured(fig, ax)
     return engine
@@ -562,21 +581,26 @@ def _boxes(ax: Any, groups: Sequence[np.ndarray], width: float = 0.55) -> None:
     """
     from matplotlib.collections import LineCollection
 
-    stats = mpl.cbook.boxplot_stats([g if len(g) else np.array([np.nan]) for g in groups],
-                                    whis=1.5)
-    pos = np.arange(len(stats), dtype=float)
-    q1 = np.array([st["q1"] for st in stats])
-    q3 = np.array([st["q3"] for st in stats])
-    bars(ax, pos, q3 - q1, width, q1, color="#E6E6E6", horizontal=True, edgecolor="#555555")
+    pos = np.arange(len(groups), dtype=float)
+    q1, med, q3, lo, hi = (np.full(len(groups), np.nan) for _ in range(5))
+    for i, g in enumerate(groups):
+        g = np.asarray(g, dtype=float)
+        g = g[np.isfinite(g)]
+        if g.size == 0:
+            continue
+        q1[i], med[i], q3[i] = np.percentile(g, [25, 50, 75])
+        iqr = q3[i] - q1[i]
+        lo[i] = g[g >= q1[i] - 1.5 * iqr].min()  # whiskers: furthest point within 1.5 IQR
+        hi[i] = g[g <= q3[i] + 1.5 * iqr].max()
+    ok = np.isfinite(med)
+    bars(ax, pos[ok], (q3 - q1)[ok], width, q1[ok], color="#E6E6E6", horizontal=True,
+         edgecolor="#555555")
     half, cap = width / 2, width / 4
     segs = []
-    for i, st in enumerate(stats):
-        if not np.isfinite(st["med"]):
-            continue
-        segs += [[(st["med"], i - half), (st["med"], i + half)],
-                 [(st["whislo"], i), (st["q1"], i)], [(st["q3"], i), (st["whishi"], i)],
-                 [(st["whislo"], i - cap), (st["whislo"], i + cap)],
-                 [(st["whishi"], i - cap), (st["whishi"], i + cap)]]
+    for i in np.flatnonzero(ok):
+        segs += [[(med[i], i - half), (med[i], i + half)],
+                 [(lo[i], i), (q1[i], i)], [(q3[i], i), (hi[i], i)],
+                 [(lo[i], i - cap), (lo[i], i + cap)], [(hi[i], i - cap), (hi[i], i + cap)]]
     ax.add_collection(LineCollection(segs, colors="#555555", lw=1.0, zorder=3))
 
 
@@ -621,24 +645,29 @@ def plot_domain_trends(
     with style():
         fig = new_figure(8.0, 4.5)
         ax = fig.subplots()
+        rows = rows.sort_values("jaar")
+        dom_a = rows["domein"].to_numpy(object)
+        jaar_a = rows["jaar"].to_numpy(float)
+        val_a = rows[measure].to_numpy(float)
+        jr_a = (rows["verslagsoort"] == "jaarrekening").to_numpy(bool)
         drawn = []
         for dom in domeinen:
-            r = rows.loc[rows["domein"] == dom].sort_values("jaar")
-            if r.empty:
+            sel = dom_a == dom
+            if not sel.any():
                 continue
             c = DOMEIN_KLEUREN.get(dom, NEUTRAAL)
-            jr = (r["verslagsoort"] == "jaarrekening").to_numpy()
-            ax.plot(r["jaar"], r[measure], color=c, lw=2, label=dom)
-            ax.plot(r["jaar"][jr], r[measure][jr], ls="", marker="o", ms=6.5, color=c)
-            ax.plot(r["jaar"][~jr], r[measure][~jr], ls="", marker="o", ms=6.5, mfc="white",
-                    mec=c, mew=1.5)
-            drawn.append(r[measure].to_numpy(float))
+            x, y, jr = jaar_a[sel], val_a[sel], jr_a[sel]
+            # line with filled markers; begroting years get an open marker on top
+            ax.plot(x, y, color=c, lw=2, marker="o", ms=6.5, label=dom)
+            if (~jr).any():
+                ax.plot(x[~jr], y[~jr], ls="", marker="o", ms=6.5, mfc="white", mec=c, mew=1.5)
+            drawn.append(y)
             p = (projections or {}).get(dom)
             if p is not None and p.ok:
                 f = p.forecast
-                last = r.iloc[-1]
-                xs = np.r_[last["jaar"], f["jaar"]]
-                ax.plot(xs, np.r_[last[measure], f["verwachting"]], color=c, ls="--", lw=1.5)
+                xs = np.r_[x[-1], f["jaar"].to_numpy(float)]
+                ax.plot(xs, np.r_[y[-1], f["verwachting"].to_numpy(float)], color=c, ls="--",
+                        lw=1.5)
                 ax.fill_between(f["jaar"], f["ondergrens"], f["bovengrens"], color=c,
                                 alpha=0.15, lw=0)
                 drawn.append(f[["ondergrens", "bovengrens"]].to_numpy(float).ravel())
@@ -867,22 +896,24 @@ def plot_peer_strip(
     present = set(values["domein"].unique())
     order = [d for d in domeinen if d in present]
     naam = _naam(own, gm_code)
+    index = {d: i for i, d in enumerate(order)}
+    peer_dom = peer_rows["domein"].to_numpy(object)
+    peer_val = peer_rows[measure].to_numpy(float)
+    pos = np.array([index.get(d, np.nan) for d in peer_dom], dtype=float)
+    own_val = dict(zip(own["domein"].to_numpy(object), own[measure].to_numpy(float),
+                       strict=True))
     with style():
         fig = new_figure(8.0, 0.8 * len(order) + 2.0)
         ax = fig.subplots()
-        groups = [peer_rows.loc[peer_rows["domein"] == d, measure].dropna().to_numpy()
-                  for d in order]
-        _boxes(ax, groups)
+        _boxes(ax, [peer_val[pos == i] for i in range(len(order))])
         ax.set_yticks(np.arange(len(order)), [_domein_label(d) for d in order])
         ax.set_ylim(len(order) - 0.5, -0.5)
         ax.yaxis.grid(False)
         rng = np.random.default_rng(0)  # seeded jitter: the same figure every run
-        pos = peer_rows["domein"].map({d: i for i, d in enumerate(order)}).to_numpy(float)
-        ax.scatter(peer_rows[measure], pos + rng.uniform(-0.18, 0.18, len(pos)), s=22,
+        ax.scatter(peer_val, pos + rng.uniform(-0.18, 0.18, len(pos)), s=22,
                    color=PEER_KLEUR, alpha=0.75, zorder=4, lw=0)
-        o = own.set_index("domein").reindex(order)
-        ax.scatter(o[measure], np.arange(len(order)), marker="D", s=80, color=ACCENT,
-                   edgecolor="white", lw=1.2, zorder=5)
+        ax.scatter([own_val.get(d, np.nan) for d in order], np.arange(len(order)), marker="D",
+                   s=80, color=ACCENT, edgecolor="white", lw=1.2, zorder=5)
         ax.xaxis.set_major_locator(_nice(6))
         ax.xaxis.set_major_formatter(_EUR_AXIS)
         ax.set_xlabel(MATEN.get(measure, measure))
@@ -938,8 +969,6 @@ def plot_choropleth(
     with style():
         fig = new_figure(7.0, 7.2)
         ax = fig.subplots()
-        # the colorbar gets its own column of the grid; no layout engine has to fit it
-        fig.set_layout_engine(MarginLayout(PAD, PAD, PAD, PAD))
         geo.plot(column=column, ax=ax, cmap=cmap, legend=True, edgecolor="white", linewidth=0.2,
                  missing_kwds={"color": "#EEEEEE", "label": "onbekend"},
                  legend_kwds={"label": MATEN.get(column, column), "shrink": 0.6,
@@ -970,9 +999,10 @@ def plot_choropleth(
         cbar = max((text_width(t) for t in tick_labels(cax.yaxis)), default=0.0)
         cbar += _TICK_PAD_PT / 72 + text_height(cax.get_ylabel()) + _LABEL_PAD_PT / 72
         top = PAD + text_height(title, TITLE_FONT) + _TITLE_PAD_PT / 72
-        fig.get_layout_engine().set(right=PAD + cbar, bottom=PAD + f_h, top=top)
-        # height from the map's aspect, so no band of white under it
+        # height from the map's aspect, so no band of white under it; the colorbar has its
+        # own column of the grid (gridspec colorbar), right of the map
         x0, y0, x1, y1 = geo.total_bounds
         map_w = (7.0 - 2 * PAD - cbar) * (1 - 0.05 - 0.02)  # minus colorbar fraction, pad
         fig.set_size_inches(7.0, top + PAD + f_h + map_w * (y1 - y0) / (x1 - x0) + 0.05)
+        set_margins(fig, PAD, PAD + cbar, PAD + f_h, top)
     return fig
