@@ -1024,6 +1024,26 @@ _ADOPTION_ALIASES = {
 }
 
 
+def _csv_reader(path: Path, expected: str) -> Any:
+    """Open a small user CSV (any of , ; tab) and return a csv.reader over its lines.
+
+    Raises:
+        DataError: The file cannot be read or is empty; names the file and the columns expected.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise DataError(f"{path}: kan het bestand niet lezen ({exc.strerror})") from exc
+    lines = text.splitlines()
+    if not lines:
+        raise DataError(f"{path.name}: het bestand is leeg; verwacht kolommen {expected}")
+    try:
+        delim = csv.Sniffer().sniff(lines[0], delimiters=",;\t").delimiter
+    except csv.Error:
+        delim = ","
+    return csv.reader(lines, delimiter=delim)
+
+
 def read_adoption(path: str | Path, *, hefboom: str | None = None) -> pd.DataFrame:
     """Read a CSV of adoption years: gm_code, hefboom (lever), adoptiejaar.
 
@@ -1043,21 +1063,7 @@ def read_adoption(path: str | Path, *, hefboom: str | None = None) -> pd.DataFra
     """
     path = Path(path)
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise DataError(f"{path}: kan het adoptiebestand niet lezen ({exc.strerror})") from exc
-    lines = text.splitlines()
-    if not lines:
-        raise DataError(
-            f"{name}: het bestand is leeg; verwacht kolommen gm_code, hefboom, adoptiejaar"
-        )
-    try:
-        dialect = csv.Sniffer().sniff(lines[0], delimiters=",;\t")
-        delim = dialect.delimiter
-    except csv.Error:
-        delim = ","
-    reader = csv.reader(lines, delimiter=delim)
+    reader = _csv_reader(path, "gm_code, hefboom, adoptiejaar")
     header = [h.strip().lower() for h in next(reader)]
     colmap = {}
     for canon, aliases in _ADOPTION_ALIASES.items():
@@ -1147,18 +1153,7 @@ def read_levers(
     """
     path = Path(path)
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise DataError(f"{path}: kan het bestand niet lezen ({exc.strerror})") from exc
-    lines = text.splitlines()
-    if not lines:
-        raise DataError(f"{name}: het bestand is leeg; verwacht kolommen {entity}, {time}, …")
-    try:
-        delim = csv.Sniffer().sniff(lines[0], delimiters=",;\t").delimiter
-    except csv.Error:
-        delim = ","
-    reader = csv.reader(lines, delimiter=delim)
+    reader = _csv_reader(path, f"{entity}, {time}, …")
     header = [h.strip() for h in next(reader)]
     if entity not in header:
         raise DataError(f"{name}, regel 1, veld {entity}: kolom ontbreekt")
@@ -1199,7 +1194,7 @@ def read_levers(
             if v == "":
                 row[lev] = np.nan
                 continue
-            if delim == ";" and re.fullmatch(r"-?\d+,\d+", v):
+            if reader.dialect.delimiter == ";" and re.fullmatch(r"-?\d+,\d+", v):
                 v = v.replace(",", ".")
             try:
                 row[lev] = float(v)
