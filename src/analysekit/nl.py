@@ -1,0 +1,152 @@
+"""Dutch formatting of numbers, amounts, percentages, probabilities and dates.
+
+The one place where the kit turns a figure into Dutch text. Every module (reports, site,
+summary, figures, register, goals, levers) formats through these functions, so that
+``€ 76,2 mln``, ``1.234.568``, ``14%`` and ``30 november 2026`` look the same everywhere.
+Missing values (``None``, NaN, ±inf) always render as :data:`ONTBREEKT` (an en dash),
+never as ``0``.
+
+Base layer: imports nothing from ``analysekit.data``, ``analysis`` or ``reporting``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Any
+
+__all__ = [
+    "GEEN_GEGEVENS",
+    "MAANDEN",
+    "ONTBREEKT",
+    "datum",
+    "eur",
+    "finite",
+    "getal",
+    "kans",
+    "mln",
+    "pct",
+    "teken",
+]
+
+#: Shown in a table cell for a missing value.
+ONTBREEKT = "–"
+#: Shown where a gemeente × jaar × verslagsoort has no real submission.
+GEEN_GEGEVENS = "geen gegevens"
+MAANDEN = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)
+
+
+def finite(x: Any) -> bool:
+    """Return True when ``x`` is a real, finite number (not None, NaN, inf or text)."""
+    if x is None or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def getal(x: Any, decimals: int = 0) -> str:
+    """Format a number the Dutch way: ``1234567.8`` → ``1.234.568``; missing → ``–``.
+
+    Args:
+        x: The number.
+        decimals: Decimals to show.
+
+    Returns:
+        The number with ``.`` as thousands and ``,`` as decimal separator; ``-0`` is
+        shown as ``0``.
+    """
+    if not finite(x):
+        return ONTBREEKT
+    text = f"{float(x):,.{decimals}f}"
+    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    if text.startswith("-") and text.strip("-0,") == "":
+        text = text[1:]
+    return text
+
+
+def eur(x: Any, decimals: int = 0, compact: bool = False) -> str:
+    """Format euros the Dutch way.
+
+    Args:
+        x: Amount in euros.
+        decimals: Decimals when not compact.
+        compact: ``€ 76,2 mln`` / ``€ 1,3 mld`` from a million, thousands rounded
+            (``€ 512.000``) from 10.000.
+
+    Returns:
+        E.g. ``€ 76.214.000``, ``-€ 9,5 mln``; ``–`` when missing.
+    """
+    if not finite(x):
+        return ONTBREEKT
+    v = float(x)
+    sign = "-" if v < 0 and round(abs(v), decimals) > 0 else ""
+    a = abs(v)
+    if compact and a >= 999_950_000:
+        return f"{sign}€ {getal(a / 1e9, 1)} mld"
+    if compact and a >= 999_950:
+        return f"{sign}€ {getal(a / 1e6, 1)} mln"
+    if compact and a >= 10_000:
+        return f"{sign}€ {getal(round(a, -3))}"
+    return f"{sign}€ {getal(a, decimals)}"
+
+
+def mln(x: Any, decimals: int = 1) -> str:
+    """Format euros in millions: ``76_214_000`` → ``€ 76,2 mln``; missing → ``–``."""
+    if not finite(x):
+        return ONTBREEKT
+    v = float(x) / 1e6
+    sign = "-" if v < 0 and round(abs(v), decimals) > 0 else ""
+    return f"{sign}€ {getal(abs(v), decimals)} mln"
+
+
+def pct(x: Any, decimals: int = 0, sign: bool = False) -> str:
+    """Format a percentage given in percent: ``14.05`` → ``14%`` (``+14,1%`` with sign)."""
+    if not finite(x):
+        return ONTBREEKT
+    text = getal(x, decimals)
+    if sign and float(x) > 0 and text.strip("0,") != "":
+        text = "+" + text
+    return f"{text}%"
+
+
+def kans(p: Any, decimals: int = 0) -> str:
+    """Format a probability given as a fraction: ``0.873`` → ``87%``; missing → ``–``.
+
+    A probability that is not exactly 0 or 1 never rounds to ``0%`` or ``100%``: it is
+    shown as ``<1%`` or ``>99%`` (at ``decimals=0``), so a reader never sees certainty
+    that a simulation did not find.
+    """
+    if not finite(p):
+        return ONTBREEKT
+    v = float(p)
+    lo = 0.5 * 10.0 ** (-decimals) / 100.0
+    if 0.0 < v < lo:
+        return f"<{getal(2 * lo * 100, decimals)}%"
+    if 1.0 - lo < v < 1.0:
+        return f">{getal(100 - 2 * lo * 100, decimals)}%"
+    return pct(100.0 * v, decimals)
+
+
+def teken(x: Any) -> str:
+    """Return the Dutch reading of a gap's sign: ``tekort`` (+), ``overschot`` (−) or ``–``."""
+    if not finite(x):
+        return ONTBREEKT
+    v = float(x)
+    return "tekort" if v > 0 else "overschot" if v < 0 else "in evenwicht"
+
+
+def datum(d: _dt.date | _dt.datetime | str | None) -> str:
+    """Format a date the Dutch way: ``2026-11-30`` → ``30 november 2026``; missing → ``–``."""
+    if d is None or d == "":
+        return ONTBREEKT
+    if isinstance(d, str):
+        try:
+            d = _dt.date.fromisoformat(d[:10])
+        except ValueError:
+            return d
+    return f"{d.day} {MAANDEN[d.month - 1]} {d.year}"
