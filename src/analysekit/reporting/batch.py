@@ -236,6 +236,19 @@ def warm_worker(cache_dir: str | None = None) -> None:
         deficits.load_inputs()
 
 
+def _process_worker_init(cache_dir: str | None = None) -> None:
+    """Initializer of a local worker process: leave Ctrl-C to the parent, then warm up.
+
+    Ctrl-C reaches every process of the terminal's process group. The parent stops the
+    batch (running reports finish, queued ones are cancelled); a worker that also raised
+    KeyboardInterrupt would only print a traceback.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_worker(cache_dir)
+
+
 @contextlib.contextmanager
 def _cache_env(cache_dir: str | None) -> Any:
     """Point :func:`shared` at the batch cache folder for the duration."""
@@ -438,7 +451,10 @@ def _run_processes(
     with (
         _progress(len(tasks), progress) as bar,
         ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=warm_worker, initargs=(str(cache_dir),)
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=_process_worker_init,
+            initargs=(str(cache_dir),),
         ) as pool,
     ):
         futures = {pool.submit(run_task, t): t for t in tasks}
