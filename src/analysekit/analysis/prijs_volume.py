@@ -219,20 +219,29 @@ def _check_jaar(jaar: object, available: Sequence[int], what: str) -> int:
 def levering_uit_iv3(iv3: pd.DataFrame) -> pd.DataFrame:
     """Which gemeente × jaar × verslagsoort is a real submission, derived from ``iv3``.
 
-    Stand-in for the canonical table ``iv3_levering`` while it does not exist: a
-    submission counts as delivered when at least one lasten or baten amount is not 0.
+    Stand-in for the canonical table ``iv3_levering`` where it is not available: a
+    submission counts as delivered when at least one lasten or baten amount is not 0. A
+    gemeente that occurs in a year (any verslagsoort) but has no rows for a verslagsoort of
+    that year is listed as not delivered.
 
     Args:
         iv3: Table ``iv3``.
 
     Returns:
-        gm_code, jaar, verslagsoort, geleverd (bool).
+        gm_code, jaar, verslagsoort, geleverd (bool); one row per gemeente × jaar ×
+        verslagsoort of that year.
     """
     _check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "lasten_eur", "baten_eur"])
+    key = ["gm_code", "jaar", "verslagsoort"]
     nz = (iv3["lasten_eur"].fillna(0.0).to_numpy() != 0) | (
         iv3["baten_eur"].fillna(0.0).to_numpy() != 0)
-    g = pd.Series(nz, index=pd.MultiIndex.from_frame(iv3[["gm_code", "jaar", "verslagsoort"]]))
-    return g.groupby(level=[0, 1, 2], sort=False).any().rename("geleverd").reset_index()
+    g = pd.Series(nz, index=pd.MultiIndex.from_frame(iv3[key]))
+    g = g.groupby(level=[0, 1, 2], sort=False).any().rename("geleverd").reset_index()
+    grid = (g[["gm_code", "jaar"]].drop_duplicates()
+            .merge(g[["jaar", "verslagsoort"]].drop_duplicates(), on="jaar"))
+    out = grid.merge(g, on=key, how="left")
+    out["geleverd"] = out["geleverd"].fillna(False).astype(bool)
+    return out.sort_values(key).reset_index(drop=True)
 
 
 def _levering(iv3: pd.DataFrame, levering: pd.DataFrame | None) -> pd.DataFrame:
