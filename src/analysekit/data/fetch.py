@@ -2,13 +2,15 @@
 
 Two ways in:
 
-* **live**: the CBS OData API (:mod:`analysekit.data.live`), written to ``data/raw/live``;
+* **live**: CBS OData (:mod:`analysekit.data.live`; bulk data from the feed), written to
+  ``data/raw/live``, one file per source;
 * **mirror**: a snapshot copy of the offline mirror of real CBS/BZK files
   (``../shared/data``), written to ``data/raw/mirror`` with the same layout.
 
 ``mode="auto"`` (the default, used by ``make demo``) tries CBS first and falls back to the
-mirror when CBS is unreachable, saying so. Sources the live path does not cover (BZK
-gemeentefonds files, boundaries) always come from the mirror.
+mirror when CBS is unreachable, or per source when one live source fails, saying so.
+Sources the live path does not cover (BZK gemeentefonds files, boundaries) always come
+from the mirror.
 
 Every raw file gets a manifest entry in ``data/raw/manifest.json``: name, source, retrieved_at,
 sha256, rows, path. Files are written atomically; a file whose checksum is unchanged is not
@@ -35,11 +37,18 @@ MANIFEST = "manifest.json"
 MIRROR_SUBDIR = "mirror"
 LIVE_SUBDIR = "live"
 # Files in the mirror that the kit reads; everything else in the mirror is left alone.
-MIRROR_SUFFIXES = {".csv", ".json", ".geojson"}
+MIRROR_SUFFIXES = {".csv", ".json", ".geojson", ".parquet"}
 
 
 def _count_rows(path: Path) -> int:
     """Count data rows: lines minus header for text tables, features/items for JSON."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return int(pq.ParquetFile(path).metadata.num_rows)
+        except Exception as exc:  # noqa: BLE001 - any unreadable parquet is a data error
+            raise DataError(f"{path}: not a readable parquet file ({exc})") from None
     if path.suffix in {".json", ".geojson"}:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
@@ -63,8 +72,30 @@ def read_manifest(root: Path | None = None) -> dict[str, dict[str, Any]]:
     return {e["name"]: e for e in json.loads(path.read_text(encoding="utf-8"))["files"]}
 
 
-def _write_manifest(root: Path, entries: dict[str, dict[str, Any]]) -> None:
-    io.write_json(root / MANIFEST, {"files": sorted(entries.values(), key=lambda e: e["name"])})
+def _read_sources(root: Path) -> dict[str, Any]:
+    """Return the live-source statuses recorded in the manifest (name -> status dict)."""
+    path = root / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")).get("sources", {}))
+    except (ValueError, AttributeError):
+        return {}
+
+
+def _write_manifest(
+    root: Path, entries: dict[str, dict[str, Any]], sources: dict[str, Any] | None = None
+) -> None:
+    """Write the manifest: every file (with ``via``) and the live-source statuses."""
+    files = []
+    for e in sorted(entries.values(), key=lambda e: e["name"]):
+        via = "live" if e["name"].startswith(f"{LIVE_SUBDIR}/") else "mirror"
+        files.append({**e, "via": e.get("via", via)})
+    doc: dict[str, Any] = {"files": files}
+    known = _read_sources(root) if sources is None else sources
+    if known:
+        doc["sources"] = known
+    io.write_json(root / MANIFEST, doc)
 
 
 def fetch_mirror(
@@ -133,21 +164,34 @@ def fetch(
     echo: Callable[[str], None] = print,
     progress: bool = True,
 ) -> dict[str, Any]:
-    """Fetch raw data, live from CBS or from the offline mirror.
+    """Fetch raw data, live from CBS or from the offline mirror, source by source.
+
+    Live sources (Iv3 per boekjaar, 70072ned, KWB per year) succeed or fail one by one:
+
+    * ``auto``: CBS unreachable -> everything from the mirror. Otherwise each live source
+      that fails falls back to the mirror on its own (one line per failure), and the others
+      are used live. ``manifest.json`` says per file ``via: live`` or ``via: mirror`` and
+      lists every live source with its status (``sources``).
+    * ``live``: the failed sources are listed with their cause, what succeeded is kept
+      (written and in the manifest), and :class:`SourceUnavailable` is raised (non-zero exit).
+
+    The mirror snapshot is always made (BZK gemeentefonds files and boundaries only exist
+    there, and it is what a failed source falls back to). Nothing in ``data/raw`` is replaced
+    by a partial download.
 
     Args:
         mode: ``auto`` (live when reachable, else mirror), ``live`` or ``mirror``.
         mirror: Mirror folder for the offline path (and for sources live does not cover).
-        jaren: Boekjaren for the live Iv3 download (default 2017 up to the newest).
+        jaren: Years for the live download (default: every Iv3 boekjaar CBS lists).
         root: Raw data folder (default ``data/raw``).
         echo: Where to print status lines.
         progress: Show progress bars for live downloads.
 
     Returns:
-        A summary: ``{"mode": ..., "files": n, "copied_or_downloaded": n}``.
+        A summary: ``{"mode", "files", "new_or_changed", "raw_dir", "failed"}``.
 
     Raises:
-        SourceUnavailable: ``mode="live"`` and CBS cannot be reached.
+        SourceUnavailable: ``mode="live"`` and CBS cannot be reached, or a source failed.
         DataError: The mirror is missing or malformed.
     """
     if mode not in {"auto", "live", "mirror"}:
@@ -155,6 +199,8 @@ def fetch(
     root = root or raw_dir()
     used = mode
     live_entries: list[dict[str, Any]] = []
+    failures: list[dict[str, str]] = []
+    statuses: dict[str, Any] = {}
     if mode in {"auto", "live"}:
         from analysekit.data import live
 
@@ -162,26 +208,52 @@ def fetch(
             echo(f"CBS OData is niet bereikbaar: offline mirror gebruikt ({mirror_dir(mirror)})")
             used = "mirror"
         else:
-            try:
-                live_entries = live.fetch_live(
-                    root, jaren or sorted(live.IV3_TABLES), progress=progress
-                )
-            except SourceUnavailable as exc:
-                if mode == "live":
-                    raise
-                echo(f"CBS OData gaf een fout ({exc}): offline mirror gebruikt")
+            years = jaren or _default_years(live)
+            result = live.fetch_live(root, years, progress=progress)
+            live_entries = list(result)
+            failures = list(getattr(result, "failures", []))
+            statuses = dict(getattr(result, "sources", {}))
+            for fail in failures:
+                tail = ": offline mirror gebruikt voor deze bron" if mode == "auto" else ""
+                echo(f"CBS-bron {fail['name']} mislukt: {fail['cause']}{tail}")
+            if mode == "auto" and failures and not live_entries:
                 used = "mirror"
-            else:
-                entries = read_manifest(root)
-                entries.update({e["name"]: e for e in live_entries})
-                _write_manifest(root, entries)
+            elif failures:
+                used = f"{mode} (deels mirror)" if mode == "auto" else mode
+    entries = read_manifest(root)
+    for entry in live_entries:
+        entries[entry["name"]] = {**entry, "via": "live"}
+    sources = _read_sources(root)
+    for name, status in statuses.items():
+        fail = next((f for f in failures if f["name"] == name), None)
+        sources[name] = {
+            "status": status,
+            "via": "live" if status != "failed" else ("mirror" if mode == "auto" else "none"),
+            **({"cause": fail["cause"], "url": fail["url"]} if fail else {}),
+        }
+    if live_entries or statuses:
+        _write_manifest(root, entries, sources)
     before = read_manifest(root)
     mirror_entries = fetch_mirror(mirror, root)
     after = read_manifest(root)
     changed = sum(1 for k, v in after.items() if before.get(k, {}).get("sha256") != v["sha256"])
+    if mode == "live" and failures:
+        names = ", ".join(f["name"] for f in failures)
+        raise SourceUnavailable(
+            f"{len(failures)} CBS-bron(nen) mislukt ({names}); de geslaagde bronnen zijn "
+            f"bewaard in {root / LIVE_SUBDIR}"
+        )
     return {
         "mode": used,
         "files": len(mirror_entries) + len(live_entries),
         "new_or_changed": changed + len(live_entries),
         "raw_dir": str(root),
+        "failed": [f["name"] for f in failures],
     }
+
+
+def _default_years(live: Any) -> list[int]:
+    """Every Iv3 boekjaar the CBS catalogue lists (the known ids when it cannot be read)."""
+    from analysekit.data.cbs_odata import CbsClient
+
+    return sorted(live.discover_iv3_tables(CbsClient(retries=1)))

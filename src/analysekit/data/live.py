@@ -1,49 +1,68 @@
-"""Live CBS adapters: OData tables -> the same frames the mirror adapters produce.
+"""Live CBS sources: OData v3 tables -> the same frames the mirror adapters produce.
 
-* :func:`fetch_iv3` -- Iv3 lasten/baten per gemeente x verslagsoort x taakveld (dataderden).
-* :func:`fetch_kerncijfers` -- population by age from 70072ned, long format.
-* :func:`fetch_kwb` -- Kerncijfers wijken en buurten at gemeente level, long format.
-* :func:`fetch_live` -- all of the above into ``raw_dir/live/*.parquet`` + manifest entries.
-* :func:`is_reachable` -- a quick probe, to fall back to the offline mirror.
+Sources (each one fails or succeeds on its own, see :func:`fetch_live`):
 
-Measure columns are resolved by the stem of their ``Key`` in ``/DataProperties``
-(CBS renumbers the ``_NN`` suffixes between table versions); see
-:meth:`analysekit.data.cbs_odata.CbsClient.resolve_key`.
+* ``iv3_<jaar>`` -- Iv3 lasten/baten per gemeente x verslagsoort x taakveld, one dataderden
+  table per boekjaar, found in the catalogue (:func:`discover_iv3_tables`). Bulk data comes
+  from the **feed** (``ODataFeed/.../TypedDataSet``), paged only by ``odata.nextLink`` and
+  streamed page by page to parquet parts on disk: per page only gemeente rows of the
+  begroting (``X000``) and jaarrekening (``X005``), taakvelden (no balance posts), L/B
+  categories and non-zero amounts are kept, so memory stays bounded by one page plus the
+  kept cells. A page cache keyed by the page URL lets an interrupted download resume at its
+  last complete page.
+* ``kerncijfers_70072ned`` -- population by age from 70072ned (all requested years).
+* ``kwb_<jaar>`` -- Kerncijfers wijken en buurten at gemeente level.
+
+Columns are read from ``DataProperties`` (the region may be a ``GeoDimension`` or
+``GeoDetail``; older Iv3 tables name the taakveld dimension ``FunctieKostenplaatsBalanspost``
+and the measures ``k_1stePlaatsing_1``/``k_2dePlaatsing_2``; the latest placement is used,
+the earlier one where the latest is empty; units from DataProperties, ``1 000 euro`` x 1000).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
 from analysekit.data.cbs_odata import (
-    DATADERDEN_ROOT,
-    OPENDATA_ROOT,
+    DIMENSION_TYPES,
     CbsClient,
-    all_of,
-    any_of,
+    api_url,
+    catalog_url,
+    dataderden_root,
+    feed_url,
+    full_url,
     is_reachable,
+    opendata_root,
     startswith,
+    table_id_from_url,
+    unit_factor,
 )
-from analysekit.errors import DataError, ParameterError
-from analysekit.io import sha256_file, write_parquet
+from analysekit.errors import AnalysekitError, DataError, ParameterError
+from analysekit.io import sha256_bytes, sha256_file, write_json, write_parquet
+from analysekit.vocab import GM_CODE, IV3_COLUMNS
 
 __all__ = [
     "IV3_COLUMNS",
-    "IV3_TABLES",
     "KERNCIJFERS_TABLE",
+    "KNOWN_IV3_TABLES",
     "KWB_TABLES",
     "LONG_COLUMNS",
+    "LiveResult",
     "aggregate_iv3",
+    "discover_iv3_tables",
     "fetch_iv3",
     "fetch_kerncijfers",
     "fetch_kwb",
@@ -53,7 +72,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-IV3_TABLES: dict[int, str] = {
+KNOWN_IV3_TABLES: dict[int, str] = {
     2017: "45038NED",
     2018: "45042NED",
     2019: "45046NED",
@@ -65,10 +84,12 @@ IV3_TABLES: dict[int, str] = {
     2025: "45071NED",
     2026: "45078NED",
 }
-"""CBS 'Gemeenten <boekjaar> onbewerkte Iv3-data' table per boekjaar (dataderden)."""
+"""Known 'Gemeenten <boekjaar> onbewerkte Iv3-data' tables; used when the catalogue fails."""
+IV3_TABLES = KNOWN_IV3_TABLES  # backwards-compatible name
 
 KWB_TABLES: dict[int, str] = {
     2017: "83765NED",
+    2018: "84286NED",
     2019: "84583NED",
     2020: "84799NED",
     2021: "85039NED",
@@ -77,49 +98,220 @@ KWB_TABLES: dict[int, str] = {
     2024: "85984NED",
     2025: "86165NED",
 }
-"""CBS Kerncijfers wijken en buurten per edition year (2022 per the r_practice mirror)."""
+"""CBS Kerncijfers wijken en buurten per edition year."""
 
 KERNCIJFERS_TABLE = "70072ned"
 """CBS Regionale kerncijfers Nederland."""
 
-IV3_COLUMNS = [
-    "gm_code",
-    "jaar",
-    "verslagsoort",
-    "taakveld",
-    "lasten_eur",
-    "baten_eur",
-    "salarissen_eur",
-]
+IV3_TITLE = re.compile(r"^\s*Gemeenten\s+(\d{4})\s+onbewerkte\s+Iv3-data\s*$", re.IGNORECASE)
+IV3_CATALOG = "IV3"
 LONG_COLUMNS = ["gm_code", "jaar", "kenmerk", "waarde", "eenheid", "bron"]
 
-IV3_SENTINELS = frozenset({-99997.0, -99998.0})
+IV3_SENTINELS = (-99997.0, -99998.0)
 """Iv3 values meaning 'geen opgave'; compared for equality (real negatives are kept)."""
-
-VERSLAGSOORTEN = {"000": "begroting", "005": "jaarrekening"}
+VERSLAGSOORT_SUFFIX = {"000": "begroting", "005": "jaarrekening"}
 """Suffix of the Verslagsoort code (``2023X005``) -> verslagsoort."""
-
-THOUSAND = 1000.0
 SALARISSEN_CATEGORIE = "L1.1"
+TAAKVELD_DIMENSIONS = ("TaakveldBalanspost", "FunctieKostenplaatsBalanspost")
+PLACEMENT = re.compile(r"k_(\d+)(?:e|ste|de)Plaatsing(?:_\d+)?")
 
-_GM_CODE = re.compile(r"GM\d{4}")
-_TAAKVELD = re.compile(r"\d+\.\d+[a-z]*")
+_GM = re.compile(GM_CODE)
 _PERIODE_JAAR = re.compile(r"(\d{4})JJ00")
+_KEPT = ["gm_code", "taakveld", "categorie", "verslagsoort", "bedrag"]
 
 
-# --------------------------------------------------------------------------- Iv3
+# ------------------------------------------------------------------ Iv3 discovery
 
 
-def _iv3_url(jaar: int, table: str | None) -> tuple[str, str]:
-    table_id = table or IV3_TABLES.get(int(jaar))
-    if table_id is None:
-        raise ParameterError(
-            f"no CBS Iv3 table known for jaar {jaar}; expected one of "
-            f"{min(IV3_TABLES)}-{max(IV3_TABLES)}"
+def discover_iv3_tables(
+    client: CbsClient, root: str | None = None, *, known: dict[int, str] | None = None
+) -> dict[int, str]:
+    """Return ``{boekjaar: table id}`` of the Iv3 gemeente tables.
+
+    Reads ``{dataderden}/ODataCatalog/Tables`` (Catalog ``IV3``, title "Gemeenten YYYY
+    onbewerkte Iv3-data"; when a year has several tables, the most recently modified one).
+    A year that appears in the catalogue needs no code change. When the catalogue cannot be
+    read, the known ids (:data:`KNOWN_IV3_TABLES`) are used, with a warning.
+    """
+    known = dict(KNOWN_IV3_TABLES if known is None else known)
+    url = catalog_url(root or dataderden_root())
+    try:
+        rows = client.rows(url)
+    except AnalysekitError as exc:
+        logger.warning("CBS catalogue not readable (%s); known Iv3 table ids used", exc)
+        return known
+    found: dict[int, tuple[str, str]] = {}
+    for row in rows:
+        if not isinstance(row, dict) or str(row.get("Catalog", "")).strip().upper() != IV3_CATALOG:
+            continue
+        m = IV3_TITLE.match(str(row.get("Title", "")))
+        ident = str(row.get("Identifier", "")).strip()
+        if not m or not ident:
+            continue
+        jaar = int(m.group(1))
+        stamp = str(row.get("Modified", ""))
+        if jaar not in found or (stamp, ident) > found[jaar]:
+            found[jaar] = (stamp, ident)
+    if not found:
+        logger.warning("CBS catalogue %s lists no Iv3 gemeente tables; known ids used", url)
+        return known
+    return {**known, **{j: ident for j, (_, ident) in found.items()}}
+
+
+# --------------------------------------------------------------------- Iv3 layout
+
+
+@dataclass(frozen=True)
+class Iv3Layout:
+    """Where the Iv3 fields are in one table, read from its DataProperties."""
+
+    region: str
+    taakveld: str
+    categorie: str
+    verslagsoort: str
+    measure: str
+    fallback: str | None
+    factor: float
+    unit: str | None
+
+    @property
+    def columns(self) -> list[str]:
+        """The TypedDataSet columns the loader reads."""
+        cols = [self.region, self.taakveld, self.categorie, self.verslagsoort, self.measure]
+        return cols + ([self.fallback] if self.fallback else [])
+
+
+def _region_key(props: pd.DataFrame, where: str) -> str:
+    geo = props.loc[props["Type"].isin(["GeoDimension", "GeoDetail"]), "Key"].tolist()
+    if not geo:
+        raise DataError(f"{where}/DataProperties has no GeoDimension/GeoDetail region column")
+    return str(geo[0])
+
+
+def iv3_layout(client: CbsClient, api: str) -> Iv3Layout:
+    """Read the Iv3 layout of a table from ``{api}/DataProperties``.
+
+    Raises:
+        DataError: A dimension or the placement measure is missing, or the unit is not euro.
+    """
+    props = client.data_properties(api)
+    dims = [str(k) for k in props.loc[props["Type"].isin(DIMENSION_TYPES), "Key"] if k]
+    region = _region_key(props, api)
+    taakveld = next((d for d in TAAKVELD_DIMENSIONS if d in dims), None) or next(
+        (d for d in dims if d.endswith("Balanspost")), None
+    )
+    missing = [
+        name
+        for name, key in (
+            ("TaakveldBalanspost", taakveld),
+            ("Categorie", "Categorie" if "Categorie" in dims else None),
+            ("Verslagsoort", "Verslagsoort" if "Verslagsoort" in dims else None),
         )
-    if table_id.startswith(("http://", "https://")):
-        return table_id.rstrip("/").rsplit("/", 1)[-1], table_id.rstrip("/")
-    return table_id, f"{DATADERDEN_ROOT}/{table_id}"
+        if key is None
+    ]
+    if missing or taakveld is None:
+        raise DataError(
+            f"{api}/DataProperties lacks the dimension(s) {', '.join(missing)}; "
+            f"found {', '.join(dims) or 'none'}"
+        )
+    topics = props[~props["Type"].isin(DIMENSION_TYPES)]
+    placements = sorted(
+        (int(m.group(1)), str(k))
+        for k in topics["Key"]
+        if (m := PLACEMENT.fullmatch(str(k))) is not None
+    )
+    if not placements:
+        raise DataError(
+            f"{api}/DataProperties has no placement measure (k_1ePlaatsing_N, "
+            f"k_2ePlaatsing_N, k_1stePlaatsing_N, k_2dePlaatsing_N); found "
+            f"{', '.join(str(k) for k in topics['Key']) or 'no measures'}"
+        )
+    measure = placements[-1][1]
+    fallback = placements[-2][1] if len(placements) > 1 else None
+    unit = client.unit(api, measure)
+    if unit is None or "euro" not in unit.lower():
+        raise DataError(
+            f"{api}/DataProperties: measure {measure} has unit {unit!r}; expected '1 000 euro'"
+        )
+    return Iv3Layout(
+        region, taakveld, "Categorie", "Verslagsoort", measure, fallback, unit_factor(unit), unit
+    )
+
+
+def iv3_page_frame(rows: list[dict[str, Any]], layout: Iv3Layout, jaar: int) -> pd.DataFrame:
+    """Reduce one feed page to the cells that count (the early filter of the stream).
+
+    Keeps gemeente rows, verslagsoort ``<jaar>X000``/``<jaar>X005``, taakvelden (codes that
+    start with a digit: balance posts ``A…``/``P…`` never count), categories ``L…``/``B…``
+    (never ``Primo``/``Ultimo``) and amounts that are not 0 and not empty. The amount is the
+    latest placement, the earlier one where the latest is empty, in the table's unit;
+    'geen opgave' sentinels are kept here and become NaN in :func:`aggregate_iv3`.
+
+    Raises:
+        DataError: The page lacks one of the layout's columns.
+    """
+    if not rows:
+        return _empty_kept()
+    first = rows[0]
+    missing = [c for c in layout.columns if c not in first]
+    if missing:
+        raise DataError(
+            f"TypedDataSet page lacks column(s) {', '.join(missing)}; "
+            f"has {', '.join(list(first)[:12])}"
+        )
+
+    def col(name: str) -> np.ndarray:
+        return np.array([r.get(name) for r in rows], dtype=object)
+
+    soort = pd.Series(col(layout.verslagsoort), dtype="str").str.strip()
+    suffix = soort.str.extract(rf"^{int(jaar)}X(\d{{3}})$", expand=False).map(VERSLAGSOORT_SUFFIX)
+    keep = suffix.notna().to_numpy()
+    if not keep.any():
+        return _empty_kept()
+    idx = np.flatnonzero(keep)
+    sub = [rows[i] for i in idx]
+
+    def values(name: str | None) -> np.ndarray:
+        if name is None:
+            return np.full(len(sub), np.nan)
+        return pd.to_numeric(
+            pd.Series([r.get(name) for r in sub], dtype=object), errors="coerce"
+        ).to_numpy(dtype="float64")
+
+    latest = values(layout.measure)
+    earlier = values(layout.fallback)
+    bedrag = np.where(np.isnan(latest), earlier, latest)
+    frame = pd.DataFrame(
+        {
+            "gm_code": pd.Series([r.get(layout.region) for r in sub], dtype="str").str.strip(),
+            "taakveld": pd.Series([r.get(layout.taakveld) for r in sub], dtype="str").str.strip(),
+            "categorie": pd.Series([r.get(layout.categorie) for r in sub], dtype="str").str.strip(),
+            "verslagsoort": suffix.to_numpy()[idx],
+            "bedrag": bedrag,
+        }
+    )
+    ok = (
+        frame["gm_code"].str.fullmatch(GM_CODE).fillna(False)
+        & frame["taakveld"].str.match(r"\d").fillna(False)
+        & frame["categorie"].str[:1].isin(["L", "B"])
+        & frame["bedrag"].notna()
+        & frame["bedrag"].ne(0.0)
+    )
+    out = frame[ok.to_numpy(dtype=bool)].reset_index(drop=True)
+    out["verslagsoort"] = out["verslagsoort"].astype("str")
+    return out
+
+
+def _empty_kept() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "gm_code": pd.Series([], dtype="str"),
+            "taakveld": pd.Series([], dtype="str"),
+            "categorie": pd.Series([], dtype="str"),
+            "verslagsoort": pd.Series([], dtype="str"),
+            "bedrag": pd.Series([], dtype="float64"),
+        }
+    )
 
 
 def _is_total_category(key: str, title: Any) -> bool:
@@ -130,12 +322,7 @@ def _is_total_category(key: str, title: Any) -> bool:
 
 
 def _category_descendants(categories: pd.DataFrame) -> pd.DataFrame:
-    """Return ``(categorie, descendant)`` pairs of aggregate Iv3 categories.
-
-    An aggregate is a code that is the dotted prefix of another code (``L4.3`` of
-    ``L4.3.1``), or a side total (see :func:`_is_total_category`), whose descendants
-    are all other codes on the same side.
-    """
+    """Return ``(categorie, descendant)`` pairs of aggregate Iv3 categories."""
     keys = [str(k) for k in categories["Key"]]
     titles = dict(zip(keys, categories.get("Title", pd.Series(keys)), strict=True))
     totals = {k for k in keys if _is_total_category(k, titles.get(k))}
@@ -146,183 +333,253 @@ def _category_descendants(categories: pd.DataFrame) -> pd.DataFrame:
                 continue
             if child.startswith(parent + ".") or (parent in totals and child[:1] == parent[:1]):
                 pairs.append((parent, child))
-    return pd.DataFrame(pairs, columns=["Categorie", "descendant"], dtype="str")
+    return pd.DataFrame(pairs, columns=["categorie", "descendant"], dtype="str")
 
 
 def aggregate_iv3(
-    rows: pd.DataFrame,
+    kept: pd.DataFrame,
     jaar: int,
     *,
-    measure: str,
-    fallback: str | None,
+    factor: float = 1000.0,
+    taakvelden: Sequence[str] | None = None,
     categories: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Turn Iv3 TypedDataSet rows into lasten/baten/salarissen per taakveld, in euros.
+    """Turn the kept Iv3 cells into lasten/baten/salarissen per taakveld, in euros.
 
     Args:
-        rows: Rows with ``Gemeenten``, ``TaakveldBalanspost``, ``Categorie``,
-            ``Verslagsoort`` and the measure columns (codes already stripped).
-        jaar: Boekjaar; only Verslagsoort codes ``<jaar>X000``/``<jaar>X005`` are kept.
-        measure: Column of the latest placement (``k_2ePlaatsing_*``).
-        fallback: Column used where ``measure`` is empty (``k_1ePlaatsing_*``), or None.
-        categories: The ``Categorie`` lookup (``Key``, ``Title``) to find aggregate
-            categories; codes seen in ``rows`` are added to it.
+        kept: Cells as produced by :func:`iv3_page_frame` (``gm_code, taakveld, categorie,
+            verslagsoort, bedrag``), all pages concatenated.
+        jaar: Boekjaar.
+        factor: Unit factor (``1 000 euro`` -> 1000).
+        taakvelden: The taakvelden of the table (from its dimension list). Every gemeente
+            with at least one cell in a verslagsoort gets a row for each of them (lasten and
+            baten 0 where nothing was booked), like the mirror.
+        categories: The ``Categorie`` dimension list (``Key``, ``Title``) to find aggregate
+            categories; an aggregate is only counted where none of its sub-categories has
+            an amount for the same gemeente, verslagsoort and taakveld.
 
     Returns:
-        A DataFrame with :data:`IV3_COLUMNS`. Rules: balance posts (A*/P*) and
-        non-gemeente rows are dropped; sentinel values (-99998, -99997, 'geen opgave')
-        become NaN while real negative amounts are kept; an aggregate category is only
-        counted where none of its sub-categories is reported for the same gemeente,
-        verslagsoort and taakveld (no double counting); lasten = sum of L-categories,
-        baten = sum of B-categories (0 where the side has no rows, NaN where all its
-        rows are 'geen opgave'); salarissen = L1.1 (NaN where not reported).
+        The canonical frame :data:`analysekit.vocab.IV3_COLUMNS`. 'Geen opgave' sentinels
+        become NaN; a side whose cells are all 'geen opgave' is NaN; salarissen = L1.1
+        (NaN where nothing was booked on it).
     """
-    need = {"Gemeenten", "TaakveldBalanspost", "Categorie", "Verslagsoort", measure}
-    if fallback:
-        need.add(fallback)
-    missing = sorted(need - set(rows.columns))
-    if missing:
-        raise DataError(f"Iv3 rows for {jaar} lack columns {missing}; expected {sorted(need)}")
-    df = rows.copy()
-    for col in ("Gemeenten", "TaakveldBalanspost", "Categorie", "Verslagsoort"):
-        df[col] = df[col].astype("str").str.strip()
-    suffix = df["Verslagsoort"].str.extract(rf"^{int(jaar)}X(\d{{3}})$", expand=False)
-    df["verslagsoort"] = suffix.map(VERSLAGSOORTEN)
-    keep = (
-        df["Gemeenten"].str.fullmatch(_GM_CODE.pattern)
-        & df["TaakveldBalanspost"].str.fullmatch(_TAAKVELD.pattern)
-        & df["Categorie"].str[:1].isin(["L", "B"])
-        & df["verslagsoort"].notna()
-    )
-    df = df[keep.fillna(False).astype(bool)]
+    need = set(_KEPT)
+    if not need <= set(kept.columns):
+        raise DataError(
+            f"Iv3 cells for {jaar} lack columns {sorted(need - set(kept.columns))}; "
+            f"expected {_KEPT}"
+        )
+    df = kept[_KEPT].copy()
+    df["bedrag"] = df["bedrag"].astype("float64").mask(df["bedrag"].isin(IV3_SENTINELS)) * factor
+    key = ["gm_code", "verslagsoort", "taakveld"]
 
-    def numeric(col: str) -> pd.Series:
-        values = pd.to_numeric(df[col], errors="coerce").astype("float64")
-        return values
-
-    latest = numeric(measure)
-    first = numeric(fallback) if fallback else pd.Series(np.nan, index=df.index)
-    reported = latest.notna() | first.notna()
-    latest = latest.mask(latest.isin(IV3_SENTINELS))
-    first = first.mask(first.isin(IV3_SENTINELS))
-    df["bedrag"] = latest.combine_first(first) * THOUSAND
-    df = df[reported]
-
-    key = ["Gemeenten", "verslagsoort", "TaakveldBalanspost"]
-    cats = pd.DataFrame({"Key": sorted(set(df["Categorie"]))})
+    cats = pd.DataFrame({"Key": sorted(set(df["categorie"]))}, dtype="str")
     if categories is not None and not categories.empty:
         lookup = categories[["Key"] + (["Title"] if "Title" in categories else [])].copy()
         lookup["Key"] = lookup["Key"].astype("str").str.strip()
         cats = pd.concat([lookup, cats[~cats["Key"].isin(lookup["Key"])]], ignore_index=True)
     pairs = _category_descendants(cats)
     if not pairs.empty and not df.empty:
-        present = df.loc[df["bedrag"].notna(), [*key, "Categorie"]].rename(
-            columns={"Categorie": "descendant"}
+        present = df.loc[df["bedrag"].notna(), [*key, "categorie"]].rename(
+            columns={"categorie": "descendant"}
         )
         covered = (
-            df[[*key, "Categorie"]]
+            df[[*key, "categorie"]]
             .reset_index()
-            .merge(pairs, on="Categorie")
+            .merge(pairs, on="categorie")
             .merge(present.drop_duplicates(), on=[*key, "descendant"])
         )
-        dropped = pd.Index(covered["index"].unique())
-        if len(dropped):
-            logger.debug("Iv3 %s: %d aggregate category rows skipped", jaar, len(dropped))
-        df = df.drop(index=dropped)
+        df = df.drop(index=pd.Index(covered["index"].unique()))
 
-    df["side"] = df["Categorie"].str[:1]
+    df["side"] = df["categorie"].str[:1]
     sides = df.groupby([*key, "side"], sort=True)["bedrag"].sum(min_count=1)
-    table = sides.unstack("side", fill_value=0.0)
+    table = sides.unstack("side")
     for side in ("L", "B"):
         if side not in table.columns:
-            table[side] = 0.0
-    is_salaris = (df["Categorie"] == SALARISSEN_CATEGORIE) | df["Categorie"].str.startswith(
+            table[side] = np.nan
+    is_salaris = df["categorie"].eq(SALARISSEN_CATEGORIE) | df["categorie"].str.startswith(
         SALARISSEN_CATEGORIE + "."
     )
     salarissen = df[is_salaris].groupby(key)["bedrag"].sum(min_count=1)
-    out = pd.DataFrame(
-        {
-            "lasten_eur": table["L"].astype("float64"),
-            "baten_eur": table["B"].astype("float64"),
-            "salarissen_eur": salarissen.reindex(table.index).astype("float64"),
-        }
-    ).reset_index()
-    out = out.rename(columns={"Gemeenten": "gm_code", "TaakveldBalanspost": "taakveld"})
+    # a side without any cell is 0; a side whose cells are all 'geen opgave' stays NaN
+    has = df.groupby([*key, "side"]).size().unstack("side")
+    out = pd.DataFrame(index=table.index)
+    for side, col in (("L", "lasten_eur"), ("B", "baten_eur")):
+        booked = has[side].reindex(table.index) if side in has.columns else None
+        values = table[side].astype("float64")
+        out[col] = values.where(booked.notna(), 0.0) if booked is not None else 0.0
+    out["salarissen_eur"] = salarissen.reindex(out.index).astype("float64")
+    if taakvelden is not None and len(out):
+        gem = out.reset_index()[["gm_code", "verslagsoort"]].drop_duplicates()
+        grid = gem.merge(pd.DataFrame({"taakveld": list(dict.fromkeys(taakvelden))}), how="cross")
+        out = out.reindex(pd.MultiIndex.from_frame(grid[key]).union(out.index))
+        out.loc[~out.index.isin(table.index), ["lasten_eur", "baten_eur"]] = 0.0
+    out = out.reset_index()
     out.insert(1, "jaar", int(jaar))
-    out = out[IV3_COLUMNS].sort_values(["gm_code", "verslagsoort", "taakveld"])
-    out["jaar"] = out["jaar"].astype("int64")
-    for col in ("gm_code", "verslagsoort", "taakveld"):
-        out[col] = out[col].astype("str")
+    out = out[list(IV3_COLUMNS)].sort_values(["gm_code", "verslagsoort", "taakveld"])
+    out = out.astype(
+        {
+            "gm_code": "str",
+            "jaar": "int64",
+            "verslagsoort": "str",
+            "taakveld": "str",
+            "lasten_eur": "float64",
+            "baten_eur": "float64",
+            "salarissen_eur": "float64",
+        }
+    )
     return out.reset_index(drop=True)
 
 
-def fetch_iv3(client: CbsClient, jaar: int, *, table: str | None = None) -> pd.DataFrame:
-    """Fetch one boekjaar of Iv3 data per gemeente x verslagsoort x taakveld.
+# ------------------------------------------------------------------------ the stream
 
-    One request per Verslagsoort (begroting ``<jaar>X000``, jaarrekening ``<jaar>X005``)
-    and per hoofdtaakveld (``0.`` ... ``8.``), filtered on the server to taakvelden
-    (never balance posts A*/P*), to L/B categories and to reported (non-null) values,
-    so each query stays small; each is paged past the 10,000-row cap. The measure is
-    the 2nd placement (latest), the 1st where the 2nd is empty, both resolved by Key.
+
+@dataclass
+class StreamStats:
+    """What one feed download did (for progress lines, tests and the benchmark)."""
+
+    pages: int = 0
+    pages_from_cache: int = 0
+    rows: int = 0
+    kept: int = 0
+    parts: list[Path] = field(default_factory=list)
+
+
+def stream_feed(
+    client: CbsClient,
+    url: str,
+    transform: Callable[[list[dict[str, Any]]], pd.DataFrame],
+    work_dir: Path,
+    *,
+    params: dict[str, Any] | None = None,
+    total: int | None = None,
+    desc: str = "",
+    progress: bool = True,
+) -> StreamStats:
+    """Download a feed collection page by page into parquet parts, resumable.
+
+    Each page is reduced by ``transform`` and written to ``work_dir/<sha256(page url)>.parquet``
+    (atomically), then a small ``.json`` record with the page's ``odata.nextLink`` marks it
+    complete. A rerun walks the chain of recorded pages without downloading them and
+    continues at the first page that has no record: an interrupted download resumes at its
+    last complete page. Memory holds one page at a time.
+    """
+    work_dir.mkdir(parents=True, exist_ok=True)
+    stats = StreamStats()
+    seen: set[str] = set()
+    bar = tqdm(total=total, unit=" rij", unit_scale=True, desc=desc, disable=not progress)
+    try:
+        current: str | None = full_url(url, {"$format": "json", **(params or {})})
+        while current is not None:
+            if current in seen:
+                raise DataError(
+                    f"CBS table {table_id_from_url(current)}: paging loops back to {current}; "
+                    "expected a new odata.nextLink"
+                )
+            seen.add(current)
+            name = sha256_bytes(current.encode("utf-8"))[:40]
+            part, record = work_dir / f"{name}.parquet", work_dir / f"{name}.json"
+            done = _read_json(record) if record.is_file() and part.is_file() else None
+            if isinstance(done, dict) and done.get("url") == current:
+                stats.pages_from_cache += 1
+                nxt, n_rows, n_kept = done["next"], int(done["rows"]), int(done["kept"])
+            else:
+                payload = client.get_json(current)
+                rows = payload["value"]
+                link = payload.get("odata.nextLink")
+                nxt = urljoin(current, str(link)) if link else None
+                frame = transform(rows)
+                write_parquet(part, frame)
+                n_rows, n_kept = len(rows), len(frame)
+                write_json(record, {"url": current, "next": nxt, "rows": n_rows, "kept": n_kept})
+                del rows, frame, payload
+            stats.pages += 1
+            stats.rows += n_rows
+            stats.kept += n_kept
+            stats.parts.append(part)
+            bar.update(n_rows)
+            bar.set_postfix(paginas=stats.pages, refresh=False)
+            current = nxt
+    finally:
+        bar.close()
+    return stats
+
+
+def read_parts(parts: Sequence[Path], empty: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate the parquet parts of a stream (kept cells only)."""
+    frames = [pd.read_parquet(p) for p in parts]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else empty()
+
+
+# --------------------------------------------------------------------------- Iv3
+
+
+def fetch_iv3(
+    client: CbsClient,
+    jaar: int,
+    *,
+    table: str | None = None,
+    root: str | None = None,
+    work_dir: str | Path,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Fetch one boekjaar of Iv3 data per gemeente x verslagsoort x taakveld from the feed.
 
     Args:
         client: The OData client.
-        jaar: Boekjaar (the table comes from :data:`IV3_TABLES`).
-        table: Override the table id or URL.
+        jaar: Boekjaar.
+        table: Table id (default :data:`KNOWN_IV3_TABLES`; :func:`fetch_live` passes the id
+            found in the catalogue).
+        root: Data-derden root (default ``$ANALYSEKIT_CBS_DATADERDEN``).
+        work_dir: Folder for the page cache of this table (resumable parts).
+        progress: Show a progress bar (rows, pages, ETA).
 
     Returns:
-        DataFrame ``[gm_code, jaar, verslagsoort, taakveld, lasten_eur, baten_eur,
-        salarissen_eur]``, amounts in euros (CBS publishes thousands).
+        The canonical :data:`analysekit.vocab.IV3_COLUMNS` frame, amounts in euros.
 
     Raises:
         ParameterError: No table is known for ``jaar``.
-        SourceUnavailable: CBS cannot be reached.
+        SourceUnavailable: CBS cannot be reached or answers an HTTP error.
         DataError: The table lacks the expected columns, codes or rows.
     """
-    table_id, url = _iv3_url(jaar, table)
-    measure = str(client.resolve_key(url, "k_2ePlaatsing"))  # required: never None
-    fallback = client.resolve_key(url, "k_1ePlaatsing", required=False)
-
-    soorten = [
-        k
-        for k in client.lookup(url, "Verslagsoort")["Key"]
-        if re.fullmatch(rf"{int(jaar)}X(000|005)", str(k))
-    ]
-    if not soorten:
-        raise DataError(
-            f"CBS table {table_id}: no Verslagsoort {jaar}X000 or {jaar}X005; "
-            "expected the begroting and/or jaarrekening of that boekjaar"
+    table_id = table or KNOWN_IV3_TABLES.get(int(jaar))
+    if table_id is None:
+        raise ParameterError(
+            f"no CBS Iv3 table known for jaar {jaar}; expected one of "
+            f"{min(KNOWN_IV3_TABLES)}-{max(KNOWN_IV3_TABLES)} or a table id"
         )
+    root = root or dataderden_root()
+    api, feed = api_url(root, table_id), feed_url(root, table_id)
+    layout = iv3_layout(client, api)
     taakvelden = [
         str(k)
-        for k in client.lookup(url, "TaakveldBalanspost")["Key"]
-        if _TAAKVELD.fullmatch(str(k))
+        for k in client.lookup(api, layout.taakveld)["Key"]
+        if re.match(r"\d", str(k))
     ]
     if not taakvelden:
-        raise DataError(f"CBS table {table_id}: TaakveldBalanspost lists no taakvelden (0.1-8.x)")
-    hoofd = sorted({k.split(".")[0] + "." for k in taakvelden}, key=lambda h: int(h[:-1]))
-    categories = client.lookup(url, "Categorie")
-
-    reported = any_of(f"{col} ne null" for col in (measure, fallback) if col)
-    select = ["Gemeenten", "TaakveldBalanspost", "Categorie", "Verslagsoort", measure]
-    if fallback:
-        select.append(fallback)
-    frames = []
-    for soort in soorten:
-        for prefix in hoofd:
-            flt = all_of(
-                [
-                    startswith("Verslagsoort", soort),
-                    startswith("TaakveldBalanspost", prefix),
-                    any_of([startswith("Categorie", "L"), startswith("Categorie", "B")]),
-                    reported,
-                ]
-            )
-            frames.append(client.typed_dataset(url, filter=flt, select=select))
-    rows = pd.concat(frames, ignore_index=True)
-    out = aggregate_iv3(rows, jaar, measure=measure, fallback=fallback, categories=categories)
+        raise DataError(f"{api}/{layout.taakveld} lists no taakvelden (codes 0.1 ... 8.x)")
+    categories = client.lookup(api, layout.categorie)
+    info = client.table_info(api)
+    total = pd.to_numeric(info.get("RecordCount"), errors="coerce")
+    stats = stream_feed(
+        client,
+        f"{feed}/TypedDataSet",
+        lambda rows: iv3_page_frame(rows, layout, jaar),
+        Path(work_dir),
+        total=None if pd.isna(total) else int(total),
+        desc=f"Iv3 {jaar} ({table_id})",
+        progress=progress,
+    )
+    kept = read_parts(stats.parts, _empty_kept)
+    out = aggregate_iv3(
+        kept, jaar, factor=layout.factor, taakvelden=taakvelden, categories=categories
+    )
     if out.empty:
-        raise DataError(f"CBS table {table_id}: no Iv3 taakveld rows for gemeenten in {jaar}")
+        raise DataError(
+            f"CBS table {table_id}: {feed}/TypedDataSet has no Iv3 amounts for gemeenten in "
+            f"{jaar}X000/{jaar}X005 ({stats.rows} rows read)"
+        )
     return out
 
 
@@ -359,96 +616,118 @@ KERNCIJFERS_KENMERKEN: tuple[Kenmerk, ...] = (
 KWB_KENMERKEN: tuple[Kenmerk, ...] = (
     Kenmerk("inwoners", ("AantalInwoners",), "personen", required=True),
     Kenmerk("huishoudens", ("HuishoudensTotaal",), "huishoudens"),
-    Kenmerk("eenpersoonshuishoudens", ("Eenpersoonshuishoudens",), "huishoudens"),
-    Kenmerk("bijstand", ("PersonenPerSoortUitkeringBijstand",), "personen"),
+    Kenmerk("personen_met_bijstand", ("PersonenPerSoortUitkeringBijstand",), "personen"),
     Kenmerk("wmo_clienten", ("WmoClienten",), "personen"),
     Kenmerk("wmo_clienten_per_1000", ("WmoClientenRelatief",), "per 1000 inwoners"),
+    Kenmerk("jongeren_met_jeugdzorg", ("JongerenMetJeugdzorgInNatura",), "personen"),
     Kenmerk("jeugdzorg_pct", ("PercentageJongerenMetJeugdzorg",), "%"),
     Kenmerk("lage_inkomens_pct", ("HuishoudensMetEenLaagInkomen",), "%"),
     Kenmerk("gemiddeld_inkomen_per_inwoner", ("GemiddeldInkomenPerInwoner",), "EUR"),
-    Kenmerk("stedelijkheid", ("MateVanStedelijkheid",), "klasse (1-5)"),
+    Kenmerk("gemiddelde_huishoudensgrootte", ("GemiddeldeHuishoudensgrootte",), "personen"),
+    Kenmerk("stedelijkheid", ("MateVanStedelijkheid",), "klasse"),
     Kenmerk("omgevingsadressendichtheid", ("Omgevingsadressendichtheid",), "adressen per km2"),
-    Kenmerk("oppervlakte_land", ("OppervlakteLand",), "ha"),
+    Kenmerk("oppervlakte_land_ha", ("OppervlakteLand",), "ha"),
 )
-"""KWB measures at gemeente level (reference dates differ per measure; see CBS metadata)."""
-
-
-def _scale_for(unit: str | None) -> float:
-    """Return the factor that turns a CBS unit into plain units ('x 1 000 euro' -> 1000)."""
-    if unit and re.search(r"x\s*1[\s.]?000\b", unit.lower()):
-        return THOUSAND
-    return 1.0
+"""KWB measures at gemeente level; names as in ``kenmerken.yaml`` (reference dates differ)."""
 
 
 def _resolve(
-    client: CbsClient, url: str, kenmerken: Sequence[Kenmerk]
-) -> dict[str, tuple[str, Kenmerk, float]]:
-    """Resolve kenmerken to ``{key: (name, kenmerk, factor)}``; skip optional ones."""
-    resolved: dict[str, tuple[str, Kenmerk, float]] = {}
+    client: CbsClient, api: str, kenmerken: Sequence[Kenmerk]
+) -> dict[str, tuple[Kenmerk, float]]:
+    """Resolve kenmerken to ``{key: (kenmerk, factor)}``; skip optional ones not present."""
+    resolved: dict[str, tuple[Kenmerk, float]] = {}
     for km in kenmerken:
-        key = client.resolve_key(url, km.stems, unit=km.unit, required=km.required)
+        key = client.resolve_key(api, km.stems, unit=km.unit, required=km.required)
         if key is None:
-            logger.warning("CBS %s: no column for %s (%s); skipped", url, km.name, km.stems[0])
+            logger.info("CBS %s: no column for %s (%s); skipped", api, km.name, km.stems[0])
             continue
-        resolved[key] = (km.name, km, _scale_for(client.unit(url, key)))
+        resolved[key] = (km, unit_factor(client.unit(api, key)))
     return resolved
 
 
+def _gemeente_rows(
+    client: CbsClient,
+    api: str,
+    feed: str,
+    columns: Sequence[str],
+    region: str,
+    work_dir: Path,
+    desc: str,
+    progress: bool,
+    text: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Read the gemeente rows of a feed TypedDataSet (``startswith(region,'GM')``)."""
+    cols = list(dict.fromkeys([region, *columns]))
+
+    def transform(rows: list[dict[str, Any]]) -> pd.DataFrame:
+        if rows:
+            missing = [c for c in cols if c not in rows[0]]
+            if missing:
+                raise DataError(
+                    f"{feed}/TypedDataSet page lacks column(s) {', '.join(missing)}"
+                )
+        frame = pd.DataFrame.from_records(rows, columns=cols)
+        codes = frame[region].astype("str").str.strip()
+        frame[region] = codes
+        frame = frame[codes.str.fullmatch(GM_CODE).fillna(False).to_numpy(dtype=bool)]
+        for col in cols:
+            if col in text:
+                frame[col] = frame[col].astype("str").str.strip()
+            elif col != region:
+                frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+        return frame.reset_index(drop=True)
+
+    stats = stream_feed(
+        client,
+        f"{feed}/TypedDataSet",
+        transform,
+        work_dir,
+        params={"$filter": startswith(region, "GM"), "$select": ",".join(cols)},
+        desc=desc,
+        progress=progress,
+    )
+    return read_parts(stats.parts, lambda: pd.DataFrame(columns=cols))
+
+
 def _to_long(
-    wide: pd.DataFrame,
-    resolved: dict[str, tuple[str, Kenmerk, float]],
-    bron: str,
+    wide: pd.DataFrame, resolved: dict[str, tuple[Kenmerk, float]], bron: str
 ) -> pd.DataFrame:
     """Melt ``[gm_code, jaar, <keys>]`` into :data:`LONG_COLUMNS`, dropping empty values."""
-    frames = []
-    for key, (name, km, factor) in resolved.items():
-        values = pd.to_numeric(wide[key], errors="coerce").astype("float64") * factor
-        frames.append(
-            pd.DataFrame(
-                {
-                    "gm_code": wide["gm_code"].to_numpy(),
-                    "jaar": wide["jaar"].to_numpy(),
-                    "kenmerk": name,
-                    "waarde": values.to_numpy(),
-                    "eenheid": km.eenheid,
-                    "bron": bron,
-                }
-            )
+    frames = [
+        pd.DataFrame(
+            {
+                "gm_code": wide["gm_code"].to_numpy(),
+                "jaar": wide["jaar"].to_numpy(),
+                "kenmerk": km.name,
+                "waarde": (wide[key].astype("float64") * factor).to_numpy(),
+                "eenheid": km.eenheid,
+                "bron": bron,
+            }
         )
-    if not frames:
-        return _empty_long()
-    out = pd.concat(frames, ignore_index=True)
+        for key, (km, factor) in resolved.items()
+    ]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LONG_COLUMNS)
     return _finish_long(out)
-
-
-def _empty_long() -> pd.DataFrame:
-    return _finish_long(pd.DataFrame({c: [] for c in LONG_COLUMNS}))
 
 
 def _finish_long(out: pd.DataFrame) -> pd.DataFrame:
     out = out[out["waarde"].notna()].copy()
-    out["jaar"] = out["jaar"].astype("int64")
-    out["waarde"] = out["waarde"].astype("float64")
-    for col in ("gm_code", "kenmerk", "eenheid", "bron"):
-        out[col] = out[col].astype("str")
-    out = out.sort_values(["gm_code", "jaar", "kenmerk"]).reset_index(drop=True)
-    return out[LONG_COLUMNS]
+    out = out.astype(
+        {"gm_code": "str", "jaar": "int64", "kenmerk": "str", "waarde": "float64"}
+    ).astype({"eenheid": "str", "bron": "str"})
+    return out.sort_values(["gm_code", "jaar", "kenmerk"]).reset_index(drop=True)[LONG_COLUMNS]
 
 
 def fetch_kerncijfers(
-    client: CbsClient, jaren: Iterable[int], *, table: str = KERNCIJFERS_TABLE
+    client: CbsClient,
+    jaren: Iterable[int],
+    *,
+    table: str = KERNCIJFERS_TABLE,
+    root: str | None = None,
+    work_dir: str | Path,
+    progress: bool = True,
 ) -> pd.DataFrame:
-    """Fetch population by age per gemeente from 70072ned, in long format.
-
-    One request per year (``startswith(RegioS,'GM')`` and the ``<jaar>JJ00`` period).
-    Columns are resolved by Key stem with unit 'aantal', so the percentage twins of the
-    age groups in newer table versions are not picked up. Age groups missing from a table
-    version are skipped with a warning; the total population is required.
-
-    Args:
-        client: The OData client.
-        jaren: Years (population on 1 January).
-        table: Table id or URL (default 70072ned on opendata.cbs.nl).
+    """Fetch population by age per gemeente from 70072ned (feed), in long format.
 
     Returns:
         DataFrame ``[gm_code, jaar, kenmerk, waarde, eenheid, bron]``; bron ``70072ned``.
@@ -456,40 +735,40 @@ def fetch_kerncijfers(
     years = sorted({int(j) for j in jaren})
     if not years:
         raise ParameterError("fetch_kerncijfers needs at least one jaar")
-    url = table if table.startswith("http") else f"{OPENDATA_ROOT}/{table}"
-    bron = url.rstrip("/").rsplit("/", 1)[-1]
-    resolved = _resolve(client, url, KERNCIJFERS_KENMERKEN)
-    select = ["RegioS", "Perioden", *resolved]
-    frames = []
-    for jaar in years:
-        flt = all_of([startswith("RegioS", "GM"), startswith("Perioden", f"{jaar}JJ00")])
-        frames.append(client.typed_dataset(url, filter=flt, select=select))
-    wide = pd.concat(frames, ignore_index=True)
-    wide = wide[wide["RegioS"].astype("str").str.fullmatch(_GM_CODE.pattern).fillna(False)]
-    jaar_col = wide["Perioden"].astype("str").str.extract(_PERIODE_JAAR, expand=False)
-    wide = wide.assign(gm_code=wide["RegioS"], jaar=pd.to_numeric(jaar_col))
+    root = root or opendata_root()
+    api, feed = api_url(root, table), feed_url(root, table)
+    resolved = _resolve(client, api, KERNCIJFERS_KENMERKEN)
+    props = client.data_properties(api)
+    region = _region_key(props, api)
+    period = next(
+        (str(k) for k, t in zip(props["Key"], props["Type"], strict=True) if t == "TimeDimension"),
+        "Perioden",
+    )
+    wide = _gemeente_rows(
+        client, api, feed, [period, *resolved], region, Path(work_dir), table, progress, [period]
+    )
+    jaar = wide[period].astype("str").str.strip().str.extract(_PERIODE_JAAR, expand=False)
+    wide = wide.assign(gm_code=wide[region], jaar=pd.to_numeric(jaar))
     wide = wide[wide["jaar"].isin(years)]
-    out = _to_long(wide, resolved, bron)
-    found = set(out["jaar"])
-    for jaar in years:
-        if jaar not in found:
-            logger.warning("CBS %s: no gemeente figures for %s", bron, jaar)
+    out = _to_long(wide, {k: v for k, v in resolved.items()}, table)
     if out.empty:
-        raise DataError(f"CBS table {bron}: no gemeente rows for {years}")
+        raise DataError(f"CBS table {table}: {feed}/TypedDataSet has no gemeente rows for {years}")
     return out
 
 
-def fetch_kwb(client: CbsClient, jaar: int, *, table: str | None = None) -> pd.DataFrame:
+def fetch_kwb(
+    client: CbsClient,
+    jaar: int,
+    *,
+    table: str | None = None,
+    root: str | None = None,
+    work_dir: str | Path,
+    progress: bool = True,
+) -> pd.DataFrame:
     """Fetch the gemeente rows of one Kerncijfers wijken en buurten edition, long format.
 
-    Adds ``bijstand_per_1000`` = bijstand / inwoners x 1000 (both from the same table;
-    their reference dates can differ, see the CBS metadata). Amounts in 'x 1 000 euro'
-    are converted to euros.
-
-    Args:
-        client: The OData client.
-        jaar: Edition year (table from :data:`KWB_TABLES`).
-        table: Override the table id or URL.
+    Adds ``bijstand_per_1000`` = 1000 x personen_met_bijstand / inwoners (both from the
+    same table; their reference dates differ, see the CBS metadata).
 
     Returns:
         DataFrame ``[gm_code, jaar, kenmerk, waarde, eenheid, bron]``; bron the table id.
@@ -499,30 +778,29 @@ def fetch_kwb(client: CbsClient, jaar: int, *, table: str | None = None) -> pd.D
         raise ParameterError(
             f"no CBS KWB table known for jaar {jaar}; expected one of {sorted(KWB_TABLES)}"
         )
-    url = table_id if table_id.startswith("http") else f"{OPENDATA_ROOT}/{table_id}"
-    bron = url.rstrip("/").rsplit("/", 1)[-1]
-    resolved = _resolve(client, url, KWB_KENMERKEN)
-    wide = client.typed_dataset(
-        url, filter=startswith("WijkenEnBuurten", "GM"), select=["WijkenEnBuurten", *resolved]
+    root = root or opendata_root()
+    api, feed = api_url(root, table_id), feed_url(root, table_id)
+    resolved = _resolve(client, api, KWB_KENMERKEN)
+    region = _region_key(client.data_properties(api), api)
+    wide = _gemeente_rows(
+        client, api, feed, list(resolved), region, Path(work_dir), f"KWB {jaar}", progress
     )
-    wide = wide[wide["WijkenEnBuurten"].astype("str").str.fullmatch(_GM_CODE.pattern).fillna(False)]
     if wide.empty:
-        raise DataError(f"CBS table {bron}: no gemeente rows (WijkenEnBuurten 'GM....')")
-    wide = wide.assign(gm_code=wide["WijkenEnBuurten"], jaar=int(jaar))
-    out = _to_long(wide, resolved, bron)
-    by_name = {name: key for key, (name, _, _) in resolved.items()}
-    if "bijstand" in by_name:
-        inwoners = pd.to_numeric(wide[by_name["inwoners"]], errors="coerce").astype("float64")
-        bijstand = pd.to_numeric(wide[by_name["bijstand"]], errors="coerce").astype("float64")
-        per_1000 = (bijstand / inwoners.where(inwoners > 0)) * 1000.0
+        raise DataError(f"CBS table {table_id}: {feed}/TypedDataSet has no gemeente rows")
+    wide = wide.assign(gm_code=wide[region], jaar=int(jaar))
+    out = _to_long(wide, resolved, table_id)
+    by_name = {km.name: key for key, (km, _) in resolved.items()}
+    if "personen_met_bijstand" in by_name:
+        inw = wide[by_name["inwoners"]]
+        per_1000 = wide[by_name["personen_met_bijstand"]] / inw.where(inw > 0) * 1000.0
         extra = pd.DataFrame(
             {
                 "gm_code": wide["gm_code"].to_numpy(),
                 "jaar": int(jaar),
                 "kenmerk": "bijstand_per_1000",
-                "waarde": per_1000.to_numpy(),
+                "waarde": per_1000.round(4).to_numpy(),
                 "eenheid": "per 1000 inwoners",
-                "bron": bron,
+                "bron": table_id,
             }
         )
         out = _finish_long(pd.concat([out, extra], ignore_index=True))
@@ -533,50 +811,97 @@ def fetch_kwb(client: CbsClient, jaar: int, *, table: str | None = None) -> pd.D
 
 
 @dataclass(frozen=True)
-class _Task:
+class Source:
+    """One live source: written to ``raw/live/<name>.parquet``."""
+
     name: str
     table: str
-    url: str
-    run: Any  # Callable[[], pd.DataFrame]
+    root: str
+    run: Callable[[Path], pd.DataFrame]  # work_dir -> frame
+
+    @property
+    def api(self) -> str:
+        """The table's ODataApi URL (metadata)."""
+        return api_url(self.root, self.table)
+
+    @property
+    def url(self) -> str:
+        """The table's bulk-data URL (feed TypedDataSet)."""
+        return f"{feed_url(self.root, self.table)}/TypedDataSet"
 
 
-def _plan(client: CbsClient, jaren: Sequence[int]) -> list[_Task]:
-    tasks: list[_Task] = []
+class LiveResult(list):
+    """Manifest entries of the live files written or kept (a list), plus the failures.
+
+    Attributes:
+        failures: One dict per failed source: ``name``, ``table``, ``url``, ``cause``.
+        sources: ``{name: status}`` with status ``downloaded``, ``up to date`` or ``failed``.
+    """
+
+    def __init__(self, entries: Iterable[dict[str, Any]] = ()) -> None:
+        super().__init__(entries)
+        self.failures: list[dict[str, str]] = []
+        self.sources: dict[str, str] = {}
+
+
+def plan_sources(
+    client: CbsClient,
+    jaren: Sequence[int],
+    *,
+    progress: bool = True,
+    iv3_tables: dict[int, str] | None = None,
+) -> list[Source]:
+    """Return the live sources for ``jaren``: Iv3 per year, 70072ned, KWB per year."""
+    dd, od = dataderden_root(), opendata_root()
+    tables = iv3_tables if iv3_tables is not None else discover_iv3_tables(client, dd)
+    sources: list[Source] = []
     for jaar in jaren:
-        if jaar in IV3_TABLES:
-            tid = IV3_TABLES[jaar]
-            tasks.append(
-                _Task(
+        if jaar in tables:
+            sources.append(
+                Source(
                     f"iv3_{jaar}",
-                    tid,
-                    f"{DATADERDEN_ROOT}/{tid}",
-                    lambda j=jaar: fetch_iv3(client, j),
+                    tables[jaar],
+                    dd,
+                    lambda wd, j=jaar, t=tables[jaar]: fetch_iv3(
+                        client, j, table=t, root=dd, work_dir=wd, progress=progress
+                    ),
                 )
             )
         else:
             logger.warning("no CBS Iv3 table for %s; skipped", jaar)
-    tasks.append(
-        _Task(
+    sources.append(
+        Source(
             f"kerncijfers_{KERNCIJFERS_TABLE}",
             KERNCIJFERS_TABLE,
-            f"{OPENDATA_ROOT}/{KERNCIJFERS_TABLE}",
-            lambda: fetch_kerncijfers(client, jaren),
+            od,
+            lambda wd: fetch_kerncijfers(client, jaren, root=od, work_dir=wd, progress=progress),
         )
     )
     for jaar in jaren:
         if jaar in KWB_TABLES:
-            tid = KWB_TABLES[jaar]
-            tasks.append(
-                _Task(
+            sources.append(
+                Source(
                     f"kwb_{jaar}",
-                    tid,
-                    f"{OPENDATA_ROOT}/{tid}",
-                    lambda j=jaar: fetch_kwb(client, j),
+                    KWB_TABLES[jaar],
+                    od,
+                    lambda wd, j=jaar: fetch_kwb(
+                        client, j, root=od, work_dir=wd, progress=progress
+                    ),
                 )
             )
-        else:
-            logger.warning("no CBS KWB table for %s; skipped", jaar)
-    return tasks
+    return sources
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if isinstance(exc, AnalysekitError) else f"{type(exc).__name__}: {text}"
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def fetch_live(
@@ -584,56 +909,99 @@ def fetch_live(
     jaren: Iterable[int],
     client: CbsClient | None = None,
     progress: bool = True,
-) -> list[dict[str, Any]]:
-    """Fetch the live CBS tables into ``raw_dir/live/<name>.parquet``.
+    *,
+    refresh: bool = False,
+    sources: Sequence[Source] | None = None,
+) -> LiveResult:
+    """Fetch every live CBS source into ``raw_dir/live/<name>.parquet``, each on its own.
 
-    Writes ``iv3_<jaar>`` (each jaar with an Iv3 table), ``kerncijfers_70072ned`` (all
-    jaren) and ``kwb_<jaar>`` (each jaar with a KWB edition). Everything is downloaded
-    first and only then written (each file atomically), so a failed download leaves
-    every existing file untouched. Downloaded pages are cached (by default in
-    ``<raw_dir>/../cache/cbs_odata``), so a rerun after a failure is quick.
+    A source that fails (network, HTTP status, malformed JSON, unexpected columns, timeout)
+    is recorded in ``result.failures`` with a one-line cause naming its table and URL; the
+    other sources go on. A file is only written (atomically) when its source succeeded, so a
+    failed or interrupted download never replaces anything in ``raw_dir``. Downloaded feed
+    pages are kept in ``<raw_dir>/../cache/cbs_feed/<table>/`` until their source succeeds,
+    so the next run resumes at the last complete page. A source whose table was not modified
+    since the file in ``raw_dir`` was written (``TableInfos.Modified``) is not downloaded again.
 
     Args:
         raw_dir: The raw data folder (``data/raw``).
-        jaren: Years to fetch.
-        client: OData client; default one with retries and the cache above.
-        progress: Show a tqdm progress bar.
+        jaren: Years to fetch (Iv3 boekjaren, KWB editions, 70072ned years).
+        client: OData client (default: retries, backoff, 120 s timeout).
+        progress: Show progress bars (per table: rows, pages, ETA).
+        refresh: Download even when the table was not modified.
+        sources: The sources to fetch (default :func:`plan_sources`).
 
     Returns:
-        One manifest entry per file: ``name``, ``source`` (table id and URL), ``table``,
-        ``url``, ``retrieved_at`` (ISO 8601 UTC), ``sha256`` of the written file,
-        ``rows`` and ``path`` (relative to ``raw_dir``).
+        A :class:`LiveResult`: the manifest entries (``name``, ``path``, ``via`` = ``live``,
+        ``source``, ``table``, ``url``, ``modified``, ``retrieved_at``, ``sha256``, ``rows``)
+        of the files written or still up to date, with ``failures`` and ``sources``.
 
     Raises:
         ParameterError: ``jaren`` is empty.
-        SourceUnavailable: CBS could not be reached (nothing is written).
-        DataError: CBS answered with something unexpected (nothing is written).
     """
     raw = Path(raw_dir)
     years = sorted({int(j) for j in jaren})
     if not years:
         raise ParameterError("fetch_live needs at least one jaar")
-    if client is None:
-        client = CbsClient(OPENDATA_ROOT, cache_dir=raw.resolve().parent / "cache" / "cbs_odata")
-    tasks = _plan(client, years)
-    frames: list[tuple[_Task, pd.DataFrame, str]] = []
-    for task in tqdm(tasks, desc="CBS OData", unit="tabel", disable=not progress):
-        frame = task.run()
-        frames.append((task, frame, datetime.now(UTC).isoformat(timespec="seconds")))
-    entries: list[dict[str, Any]] = []
-    for task, frame, retrieved_at in frames:
-        rel = Path("live") / f"{task.name}.parquet"
-        target = write_parquet(raw / rel, frame)
-        entries.append(
+    client = client or CbsClient()
+    cache_root = raw.resolve().parent / "cache" / "cbs_feed"
+    if sources is None:
+        sources = plan_sources(client, years, progress=progress)
+    manifest = _read_json(raw / "manifest.json") or {}
+    previous = {e.get("name"): e for e in manifest.get("files", []) if isinstance(e, dict)}
+    result = LiveResult()
+    for src in sources:
+        rel = f"live/{src.name}.parquet"
+        target = raw / rel
+        try:
+            info = client.table_info(src.api)
+            modified = str(info.get("Modified") or "")
+            old = previous.get(rel)
+            if (
+                not refresh
+                and old is not None
+                and modified
+                and old.get("modified") == modified
+                and target.is_file()
+                and sha256_file(target) == old.get("sha256")
+            ):
+                result.append(old)
+                result.sources[src.name] = "up to date"
+                continue
+            work = cache_root / src.table / sha256_bytes(modified.encode())[:12]
+            frame = src.run(work)
+            write_parquet(target, frame)
+            shutil.rmtree(cache_root / src.table, ignore_errors=True)
+        except Exception as exc:  # noqa: BLE001 - any live error fails this source only
+            cause = _one_line(exc)
+            if src.table not in cause:
+                cause = f"CBS table {src.table} ({src.url}): {cause}"
+            logger.warning("live source %s failed: %s", src.name, cause)
+            result.failures.append(
+                {"name": src.name, "table": src.table, "url": src.url, "cause": cause}
+            )
+            result.sources[src.name] = "failed"
+            continue
+        result.append(
             {
-                "name": task.name,
-                "source": f"CBS {task.table} {task.url}",
-                "table": task.table,
-                "url": task.url,
-                "retrieved_at": retrieved_at,
+                "name": rel,
+                "path": rel,
+                "via": "live",
+                "source": f"CBS {src.table} {src.url}",
+                "table": src.table,
+                "url": src.url,
+                "modified": modified,
+                "retrieved_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "sha256": sha256_file(target),
                 "rows": int(len(frame)),
-                "path": rel.as_posix(),
             }
         )
-    return entries
+        result.sources[src.name] = "downloaded"
+    return result
+
+
+def live_source_of(entry_name: str) -> str | None:
+    """Return the live source name of a manifest file name (``live/iv3_2023.parquet``)."""
+    m = re.fullmatch(r"live/(.+)\.parquet", entry_name)
+    return m.group(1) if m else None
+
