@@ -1,7 +1,13 @@
 """Command line interface: ``analysekit data …``, ``report``, ``batch``, ``publish``.
 
-User errors (:class:`analysekit.errors.AnalysekitError`) are printed as one line on
-stderr with a non-zero exit code and no traceback.
+The CLI speaks Dutch (help texts and messages; option names stay as they are), like the
+reports it makes. Every error a user can cause is printed as one line on stderr,
+``analysekit: fout: <wat er mis is en hoe het goed moet>``, without a traceback:
+
+* exit 2: bad input (unknown option or gemeente, bad parameter, missing file, …);
+* exit 3: a source could not be reached (see :class:`analysekit.errors.SourceUnavailable`);
+* exit 130: interrupted (Ctrl-C); ``batch`` and ``report`` first say what finished and
+  that running the same command again resumes.
 """
 
 from __future__ import annotations
@@ -10,7 +16,15 @@ import sys
 
 import typer
 
+from analysekit import cli_nl
 from analysekit.errors import AnalysekitError
+
+PROG = "analysekit"
+
+#: Exit code of an interrupted command (128 + SIGINT), as shells use it.
+EXIT_INTERRUPTED = 130
+#: Exit code of bad user input.
+EXIT_USAGE = 2
 
 app = typer.Typer(
     help="analysekit: het sociaal domein van gemeenten analyseren op echte CBS-data.",
@@ -18,43 +32,68 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-data_app = typer.Typer(help="Fetch and build the canonical data tables.", no_args_is_help=True)
+data_app = typer.Typer(
+    help="Ruwe data ophalen en de canonieke tabellen bouwen.", no_args_is_help=True
+)
 app.add_typer(data_app, name="data")
+
+_registered = False
 
 
 def _register_commands() -> None:
-    """Attach the command groups that live in their own modules."""
+    """Attach the command groups that live in their own modules (once)."""
+    global _registered
+    if _registered:
+        return
     from analysekit.data import commands as data_commands
+    from analysekit.reporting import commands as reporting_commands
 
     data_commands.register(data_app)
-    try:
-        from analysekit.reporting import commands as reporting_commands
-    except ImportError:  # reporting layer not installed yet
-        return
     reporting_commands.register(app)
+    _registered = True
+
+
+def _fail(message: str) -> None:
+    """Print one error line on stderr."""
+    text = " ".join(str(message).split())
+    typer.secho(f"{PROG}: fout: {text}", fg=typer.colors.RED, err=True)
+
+
+def _usage_hint(exc: Exception) -> str:
+    ctx = getattr(exc, "ctx", None)
+    path = getattr(ctx, "command_path", None) or PROG
+    return f" (zie '{path} --help')"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 ok, 2 bad input, 3 source unavailable)."""
-    _register_commands()
-    try:
-        app(args=argv, standalone_mode=False)
-    except AnalysekitError as exc:
-        typer.secho(f"analysekit: error: {exc}", fg=typer.colors.RED, err=True)
-        return exc.exit_code
-    except typer.Abort:
-        typer.echo("analysekit: aborted", err=True)
-        return 130
-    except SystemExit as exc:  # raised by typer/click for --help and usage errors
-        return int(exc.code or 0)
-    except Exception as exc:  # click usage errors
-        import click
+    """Run the CLI and return its exit code (0 ok, 2 bad input, 3 source unavailable, 130 Ctrl-C).
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
-    return 0
+    Args:
+        argv: Arguments without the program name (default ``sys.argv[1:]``).
+    """
+    try:
+        cli_nl.install()
+        _register_commands()
+        rv = app(args=argv, prog_name=PROG, standalone_mode=False)
+    except AnalysekitError as exc:
+        _fail(str(exc))
+        return exc.exit_code
+    except typer.TyperException as exc:  # typer's usage errors: unknown option, bad value, …
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            typer.echo(exc.format_message())
+            return EXIT_USAGE
+        _fail(cli_nl.usage_error(exc) + _usage_hint(exc))
+        return EXIT_USAGE
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo(f"{PROG}: afgebroken (Ctrl-C)", err=True)
+        return EXIT_INTERRUPTED
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    # Non-standalone typer returns the command's return value, or the exit code of a
+    # typer.Exit / Ctrl-C (130) raised inside the command: honour it.
+    return rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,31 +1,59 @@
-"""CLI commands of the reporting layer: ``analysekit report``, ``batch`` and ``publish``."""
+"""CLI commands of the reporting layer: ``analysekit report``, ``batch`` and ``publish``.
+
+Options and report parameters are checked here, before a notebook starts, so a bad
+value costs no notebook run and leaves nothing behind in ``reports/``. Ctrl-C stops a
+command with exit code 130 and one line saying what finished; running the same command
+again resumes (reports that are up to date are skipped).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+from analysekit.errors import ParameterError
+
+#: The notebook engines a user may choose (``nbclient`` is an alias of ``kernel``).
+ENGINES = ("inprocess", "kernel")
+_ENGINE_ALIASES = {"nbclient": "kernel"}
+#: Where a batch runs its reports.
+EXECUTORS = ("process", "serial", "dask")
+#: Exit code of an interrupted command (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 NotebookOpt = Annotated[
     str,
     typer.Option(
-        "--notebook", "-n", help="Notebook in notebooks/ (name without .ipynb) or a path."
+        "--notebook",
+        "-n",
+        help="Notebook in notebooks/ (naam zonder .ipynb) of een pad.",
     ),
 ]
 ParamOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--param", "-p", help="Notebook parameter as key=value (repeatable), e.g. -p jaar=2024."
+        "--param",
+        "-p",
+        help="Notebookparameter als naam=waarde (herhaalbaar), bijv. -p jaar=2024.",
     ),
 ]
 EngineOpt = Annotated[
     str,
-    typer.Option(help="inprocess (fast, no kernel start) or kernel (a Jupyter kernel per report)."),
+    typer.Option(
+        help="inprocess (snel, geen kernelstart) of kernel (een Jupyter-kernel per rapport)."
+    ),
 ]
 OutOpt = Annotated[
     Path | None,
-    typer.Option("--reports", help="Reports folder (default reports/ or $ANALYSEKIT_REPORTS)."),
+    typer.Option(
+        "--reports", help="Map voor de rapporten (standaard reports/ of $ANALYSEKIT_REPORTS)."
+    ),
 ]
 
 
@@ -42,32 +70,178 @@ def _prepare() -> None:
     skip_slow_optional_imports()
 
 
+# --------------------------------------------------------------------------- checks
+
+
+def check_engine(engine: str) -> str:
+    """Return the engine name, or raise a one-line :class:`ParameterError`."""
+    name = _ENGINE_ALIASES.get(engine, engine)
+    if name not in ENGINES:
+        raise ParameterError(
+            f"--engine {engine!r} bestaat niet; kies inprocess (standaard) of kernel"
+        )
+    return name
+
+
+def check_workers(workers: int | None) -> None:
+    """Refuse a worker count below 1."""
+    if workers is not None and workers < 1:
+        raise ParameterError(
+            f"--workers {workers} kan niet: geef 1 of meer werkprocessen "
+            "(of laat --workers weg voor het aantal CPU's)"
+        )
+
+
+def check_executor(executor: str, scheduler: str | None) -> None:
+    """Refuse an unknown executor, and a scheduler without ``--executor dask``."""
+    if executor not in EXECUTORS:
+        raise ParameterError(
+            f"--executor {executor!r} bestaat niet; kies process (standaard), serial of dask"
+        )
+    if scheduler and executor != "dask":
+        raise ParameterError("--scheduler werkt alleen met --executor dask")
+
+
+def check_reports_dir(reports: Path | None) -> None:
+    """Refuse a reports folder that is an existing file."""
+    if reports is not None and reports.exists() and not reports.is_dir():
+        raise ParameterError(f"--reports {reports} is een bestand; geef een map")
+
+
+def parse_params(pairs: Sequence[str]) -> dict[str, Any]:
+    """Parse ``-p naam=waarde`` pairs (values read as YAML scalars: ``2024`` → int).
+
+    Raises:
+        ParameterError: A pair that is not ``naam=waarde``, or ``gemeente`` given as ``-p``.
+    """
+    for pair in pairs:
+        key, sep, _ = pair.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ParameterError(
+                f"-p {pair!r} is geen parameter; schrijf naam=waarde, bijv. -p jaar=2024"
+            )
+        if key.strip() == "gemeente":
+            raise ParameterError(
+                "geef de gemeente niet als -p gemeente=…, maar als eerste argument "
+                "(analysekit report Tilburg) of met --gemeenten bij batch"
+            )
+    from analysekit.reporting.params import parse_cli_params
+
+    return parse_cli_params(pairs)
+
+
+def validate(notebook: str, params: dict[str, Any], gemeente: str | None = None) -> Any:
+    """Validate notebook and parameters before anything runs (no notebook is executed).
+
+    Uses :func:`analysekit.reporting.params.validate_params`: unknown parameter names,
+    wrong types, years that are not in the data, missing register/goals files and an
+    unknown gemeente are refused here with one line.
+    """
+    from analysekit.reporting import params as report_params
+
+    values = dict(params)
+    if gemeente is not None:
+        values["gemeente"] = gemeente
+    return report_params.validate_params(notebook, values)
+
+
+# --------------------------------------------------------------------------- Ctrl-C
+
+
+class Interrupt:
+    """Notice Ctrl-C (SIGINT) while a command runs, even where a layer below catches it.
+
+    The notebook engine records a KeyboardInterrupt in a cell as a failed cell; this
+    handler remembers that the user pressed Ctrl-C, so the command can still stop with
+    exit 130 instead of reporting a failed report.
+    """
+
+    def __init__(self) -> None:
+        self.hit = False
+        self._previous: Any = None
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        self.hit = True
+        # a second Ctrl-C while cleaning up interrupts at once
+        signal.signal(signal.SIGINT, self._previous or signal.default_int_handler)
+        raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def watch(self) -> Iterator[Interrupt]:
+        """Install the handler (main thread only) and swallow the interrupt it causes."""
+        main = threading.current_thread() is threading.main_thread()
+        if main:
+            self._previous = signal.getsignal(signal.SIGINT)
+            signal.signal(signal.SIGINT, self._handler)
+        try:
+            yield self
+        except KeyboardInterrupt:
+            self.hit = True
+        except Exception:
+            if not self.hit:
+                raise
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, self._previous or signal.default_int_handler)
+
+
+def _stop_interrupted(message: Callable[[], str]) -> None:
+    """Print the one interrupt line on stderr and exit 130."""
+    try:
+        text = message()
+    except Exception:  # noqa: BLE001 - the line must come out even if counting fails
+        text = "onderbroken; voer hetzelfde commando opnieuw uit om verder te gaan"
+    typer.echo(f"analysekit: {text}", err=True)
+    raise typer.Exit(EXIT_INTERRUPTED)
+
+
+# --------------------------------------------------------------------------- commands
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``report``, ``batch`` and ``publish`` to the main ``analysekit`` app."""
 
     @app.command("report")
     def report_cmd(
-        gemeente: Annotated[str, typer.Argument(help="Gemeente: name or GM code, e.g. Tilburg.")],
+        gemeente: Annotated[
+            str, typer.Argument(help="Gemeente: naam of GM-code, bijv. Tilburg of GM0855.")
+        ],
         notebook: NotebookOpt = "foto-sociaal-domein",
         param: ParamOpt = None,
         engine: EngineOpt = "inprocess",
         reports: OutOpt = None,
-        force: Annotated[bool, typer.Option("--force", help="Run even if up to date.")] = False,
+        force: Annotated[
+            bool, typer.Option("--force", help="Ook uitvoeren als het rapport actueel is.")
+        ] = False,
     ) -> None:
-        """Execute one report notebook for a gemeente; write .ipynb and standalone .html."""
+        """Eén rapportnotebook uitvoeren voor een gemeente; schrijft .ipynb en losse .html."""
+        engine = check_engine(engine)
+        check_reports_dir(reports)
+        params = parse_params(param or [])
         _prepare()
-        from analysekit.reporting.params import parse_cli_params
+        info = validate(notebook, params, gemeente)["gemeente"]
         from analysekit.reporting.runner import run_report
 
-        result = run_report(
-            gemeente,
-            notebook,
-            parse_cli_params(param or []),
-            engine=engine,
-            root=reports,
-            force=force,
-            raise_on_error=True,
-        )
+        interrupt = Interrupt()
+        result = None
+        with interrupt.watch():
+            result = run_report(
+                info,
+                notebook,
+                params,
+                engine=engine,
+                root=reports,
+                force=force,
+                raise_on_error=True,
+            )
+        if interrupt.hit or result is None:
+            _stop_interrupted(
+                lambda: (
+                    f"onderbroken: het rapport voor {info.naam} is niet (opnieuw) gemaakt; "
+                    "eerder gemaakte rapporten blijven staan. Voer hetzelfde commando opnieuw "
+                    "uit om het te maken."
+                )
+            )
         verb = "Ongewijzigd" if result.status == "skipped" else "Rapport gemaakt"
         typer.echo(f"{verb}: {result.naam} ({result.gm_code}) in {result.seconds:.1f} s")
         typer.echo(f"  notebook: {_show(result.ipynb)}")
@@ -76,93 +250,149 @@ def register(app: typer.Typer) -> None:
     @app.command("batch")
     def batch_cmd(
         all_: Annotated[
-            bool, typer.Option("--all", help="All gemeenten of the newest indeling.")
+            bool, typer.Option("--all", help="Alle gemeenten van de nieuwste indeling.")
         ] = False,
         provincie: Annotated[
-            str | None, typer.Option("--provincie", help="All gemeenten of one provincie.")
+            str | None, typer.Option("--provincie", help="Alle gemeenten van één provincie.")
         ] = None,
         gemeenten: Annotated[
-            str | None, typer.Option("--gemeenten", help="Comma-separated names or GM codes.")
+            str | None,
+            typer.Option("--gemeenten", help="Namen of GM-codes, gescheiden door komma's."),
         ] = None,
         notebook: NotebookOpt = "foto-sociaal-domein",
         param: ParamOpt = None,
         workers: Annotated[
             int | None,
-            typer.Option("--workers", "-w", help="Worker processes (default: CPU count)."),
+            typer.Option(
+                "--workers", "-w", help="Aantal werkprocessen, 1 of meer (standaard: aantal CPU's)."
+            ),
         ] = None,
         executor: Annotated[
-            str, typer.Option(help="process (local workers), serial (this process) or dask.")
+            str,
+            typer.Option(help="process (lokale werkprocessen), serial (dit proces) of dask."),
         ] = "process",
         scheduler: Annotated[
-            str | None, typer.Option(help="Dask scheduler address for --executor dask.")
+            str | None, typer.Option(help="Adres van de Dask-scheduler bij --executor dask.")
         ] = None,
         engine: EngineOpt = "inprocess",
         reports: OutOpt = None,
         force: Annotated[
-            bool, typer.Option("--force", help="Rerun reports that are up to date.")
+            bool, typer.Option("--force", help="Ook actuele rapporten opnieuw maken.")
         ] = False,
-        progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+        progress: Annotated[
+            bool, typer.Option("--progress/--no-progress", help="Voortgangsbalk tonen.")
+        ] = True,
     ) -> None:
-        """Run a report for many gemeenten in parallel; resumable; failures are listed."""
+        """Rapporten voor veel gemeenten parallel maken; hervatbaar; mislukte worden gemeld."""
+        engine = check_engine(engine)
+        check_workers(workers)
+        check_executor(executor, scheduler)
+        check_reports_dir(reports)
+        if sum([all_, provincie is not None, gemeenten is not None]) != 1:
+            raise ParameterError(
+                "kies de gemeenten met precies één van --all, --provincie of --gemeenten"
+            )
+        names = [g.strip() for g in gemeenten.split(",") if g.strip()] if gemeenten else None
+        if gemeenten is not None and not names:
+            raise ParameterError("--gemeenten is leeg; geef namen of GM-codes, bijv. Tilburg,Breda")
+        params = parse_params(param or [])
         _prepare()
+        checked = validate(notebook, params)
         from analysekit.reporting.batch import (
             BatchFailed,
             format_failures,
             run_batch,
             select_gemeenten,
         )
-        from analysekit.reporting.params import parse_cli_params
 
-        params = parse_cli_params(param or [])
-        names = [g.strip() for g in gemeenten.split(",") if g.strip()] if gemeenten else None
-        jaar = params.get("indeling") or params.get("jaar")
+        jaar = checked.get("indeling") or params.get("jaar")
         infos, failures = select_gemeenten(
             all_=all_,
             provincie=provincie,
             gemeenten=names,
             jaar=jaar if isinstance(jaar, int) else None,
         )
-        summary = run_batch(
-            infos,
-            notebook,
-            params,
-            workers=workers,
-            executor=executor,
-            scheduler=scheduler,
-            engine=engine,
-            root=reports,
-            force=force,
-            progress=progress,
-            failures=failures,
-        )
-        from analysekit.reporting.runner import reports_dir
+        if failures:  # a typo in --gemeenten: refuse before any report runs
+            raise ParameterError(f"--gemeenten: {failures[0].message}")
+        from analysekit.reporting.runner import inputs_fingerprint, plan_report, reports_dir
+
+        root = Path(reports) if reports else reports_dir()
+        fingerprint = inputs_fingerprint()
+
+        def up_to_date() -> int:
+            return sum(
+                plan_report(i, notebook, params, root=root, fingerprint=fingerprint).up_to_date()
+                for i in infos
+            )
+
+        before = 0 if force else up_to_date()
+        interrupt = Interrupt()
+        summary = None
+        with interrupt.watch():
+            summary = run_batch(
+                infos,
+                notebook,
+                params,
+                workers=workers,
+                executor=executor,
+                scheduler=scheduler,
+                engine=engine,
+                root=reports,
+                force=force,
+                progress=progress,
+            )
+        if interrupt.hit or summary is None:
+
+            def said() -> str:
+                done = up_to_date()
+                nieuw = max(0, done - before)
+                again = (
+                    "voer hetzelfde commando zonder --force opnieuw uit"
+                    if force
+                    else "voer hetzelfde commando opnieuw uit"
+                )
+                return (
+                    f"onderbroken: {done} van {len(infos)} rapporten zijn klaar ({nieuw} in "
+                    f"deze run); {again} om verder te gaan (klare rapporten worden overgeslagen)."
+                )
+
+            _stop_interrupted(said)
 
         median = summary.median_seconds()
         per_report = f" (mediaan {median:.2f} s per rapport)" if median is not None else ""
         typer.echo(
             f"{summary.count('ok')} gemaakt, {summary.count('skipped')} ongewijzigd, "
             f"{summary.count('failed')} mislukt in {summary.seconds:.1f} s{per_report} → "
-            f"{_show(Path(reports) if reports else reports_dir())}"
+            f"{_show(root)}"
         )
         if summary.failed:
             typer.echo("\nMislukt:", err=True)
             typer.echo(format_failures(summary.failed), err=True)
-            raise BatchFailed(f"{len(summary.failed)} of {len(summary.results)} reports failed")
+            raise BatchFailed(
+                f"{len(summary.failed)} van {len(summary.results)} rapporten mislukt (zie boven); "
+                "los de oorzaak op en voer hetzelfde commando opnieuw uit"
+            )
 
     @app.command("publish")
     def publish_cmd(
         reports: OutOpt = None,
         site: Annotated[
             Path | None,
-            typer.Option("--site", help="Output folder (default site/ in the project)."),
+            typer.Option("--site", help="Uitvoermap (standaard site/ in het project)."),
         ] = None,
         notebook: NotebookOpt = "foto-sociaal-domein",
         kleur: Annotated[
-            str | None, typer.Option("--kleur", help="Headline figure that colours the map.")
+            str | None,
+            typer.Option("--kleur", help="Kerncijfer dat de kaart kleurt."),
         ] = None,
-        kaart: Annotated[bool, typer.Option("--kaart/--geen-kaart", help="Draw the map.")] = True,
+        kaart: Annotated[bool, typer.Option("--kaart/--geen-kaart", help="Kaart tekenen.")] = True,
     ) -> None:
-        """Build a static site: index with sortable table, map and links to every report."""
+        """Statische site bouwen: index met sorteerbare tabel, kaart en links naar elk rapport."""
+        if reports is not None and not reports.is_dir():
+            raise ParameterError(
+                f"--reports {reports}: map bestaat niet; maak eerst rapporten "
+                "(analysekit report/batch) of geef de juiste map"
+            )
         _prepare()
         from analysekit.paths import project_root
         from analysekit.reporting.site import build_site
