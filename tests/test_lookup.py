@@ -108,7 +108,8 @@ def test_merged_gemeente_resolves_to_successor_with_warning():
         match=r"Leerdam \(GM0545\) existed until 2018.*Vijfheerenlanden \(GM1961\)",
     ):
         g = gemeente("Leerdam")
-    assert (g.gm_code, g.naam, g.jaar, g.provincie) == ("GM0545", "Leerdam", 2018, None)
+    # provincie of the former gemeente's last indeling, from the built gemeenten table
+    assert (g.gm_code, g.naam, g.jaar, g.provincie) == ("GM0545", "Leerdam", 2018, "Zuid-Holland")
     assert [(o.gm_code, o.naam, o.aandeel) for o in g.opvolgers] == [
         ("GM1961", "Vijfheerenlanden", 1.0)
     ]
@@ -139,7 +140,8 @@ def test_all_gemeenten():
     assert now["provincie"].nunique() == 12
     old = all_gemeenten(2018)
     assert len(old) == 380
-    assert old.loc[old["gm_code"] == "GM0545", "provincie"].isna().all()  # Leerdam: former
+    assert old["provincie"].notna().all()  # former gemeenten too (gemeenten table, 2018)
+    assert old.loc[old["gm_code"] == "GM0545", "provincie"].item() == "Zuid-Holland"
     assert len(all_gemeenten(2021)) == 352
     with pytest.raises(ParameterError, match="2030"):
         all_gemeenten(2030)
@@ -161,3 +163,17 @@ def test_normalise():
     assert normalise("Súdwest-Fryslân") == "sudwest fryslan"
     assert normalise("Bergen (NH.)") == "bergen nh"
     assert normalise("Nuenen. Gerwen en Nederwetten") == normalise("Nuenen, Gerwen en Nederwetten")
+
+
+def test_lookup_reads_no_mirror_file(monkeypatch, built):
+    """Names, codes and provincie come from data/processed; the mirror is not needed."""
+    from analysekit.data import lookup
+
+    monkeypatch.setenv("ANALYSEKIT_MIRROR", "/nonexistent/mirror")
+    lookup.clear_cache()
+    try:
+        assert gemeente("Den Bosch").provincie == "Noord-Brabant"
+        with pytest.warns(HerindelingWarning):
+            assert gemeente("Haaren").opgeheven
+    finally:
+        lookup.clear_cache()

@@ -24,7 +24,19 @@ def load(name: str, **filters: Any):  # noqa: ANN201 - returns a DataFrame
 
 
 def gemeente(query: str, **kwargs: Any):  # noqa: ANN201
-    """Resolve a gemeente by code or name; see :func:`analysekit.data.lookup.gemeente`."""
+    """Resolve a gemeente by code or name; see :func:`analysekit.data.lookup.gemeente`.
+
+    Builds the canonical tables first when they are missing (the lookup reads the
+    ``gemeenten`` and ``herindelingen`` tables).
+    """
+    from analysekit.data.build import require_built
     from analysekit.data.lookup import gemeente as _gemeente
 
+    require_built(echo=_stderr)
     return _gemeente(query, **kwargs)
+
+
+def _stderr(line: str) -> None:
+    import sys
+
+    print(line, file=sys.stderr)

@@ -14,3 +14,9 @@ TEMPLATE_GEMEENTE = "GM0855"
 #: Examples shipped in ``src/analysekit/registers`` (used when a report gets none).
 DEFAULT_REGISTER = "illustratief_tilburg.yaml"
 DEFAULT_GOALS = "doelen_voorbeeld.yaml"
+
+#: Plausible number of gemeenten in one indeling (and in one Iv3 year). Every indeling
+#: since 2017 has between 342 (2023) and 388 (2017) gemeenten; a count outside this range
+#: means a source file is truncated, mis-keyed or of another regional level (provincies,
+#: wijken), and the build refuses it.
+GEMEENTEN_PER_INDELING: tuple[int, int] = (300, 400)

@@ -1,11 +1,18 @@
 """``analysekit data build``: raw snapshot → validated canonical tables in ``data/processed``.
 
-Stages (owid-style): the raw snapshot in ``data/raw`` (immutable, as fetched) is read by one
-adapter per source (``analysekit.data.mirror.*`` for the mirror layout, ``live`` parquet
-files for CBS OData downloads, which take precedence for the years they cover), harmonised
-(taakveld → domein, aggregates that refinements replace dropped), validated (pandera schema +
+Stages (owid-style): the raw snapshot in ``data/raw`` (immutable, as fetched) is first
+checked against its manifest (no file cut mid-row, row counts and sha256 as recorded; see
+:func:`analysekit.data.provenance.verify_raw`), then read by one adapter per source
+(``analysekit.data.mirror.*`` for the mirror layout, ``live`` parquet files for CBS OData
+downloads, which take precedence for the years they cover), harmonised (taakveld → domein,
+aggregates that refinements replace dropped, submissions without any amount split off into
+``iv3_levering``, see :mod:`analysekit.data.levering`), validated (pandera schema +
 chainable content checks) and only then written, each table atomically, with a
 ``<table>.meta.yaml`` beside it. If any table fails, nothing in ``data/processed`` is replaced.
+
+``build.json`` records the inputs fingerprint and the sha256 of every processed file; a
+build is "up to date" only when the raw snapshot is unchanged **and** every processed file
+still has the recorded sha256, so a corrupt or altered table is rebuilt.
 """
 
 from __future__ import annotations
@@ -13,24 +20,64 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
 
-from analysekit import __version__, io
+from analysekit import __version__, io, settings
 from analysekit.data import schemas
-from analysekit.data.fetch import LIVE_SUBDIR, MIRROR_SUBDIR, fetch_mirror, read_manifest
+from analysekit.data.fetch import LIVE_SUBDIR, MIRROR_SUBDIR, fetch_mirror
+from analysekit.data.provenance import (
+    BUILD_INFO,
+    processed_hashes,
+    read_build_info,
+    read_manifest,
+    verify_raw,
+)
 from analysekit.data.validate import Checks
 from analysekit.errors import DataError
 from analysekit.paths import processed_dir, raw_dir
 
 log = logging.getLogger(__name__)
 
-BUILD_INFO = "build.json"
 TABLE_NAMES = tuple(schemas.TABLES)
+
+
+@dataclass(frozen=True)
+class BuildResult(Mapping[str, Any]):
+    """What :func:`build` did.
+
+    Attributes:
+        rebuilt: True when the tables were built and written in this call; False when
+            they were already up to date and nothing was written.
+        reason: Why (Dutch, for a status line): e.g. ``"actueel"``, ``"--force"``,
+            ``"iv3.parquet wijkt af van de build (sha256)"``, ``"ruwe data gewijzigd"``.
+        info: The build record (``build.json``): ``inputs``, ``rows``, ``seconds``,
+            ``sha256``. The result also reads as a mapping of these keys plus
+            ``rebuilt`` and ``reason`` (``result["rows"]``, ``result.get("rebuilt")``).
+        out_dir: The processed folder.
+    """
+
+    rebuilt: bool
+    reason: str
+    info: dict[str, Any] = field(default_factory=dict)
+    out_dir: Path | None = None
+
+    def _view(self) -> dict[str, Any]:
+        return {**self.info, "rebuilt": self.rebuilt, "reason": self.reason}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._view()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._view())
+
+    def __len__(self) -> int:
+        return len(self._view())
 
 
 def _snapshot(root: Path, echo: Callable[[str], None]) -> Path:
@@ -51,9 +98,17 @@ def _live_frames(root: Path, prefix: str) -> list[pd.DataFrame]:
     )
 
 
-def build_iv3(snap: Path, root: Path) -> pd.DataFrame:
-    """Iv3 from the mirror snapshot, overridden by live downloads per (jaar, verslagsoort)."""
+def build_iv3(
+    snap: Path, root: Path, gemeenten: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Iv3 from the mirror snapshot, overridden by live downloads per (jaar, verslagsoort).
+
+    Returns:
+        ``(iv3, iv3_levering)``: the real submissions only, and per gemeente of each
+        jaar's indeling whether it delivered (see :mod:`analysekit.data.levering`).
+    """
     from analysekit.data import taakvelden
+    from analysekit.data.levering import split_levering
     from analysekit.data.mirror.iv3 import build_iv3_raw
 
     raw = build_iv3_raw(snap)
@@ -66,13 +121,15 @@ def build_iv3(snap: Path, root: Path) -> pd.DataFrame:
         ]
         raw = pd.concat([raw[keep], lv[raw.columns]], ignore_index=True)
     out = taakvelden.drop_replaced_aggregates(raw)
+    out, levering = split_levering(out, gemeenten)
     out = taakvelden.add_domein(out, mirror=snap)
     cols = list(schemas.TABLES["iv3"].columns)
-    return (
+    iv3 = (
         out[cols]
         .sort_values(["jaar", "verslagsoort", "gm_code", "taakveld"])
         .reset_index(drop=True)
     )
+    return iv3, levering
 
 
 def build_kenmerken(snap: Path, root: Path) -> pd.DataFrame:
@@ -103,7 +160,9 @@ def build_tables(root: Path | None = None, echo: Callable[[str], None] = print) 
         return result
 
     tables["gemeenten"] = step("gemeenten", lambda: build_gemeenten(snap))
-    tables["iv3"] = step("iv3", lambda: build_iv3(snap, root))
+    tables["iv3"], tables["iv3_levering"] = step(
+        "iv3", lambda: build_iv3(snap, root, tables["gemeenten"])
+    )
     tables["kenmerken"] = step("kenmerken", lambda: build_kenmerken(snap, root))
     tables.update(step("gemeentefonds", lambda: build_gemeentefonds(snap)))
     tables["grenzen"] = step("grenzen", lambda: build_grenzen(snap))
@@ -118,14 +177,23 @@ def check_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     out = {name: schemas.validate(name, df) for name, df in tables.items()}
     gem = out["gemeenten"]
     iv3 = out["iv3"]
-    jr2023 = lambda d: d["jaar"].eq(2023) & d["verslagsoort"].eq("jaarrekening")  # noqa: E731
+    lev = out["iv3_levering"]
+    lo, hi = settings.GEMEENTEN_PER_INDELING
+    Checks(iv3, "iv3").not_empty().subset_of("gm_code", gem["gm_code"], "gemeenten")
+    Checks(gem, "gemeenten").count_between_by("gm_code", lo, hi, ["jaar"])
     (
-        Checks(iv3, "iv3")
+        Checks(lev, "iv3_levering")
         .not_empty()
-        .count_between("gm_code", 300, 400, where=jr2023)
+        .count_between_by("gm_code", lo, hi, ["jaar", "verslagsoort"])
         .subset_of("gm_code", gem["gm_code"], "gemeenten")
     )
-    Checks(gem, "gemeenten").count_between("gm_code", 300, 400, where=lambda d: d["jaar"].eq(2023))
+    delivered = lev.loc[lev["geleverd"], ["gm_code", "jaar", "verslagsoort"]]
+    in_iv3 = iv3[["gm_code", "jaar", "verslagsoort"]].drop_duplicates()
+    if len(delivered) != len(in_iv3) or len(delivered.merge(in_iv3)) != len(in_iv3):
+        raise DataError(
+            f"table 'iv3_levering': {len(delivered)} delivered submissions but iv3 holds "
+            f"{len(in_iv3)}; expected iv3 to hold exactly the delivered ones"
+        )
     Checks(out["gemeentefonds"], "gemeentefonds").subset_of("gm_code", gem["gm_code"], "gemeenten")
     Checks(out["herindelingen"], "herindelingen").sums_equal(
         "aandeel",
@@ -147,17 +215,38 @@ def inputs_fingerprint(root: Path | None = None) -> str:
     return io.sha256_bytes(payload.encode())
 
 
-def is_up_to_date(root: Path | None = None, out_dir: Path | None = None) -> bool:
-    """True when every table exists and was built from the current raw snapshot."""
+def stale_reason(root: Path | None = None, out_dir: Path | None = None) -> str | None:
+    """Why the processed tables must be rebuilt, or None when they are up to date.
+
+    Up to date means: every table and its metadata exist, ``build.json`` was written from
+    the current raw manifest and kit version, and every processed file still has the
+    sha256 recorded in ``build.json``.
+
+    Returns:
+        A short Dutch reason (for a status line), or None.
+    """
     out_dir = out_dir or processed_dir()
-    info = out_dir / BUILD_INFO
-    if not info.is_file() or not all((out_dir / f"{n}.parquet").is_file() for n in TABLE_NAMES):
-        return False
-    try:
-        recorded = json.loads(info.read_text(encoding="utf-8")).get("inputs")
-    except ValueError:
-        return False
-    return recorded == inputs_fingerprint(root)
+    info = read_build_info(out_dir)
+    if not info:
+        return "nog niet gebouwd"
+    missing = [n for n in TABLE_NAMES if not (out_dir / f"{n}.parquet").is_file()]
+    if missing:
+        return f"tabel {missing[0]} ontbreekt"
+    if info.get("inputs") != inputs_fingerprint(root):
+        return "ruwe data of kitversie gewijzigd sinds de vorige build"
+    recorded = info.get("sha256")
+    if not isinstance(recorded, dict) or not recorded:
+        return "build.json bevat geen controlegetallen (oudere build)"
+    current = processed_hashes(out_dir, TABLE_NAMES)
+    for fname in sorted(set(recorded) | set(current)):
+        if recorded.get(fname) != current.get(fname):
+            return f"{fname} wijkt af van de vorige build (sha256; beschadigd of gewijzigd)"
+    return None
+
+
+def is_up_to_date(root: Path | None = None, out_dir: Path | None = None) -> bool:
+    """True when every table exists, was built from the current raw snapshot and is intact."""
+    return stale_reason(root, out_dir) is None
 
 
 def build(
@@ -166,26 +255,43 @@ def build(
     out_dir: Path | None = None,
     force: bool = False,
     echo: Callable[[str], None] = print,
-) -> dict[str, Any]:
-    """Build, validate and write all canonical tables.
+) -> BuildResult:
+    """Check the raw snapshot, then build, validate and write all canonical tables.
+
+    The raw files are always checked against the manifest first (also when the tables
+    are up to date), so an altered or truncated raw file is reported. When the tables are
+    up to date, ``echo`` gets one line saying so and nothing else happens; otherwise it
+    gets the reason for building, and the caller reports the result (``result.rebuilt``
+    tells which of the two happened).
 
     Args:
         root: Raw data folder (default ``data/raw``); made from the mirror if empty.
         out_dir: Output folder (default ``data/processed``).
         force: Rebuild even when the outputs are up to date.
-        echo: Where to print status lines.
+        echo: Where to print progress lines (e.g. that a mirror snapshot is made).
 
     Returns:
-        Build info: inputs fingerprint, rows per table, seconds per step.
+        A :class:`BuildResult`: ``rebuilt`` (False when up to date, nothing written),
+        ``reason`` and ``info`` (the build record: inputs fingerprint, rows per table,
+        seconds per step, sha256 per processed file).
 
     Raises:
-        DataError: A raw file is malformed or a table fails validation; nothing written.
+        DataError: A raw file is missing, cut mid-row, altered or malformed, or a table
+            fails validation; nothing in ``out_dir`` is written.
     """
     root = root or raw_dir()
     out_dir = out_dir or processed_dir()
-    if not force and is_up_to_date(root, out_dir):
-        echo(f"Tabellen in {out_dir} zijn actueel (niets te doen; --force om opnieuw te bouwen)")
-        return json.loads((out_dir / BUILD_INFO).read_text(encoding="utf-8"))
+    _snapshot(root, echo)
+    verify_raw(root)
+    reason = "--force" if force else stale_reason(root, out_dir)
+    if reason is None:
+        echo(
+            f"Tabellen in {out_dir} zijn actueel en intact (niets te doen; --force om opnieuw "
+            "te bouwen)"
+        )
+        return BuildResult(False, "actueel", read_build_info(out_dir), out_dir)
+    if not force:
+        echo(f"Tabellen worden gebouwd: {reason}")
     t0 = time.perf_counter()
     built = build_tables(root, echo)
     tables = check_tables(built["tables"])
@@ -200,9 +306,10 @@ def build(
         "inputs": inputs_fingerprint(root),
         "rows": {n: len(df) for n, df in tables.items()},
         "seconds": {**built["timings"], "total": round(time.perf_counter() - t0, 3)},
+        "sha256": processed_hashes(out_dir, tables),
     }
     io.write_json(out_dir / BUILD_INFO, info)
-    return info
+    return BuildResult(True, reason, info, out_dir)
 
 
 def require_built(out_dir: Path | None = None, echo: Callable[[str], None] = print) -> Path:
@@ -214,4 +321,13 @@ def require_built(out_dir: Path | None = None, echo: Callable[[str], None] = pri
     return out_dir
 
 
-__all__ = ["build", "build_tables", "check_tables", "require_built", "DataError"]
+__all__ = [
+    "BuildResult",
+    "DataError",
+    "build",
+    "build_tables",
+    "check_tables",
+    "is_up_to_date",
+    "require_built",
+    "stale_reason",
+]

@@ -262,10 +262,10 @@ def chain(crosswalk: pd.DataFrame, van_jaar: int, naar_jaar: int) -> pd.DataFram
 
 
 def _default_crosswalk() -> pd.DataFrame:
-    """The crosswalk of the lookup layer (processed table if available, else built)."""
-    from analysekit.data.lookup import _crosswalk_frame
+    """The project's ``herindelingen`` table from ``data/processed``."""
+    from analysekit.data import store
 
-    return _crosswalk_frame()
+    return store.read("herindelingen")
 
 
 def to_indeling(

@@ -1,19 +1,26 @@
-"""``analysekit.load(name, ...)``: read a canonical table, building it first if missing."""
+"""``analysekit.load(name, ...)``: read a canonical table, building it first if missing.
+
+Every filter is checked before anything is read: a year must be a whole number that the
+table holds, a verslagsoort or domein one of the kit's words, a gemeente a code or a name
+:func:`analysekit.gemeente` resolves. A wrong value raises one
+:class:`~analysekit.errors.ParameterError` line naming the values that are available; an
+unreadable table raises a :class:`~analysekit.errors.DataError` saying how to rebuild.
+"""
 
 from __future__ import annotations
 
-import re
+import numbers
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from analysekit.data import store
 from analysekit.data.schemas import DOMEINEN_ALL, TABLES
 from analysekit.errors import ParameterError
-from analysekit.paths import processed_dir
+from analysekit.vocab import VERSLAGSOORTEN, is_gm_code
 
-_GM = re.compile(r"^GM\d{4}$")
 _FILTER_COLUMNS = {
     "gemeente": "gm_code",
     "jaar": "jaar",
@@ -29,15 +36,40 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _gm_codes(gemeente: Any) -> list[str]:
+    from analysekit.data.lookup import gemeente as resolve
+
     codes = []
     for g in _as_list(gemeente):
-        if isinstance(g, str) and _GM.match(g):
-            codes.append(g)
-        else:
-            from analysekit.data.lookup import gemeente as resolve
-
-            codes.append(resolve(str(g)).gm_code)
+        codes.append(g if is_gm_code(g) else resolve(str(g)).gm_code)
     return codes
+
+
+def _years(value: Any) -> list[int]:
+    """Whole-number years from an int, a digit string or a list of those."""
+    out = []
+    for v in _as_list(value):
+        if isinstance(v, bool):
+            ok = False
+        elif isinstance(v, numbers.Integral):
+            ok, v = True, int(v)
+        elif isinstance(v, numbers.Real) and float(v).is_integer():
+            ok, v = True, int(v)
+        elif isinstance(v, str) and v.strip().isdigit():
+            ok, v = True, int(v.strip())
+        else:
+            ok = False
+        if not ok:
+            raise ParameterError(f"jaar={v!r}; expected a year as a whole number, like 2023")
+        out.append(v)
+    return out
+
+
+def _check_available(name: str, col: str, values: list[Any], data_dir: Path | None) -> None:
+    have = store.available(name, col, data_dir)
+    bad = [v for v in values if v not in have]
+    if bad:
+        shown = ", ".join(str(v) for v in have) or "none"
+        raise ParameterError(f"{col} {bad[0]!r} is not in table {name!r}; available: {shown}")
 
 
 def load(
@@ -53,12 +85,13 @@ def load(
     """Load a canonical table from ``data/processed`` (built first if missing).
 
     Args:
-        name: Table name: one of ``iv3``, ``gemeenten``, ``kenmerken``, ``gf_maatstaven``,
-            ``gf_gewichten``, ``gemeentefonds``, ``grenzen``, ``herindelingen``.
+        name: Table name: one of ``iv3``, ``iv3_levering``, ``gemeenten``, ``kenmerken``,
+            ``gf_maatstaven``, ``gf_gewichten``, ``gemeentefonds``, ``grenzen``,
+            ``herindelingen``.
         gemeente: Code(s) or name(s); names are resolved with :func:`analysekit.gemeente`.
         jaar: Year or years (column ``jaar``, or ``uitkeringsjaar`` for gemeentefonds tables).
         domein: Domain(s), for tables with a ``domein`` column.
-        verslagsoort: ``begroting`` and/or ``jaarrekening`` (iv3 only).
+        verslagsoort: ``begroting`` and/or ``jaarrekening`` (iv3, iv3_levering).
         columns: Columns to read (default all).
         data_dir: Folder with the parquet files (default ``data/processed``).
 
@@ -66,29 +99,28 @@ def load(
         A DataFrame (a GeoDataFrame for ``grenzen``).
 
     Raises:
-        ParameterError: Unknown table, or a filter on a column the table does not have.
+        ParameterError: Unknown table; a filter on a column the table does not have; a
+            year that is not a whole number; a jaar, verslagsoort or domein that the table
+            does not hold (the message lists the available values).
         UnknownGemeente: A gemeente name cannot be resolved.
+        DataError: The table file is corrupt (run ``analysekit data build --force``).
     """
-    if name not in TABLES:
-        raise ParameterError(f"unknown table {name!r}; expected one of {', '.join(TABLES)}")
-    table = TABLES[name]
-    folder = Path(data_dir) if data_dir else processed_dir()
-    path = folder / f"{name}.parquet"
+    path = store.table_path(name, data_dir)
+    folder = path.parent
     if not path.is_file():
         from analysekit.data.build import require_built
 
         require_built(folder)
-
-    colnames = set(table.columns) | ({"uitkeringsjaar"} if name.startswith("g") else set())
+    table = TABLES[name]
     filters: list[tuple[str, str, list[Any]]] = []
     requested = {"gemeente": gemeente, "jaar": jaar, "domein": domein, "verslagsoort": verslagsoort}
     for key, value in requested.items():
         if value is None:
             continue
         col = _FILTER_COLUMNS[key]
-        if col == "jaar" and "jaar" not in table.columns and "uitkeringsjaar" in colnames:
+        if col == "jaar" and "jaar" not in table.columns and "uitkeringsjaar" in table.columns:
             col = "uitkeringsjaar"
-        if col not in table.columns and col not in colnames:
+        if col not in table.columns:
             raise ParameterError(f"table {name!r} has no column for filter {key}={value!r}")
         if key == "domein":
             bad = [d for d in _as_list(value) if d not in DOMEINEN_ALL]
@@ -96,18 +128,22 @@ def load(
                 raise ParameterError(
                     f"unknown domein {bad[0]!r}; expected one of {', '.join(DOMEINEN_ALL)}"
                 )
-        values = _gm_codes(value) if key == "gemeente" else _as_list(value)
-        if col == "jaar" or col == "uitkeringsjaar":
-            values = [int(v) for v in values]
+            values = _as_list(value)
+        elif key == "verslagsoort":
+            values = _as_list(value)
+            bad = [v for v in values if v not in VERSLAGSOORTEN]
+            if bad:
+                raise ParameterError(
+                    f"unknown verslagsoort {bad[0]!r}; expected one of {', '.join(VERSLAGSOORTEN)}"
+                )
+            _check_available(name, col, values, folder)
+        elif key == "jaar":
+            values = _years(value)
+            _check_available(name, col, values, folder)
+        else:
+            values = _gm_codes(value)
         filters.append((col, "in", values))
-
-    if table.geo:
-        import geopandas as gpd
-
-        df = gpd.read_parquet(path, columns=columns, filters=filters or None)
-    else:
-        df = pd.read_parquet(path, columns=columns, filters=filters or None)
-    return df.reset_index(drop=True)
+    return store.read(name, columns=columns, filters=filters, data_dir=folder)
 
 
 def kenmerken_wide(df: pd.DataFrame, kenmerken: list[str] | None = None) -> pd.DataFrame:

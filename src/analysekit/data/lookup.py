@@ -17,13 +17,13 @@ gemeenten its area went to (from the herindelingen crosswalk) and a
 Unknown or ambiguous queries raise :class:`analysekit.errors.UnknownGemeente` with the
 closest matches (:mod:`difflib`).
 
-Data: gemeente names per indeling year from the ``grenzen`` table, the crosswalk from the
-``herindelingen`` table (both read with :func:`analysekit.data.load.load` when they have
-been built, otherwise built from the mirror with
-:func:`~analysekit.data.mirror.grenzen.build_grenzen` and
-:func:`~analysekit.data.herindeling.build_crosswalk`), and the provincie from
-``rubensan19-kaarten/KoppelCodes.csv`` (2023 indeling; ``None`` for gemeenten that no longer
-exist). The index is built once per process and cached; :func:`clear_cache` resets it.
+Data: gemeente codes, names and provincie per indeling year from the built ``gemeenten``
+table (2017 onwards; earlier indelingen from the ``grenzen`` table) and the crosswalk from the built ``herindelingen`` table, both read
+from ``data/processed`` (:mod:`analysekit.data.store`). Nothing is read from the offline
+mirror at run time, so a live install works without it; only the kit's own
+``gemeente_aliassen.csv`` is read besides. The index is cached per version of those two
+files (a rebuild refreshes it); :func:`clear_cache` resets it. This module never builds:
+:func:`analysekit.gemeente` builds missing tables first.
 """
 
 from __future__ import annotations
@@ -38,18 +38,13 @@ from importlib import resources
 
 import pandas as pd
 
+from analysekit.data import store
 from analysekit.errors import DataError, ParameterError, UnknownGemeente
 
 ALIAS_FILE = "gemeente_aliassen.csv"
+#: A sloppy code query: ``GM0855``, ``gm855``, ``855`` (the strict pattern is vocab.GM_CODE).
 _CODE = re.compile(r"^(?:gm)?\s*0*(\d{1,4})$", re.IGNORECASE)
 _SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
-#: KoppelCodes spells some provinces without hyphen or in Dutch; CBS spelling is used.
-_PROVINCIE = {
-    "Noord Brabant": "Noord-Brabant",
-    "Noord Holland": "Noord-Holland",
-    "Zuid Holland": "Zuid-Holland",
-    "Friesland": "Fryslân",
-}
 
 
 class HerindelingWarning(UserWarning):
@@ -78,7 +73,7 @@ class Gemeente:
     Attributes:
         gm_code: GM code (``GM0855``).
         naam: CBS name as published in indeling ``jaar``.
-        provincie: Provincie (CBS spelling), or ``None`` when unknown (former gemeenten).
+        provincie: Provincie (CBS spelling) in indeling ``jaar``, or ``None`` when unknown.
         jaar: Indeling year in which ``gm_code`` and ``naam`` are valid: the requested
             year, or for a former gemeente the last year it existed.
         opvolgers: For a former gemeente, its successors in the requested indeling
@@ -131,58 +126,26 @@ def _keys(naam: str) -> tuple[set[str], set[str]]:
 # --------------------------------------------------------------------------- data sources
 
 
-@functools.lru_cache(maxsize=1)
-def _built_sources() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Names per year and the crosswalk, built from the mirror (when no processed tables)."""
-    from analysekit.data.herindeling import build_crosswalk
-    from analysekit.data.mirror.grenzen import build_grenzen
-
-    grenzen = build_grenzen()
-    names = pd.DataFrame(grenzen[["gm_code", "jaar", "naam"]])
-    return names, build_crosswalk(grenzen)
-
-
-def _processed(name: str) -> pd.DataFrame | None:
-    """A processed table via ``load`` if its parquet file exists, else ``None``."""
-    from analysekit.paths import processed_dir
-
-    if not (processed_dir() / f"{name}.parquet").is_file():
-        return None
-    try:
-        from analysekit.data.load import load
-    except ImportError:  # pragma: no cover - load.py is part of the package
-        return None
-    return load(name)
-
-
 def _names_frame() -> pd.DataFrame:
-    """Gemeente names per indeling year: ``[gm_code, jaar, naam]``.
+    """Gemeente codes, names and provincie per indeling year: ``[gm_code, jaar, naam, provincie]``.
 
-    From the processed ``grenzen`` table when it has been built, otherwise from
-    :func:`~analysekit.data.mirror.grenzen.build_grenzen` (cached per process).
+    From the ``gemeenten`` table (2017 onwards), plus the earlier indelingen of the
+    ``grenzen`` table (names of gemeenten that disappeared before 2017, e.g. De Friese
+    Meren), whose provincie is taken from the first ``gemeenten`` year of the same code.
     """
-    df = _processed("grenzen")
-    if df is None:
-        return _built_sources()[0]
-    return pd.DataFrame(df[["gm_code", "jaar", "naam"]])
+    gem = store.read("gemeenten", columns=["gm_code", "jaar", "naam", "provincie"])
+    grenzen = store.read("grenzen", columns=["gm_code", "jaar", "naam"])
+    early = grenzen[~grenzen["jaar"].isin(set(gem["jaar"]))]
+    if early.empty:
+        return gem
+    first = gem.sort_values("jaar").drop_duplicates("gm_code").set_index("gm_code")["provincie"]
+    early = early.assign(provincie=early["gm_code"].map(first))
+    return pd.concat([early, gem], ignore_index=True)
 
 
 def _crosswalk_frame() -> pd.DataFrame:
-    """The herindelingen crosswalk (processed table if built, else built from the mirror)."""
-    df = _processed("herindelingen")
-    if df is None:
-        return _built_sources()[1]
-    return df
-
-
-def _provincies() -> dict[str, str]:
-    """Provincie per GM code from ``KoppelCodes.csv`` (2023 indeling), CBS spelling."""
-    from analysekit.data.mirror.common import mirror_file, read_table
-
-    path = mirror_file(None, "rubensan19-kaarten", "KoppelCodes.csv")
-    df = read_table(path, sep=";", required=["gemeentCode", "Provincie"])
-    prov = df["Provincie"].str.strip()
-    return dict(zip(df["gemeentCode"].str.strip(), prov.replace(_PROVINCIE), strict=True))
+    """The herindelingen crosswalk (processed table)."""
+    return store.read("herindelingen")
 
 
 def _aliases() -> pd.DataFrame:
@@ -208,12 +171,24 @@ class _Index:
     display: dict[str, str]  # normalised key -> "Naam (GMxxxx)" for suggestions
 
 
-@functools.lru_cache(maxsize=1)
+def _version() -> tuple[tuple[str, int, int], ...]:
+    """Identity of the files the index is built from (path, mtime, size)."""
+    out = []
+    for name in ("gemeenten", "grenzen", "herindelingen"):
+        path = store.table_path(name)
+        st = path.stat() if path.is_file() else None
+        out.append((str(path), st.st_mtime_ns if st else 0, st.st_size if st else 0))
+    return tuple(out)
+
+
 def _index() -> _Index:
+    return _index_for(_version())
+
+
+@functools.lru_cache(maxsize=1)
+def _index_for(version: tuple[tuple[str, int, int], ...]) -> _Index:  # noqa: ARG001 - cache key
     names = _names_frame().copy()
     names["jaar"] = names["jaar"].astype(int)
-    prov = _provincies()
-    names["provincie"] = names["gm_code"].map(prov)
     rows = []
     for code, jaar, naam in names[["gm_code", "jaar", "naam"]].itertuples(index=False):
         strong, weak = _keys(naam)
@@ -244,8 +219,7 @@ def _index() -> _Index:
 
 def clear_cache() -> None:
     """Forget the cached index (e.g. after rebuilding the tables)."""
-    _index.cache_clear()
-    _built_sources.cache_clear()
+    _index_for.cache_clear()
 
 
 # --------------------------------------------------------------------------- resolution
@@ -404,8 +378,7 @@ def all_gemeenten(jaar: int | None = None) -> pd.DataFrame:
         jaar: Indeling year (default: the newest available).
 
     Returns:
-        DataFrame ``[gm_code, naam, provincie]`` sorted by gm_code; ``provincie`` is
-        missing for gemeenten that no longer exist in the 2023 indeling.
+        DataFrame ``[gm_code, naam, provincie]`` sorted by gm_code.
 
     Raises:
         ParameterError: ``jaar`` is not an indeling year in the data.

@@ -15,11 +15,20 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
+from analysekit.data.levering import REDENEN
 from analysekit.errors import DataError
+from analysekit.vocab import DOMEINEN, GM_CODE, OVERIG, VERSLAGSOORTEN
 
-DOMEINEN = ("Sociale basisvoorzieningen", "Wmo", "Jeugd", "Participatie")
-DOMEINEN_ALL = (*DOMEINEN, "Overig")
-GM_CODE = r"^GM\d{4}$"
+#: Values of a ``domein`` column: the four sociaal-domein clusters and ``Overig``.
+DOMEINEN_ALL = (*DOMEINEN, OVERIG)
+
+#: The documented rule of :mod:`analysekit.data.levering`, written into the metadata.
+LEVERING_REGEL = (
+    "Per gemeente x jaar x verslagsoort: zijn alle lasten en baten over alle taakvelden 0 of "
+    "leeg, of ontbreekt de gemeente in de bron, dan is er geen levering ('geen gegevens'): "
+    "geleverd = false en de gemeente heeft voor dat jaar en die verslagsoort geen rijen in "
+    "iv3. Een enkel taakveld dat in een geleverde opgave echt 0 is, blijft 0."
+)
 
 
 @dataclass(frozen=True)
@@ -44,9 +53,11 @@ class Table:
     key: tuple[str, ...]
     geo: bool = False
     extra: dict = field(default_factory=dict)
+    rule: str = ""
 
 
-_gm = Col(str, "CBS gemeentecode (GM + 4 cijfers)", checks=(pa.Check.str_matches(GM_CODE),))
+_gm = Col(str, "CBS gemeentecode (GM + 4 cijfers)", checks=(pa.Check.str_matches(f"^{GM_CODE}$"),))
+_verslagsoort = Col(str, "begroting of jaarrekening", checks=(pa.Check.isin(list(VERSLAGSOORTEN)),))
 _jaar = Col(int, "jaar", "jaar", checks=(pa.Check.in_range(1990, 2100),))
 _eur = "EUR"
 
@@ -55,7 +66,9 @@ TABLES: dict[str, Table] = {
         title="Iv3 lasten en baten per gemeente en taakveld",
         description=(
             "Lasten, baten en salarissen per gemeente, boekjaar, verslagsoort (begroting of "
-            "jaarrekening) en taakveld, in euro's. Vervangen aggregaatcodes zijn verwijderd."
+            "jaarrekening) en taakveld, in euro's. Vervangen aggregaatcodes zijn verwijderd. "
+            "Alleen echte leveringen: een gemeente zonder levering (zie iv3_levering) heeft "
+            "geen rijen; ontbrekend is geen 0."
         ),
         source=(
             "CBS, Gemeenten <jaar> onbewerkte Iv3-data (dataderden.cbs.nl, 45063NED e.a.), "
@@ -65,11 +78,7 @@ TABLES: dict[str, Table] = {
         columns={
             "gm_code": _gm,
             "jaar": _jaar,
-            "verslagsoort": Col(
-                str,
-                "begroting of jaarrekening",
-                checks=(pa.Check.isin(["begroting", "jaarrekening"]),),
-            ),
+            "verslagsoort": _verslagsoort,
             "taakveld": Col(
                 str,
                 "taakveldcode zoals gepubliceerd in dat boekjaar",
@@ -88,6 +97,35 @@ TABLES: dict[str, Table] = {
             ),
         },
         key=("gm_code", "jaar", "verslagsoort", "taakveld"),
+        rule=LEVERING_REGEL,
+    ),
+    "iv3_levering": Table(
+        title="Iv3-levering per gemeente, jaar en verslagsoort",
+        description=(
+            "Eén rij per gemeente van de indeling van dat jaar, per jaar en verslagsoort in de "
+            "bron: of de gemeente echte Iv3-cijfers leverde. Niet geleverd = 'geen gegevens' "
+            "(NaN in analyses, nooit 0)."
+        ),
+        source="Afgeleid uit de Iv3-bron (zie iv3) en de indeling (gemeenten) door analysekit.",
+        columns={
+            "gm_code": _gm,
+            "jaar": _jaar,
+            "verslagsoort": _verslagsoort,
+            "geleverd": Col(bool, "true als de gemeente echte cijfers leverde"),
+            "reden": Col(
+                str,
+                "geleverd; alle lasten en baten 0 of leeg; gemeente ontbreekt in de bron",
+                checks=(pa.Check.isin(list(REDENEN)),),
+            ),
+            "n_taakvelden_niet_nul": Col(
+                int,
+                "aantal taakvelden met lasten of baten ongelijk aan 0",
+                "taakvelden",
+                (pa.Check.ge(0),),
+            ),
+        },
+        key=("gm_code", "jaar", "verslagsoort"),
+        rule=LEVERING_REGEL,
     ),
     "gemeenten": Table(
         title="Gemeenten per indelingsjaar",
@@ -239,6 +277,7 @@ def metadata(name: str, rows: int, built_from: list[str]) -> dict[str, Any]:
         "key": list(t.key),
         "rows": rows,
         "built_from": built_from,
+        **({"rule": t.rule} if t.rule else {}),
         "columns": {
             c: {
                 "dtype": str(

@@ -1,65 +1,118 @@
-"""A printed summary of one gemeente's sociaal domein (used by ``make demo``)."""
+"""A printed summary of one gemeente's sociaal domein (used by ``make demo``).
+
+Missing is not zero: a jaar × verslagsoort for which the gemeente delivered no Iv3
+figures (see :mod:`analysekit.data.levering`) is shown as "geen gegevens", never as € 0.
+A gemeente that no longer exists (e.g. Haaren) is refused with one line naming its
+successors.
+"""
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 
+from analysekit import nl, settings
 from analysekit.data.load import load
-from analysekit.data.schemas import DOMEINEN
 from analysekit.errors import ParameterError
+from analysekit.vocab import DOMEINEN, TOTAAL, VERSLAGSOORTEN
 
 
-def _eur(x: float) -> str:
-    return f"€ {x / 1e6:,.1f} mln".replace(",", "X").replace(".", ",").replace("X", ".")
-
-
-def summary_frame(gm_code: str, jaar: int | None = None) -> tuple[pd.DataFrame, int, int]:
-    """Net cost per domein for every available year and verslagsoort of one gemeente.
+def summary_frame(gm_code: str, jaar: int | None = None) -> tuple[pd.DataFrame, int, int | None]:
+    """Net cost per domein for every delivered year and verslagsoort of one gemeente.
 
     Returns:
         (frame with jaar, verslagsoort, domein, lasten_eur, baten_eur, netto_eur,
-        netto_per_inwoner), the chosen jaar, and the inwoners used.
+        netto_per_inwoner), the chosen jaar, and the inwoners of that jaar (None when the
+        gemeenten table has no row for it).
+
+    Raises:
+        ParameterError: ``jaar`` is not in the Iv3 data (the message lists the years).
     """
+    lev = load("iv3_levering", gemeente=gm_code)
+    years = sorted(int(j) for j in lev["jaar"].unique())
+    if jaar is None:
+        jr = lev[lev["verslagsoort"].eq("jaarrekening")]
+        jaar = int(jr["jaar"].max()) if not jr.empty else years[-1] if years else None
+    elif int(jaar) not in years:
+        shown = ", ".join(str(j) for j in years)
+        raise ParameterError(f"jaar {jaar} is not in the Iv3 data; available: {shown}")
+    if jaar is None:
+        raise ParameterError(f"gemeente {gm_code} has no Iv3 data in the kit")
     iv3 = load("iv3", gemeente=gm_code)
     iv3 = iv3[iv3["domein"].isin(DOMEINEN)]
-    if jaar is None:
-        jr = iv3[iv3["verslagsoort"] == "jaarrekening"]
-        jaar = int(jr["jaar"].max()) if not jr.empty else int(iv3["jaar"].max())
-    elif jaar not in set(iv3["jaar"]):
-        years = ", ".join(str(j) for j in sorted(iv3["jaar"].unique()))
-        raise ParameterError(f"jaar {jaar} is not in the Iv3 data; available: {years}")
-    gem = load("gemeenten", gemeente=gm_code)
-    inw = gem.set_index("jaar")["inwoners"]
+    inw = load("gemeenten", gemeente=gm_code).set_index("jaar")["inwoners"]
     agg = iv3.groupby(["jaar", "verslagsoort", "domein"], as_index=False)[
         ["lasten_eur", "baten_eur"]
     ].sum()
     agg["netto_eur"] = agg["lasten_eur"] - agg["baten_eur"]
     agg["netto_per_inwoner"] = agg["netto_eur"] / agg["jaar"].map(inw)
-    return agg, jaar, int(inw.get(jaar, inw.iloc[-1]))
+    inwoners = inw.get(jaar)
+    return agg, int(jaar), None if inwoners is None or pd.isna(inwoners) else int(inwoners)
 
 
-def summary_text(gemeente: str = "Tilburg", jaar: int | None = None) -> str:
-    """Return a short Dutch text summary for the terminal."""
+def _resolve(gemeente: str):  # noqa: ANN202 - returns lookup.Gemeente
+    """Resolve the gemeente; a former gemeente is refused with its successors."""
+    from analysekit.data.lookup import HerindelingWarning
     from analysekit.data.lookup import gemeente as resolve
 
-    g = resolve(gemeente)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", HerindelingWarning)
+        g = resolve(gemeente)
+    if g.opgeheven:
+        opv = ", ".join(f"{o.naam} ({o.gm_code}, {nl.pct(100 * o.aandeel)})" for o in g.opvolgers)
+        raise ParameterError(
+            f"gemeente {g.naam} ({g.gm_code}) existed until {g.jaar} and has no Iv3 data in the "
+            f"kit; its area went to {opv}; ask for one of those"
+        )
+    return g
+
+
+def summary_text(gemeente: str = settings.DEFAULT_GEMEENTE, jaar: int | None = None) -> str:
+    """Return a short Dutch text summary for the terminal.
+
+    Raises:
+        UnknownGemeente: The gemeente cannot be resolved.
+        ParameterError: A former gemeente (the message names its successors) or a jaar
+            outside the Iv3 data.
+    """
+    from analysekit.data.build import require_built
+
+    require_built(echo=lambda s: None)
+    g = _resolve(gemeente)
     agg, jaar, inwoners = summary_frame(g.gm_code, jaar)
-    n_inw = f"{inwoners:,}".replace(",", ".")
-    lines = [f"Sociaal domein {g.naam} ({g.gm_code}), {n_inw} inwoners"]
-    for vs in ("jaarrekening", "begroting"):
-        sub = agg[(agg["jaar"] == jaar) & (agg["verslagsoort"] == vs)]
-        if sub.empty:
+    lev = load("iv3_levering", gemeente=g.gm_code, jaar=jaar)
+    geleverd = dict(zip(lev["verslagsoort"], lev["geleverd"], strict=True))
+    inw = f", {nl.getal(inwoners)} inwoners" if inwoners else ""
+    lines = [f"{TOTAAL} {g.naam} ({g.gm_code}){inw}"]
+    for vs in reversed(VERSLAGSOORTEN):  # jaarrekening first
+        if vs not in geleverd:
             continue
+        if not geleverd[vs]:
+            lines.append(
+                f"\n{vs.capitalize()} {jaar}: {nl.GEEN_GEGEVENS} "
+                f"({g.naam} heeft geen Iv3-cijfers geleverd; niet als € 0 gerekend)"
+            )
+            continue
+        sub = agg[(agg["jaar"] == jaar) & (agg["verslagsoort"] == vs)]
         lines.append(f"\n{vs.capitalize()} {jaar}: netto lasten (lasten − baten)")
-        for _, r in sub.set_index("domein").reindex(list(DOMEINEN)).dropna(how="all").iterrows():
-            per_inw = f"{r.netto_per_inwoner:,.0f}".replace(",", ".")
-            lines.append(f"  {r.name:<28} {_eur(r.netto_eur):>16}   € {per_inw} per inwoner")
-        lines.append(f"  {'Totaal sociaal domein':<28} {_eur(sub.netto_eur.sum()):>16}")
+        for domein, r in sub.set_index("domein").reindex(list(DOMEINEN)).iterrows():
+            per_inw = (
+                f"   {nl.eur(r.netto_per_inwoner)} per inwoner"
+                if nl.finite(r.netto_per_inwoner)
+                else ""
+            )
+            lines.append(f"  {domein:<28} {nl.mln(r.netto_eur):>16}{per_inw}")
+        lines.append(f"  {'Totaal ' + TOTAAL.lower():<28} {nl.mln(sub.netto_eur.sum()):>16}")
     trend = agg[agg["verslagsoort"] == "begroting"].groupby("jaar")["netto_eur"].sum()
-    if len(trend) > 1:
+    missing = load("iv3_levering", gemeente=g.gm_code, verslagsoort="begroting")
+    missing = missing.loc[~missing["geleverd"], "jaar"].astype(int).tolist()
+    if len(trend) + len(missing) > 1:
+        parts = {int(j): nl.mln(v) for j, v in trend.items()}
+        parts.update({j: nl.GEEN_GEGEVENS for j in missing})
         lines.append(
-            "\nBegroot sociaal domein per jaar: "
-            + ", ".join(f"{j}: {_eur(v)}" for j, v in trend.items())
+            f"\nBegroot {TOTAAL.lower()} per jaar: "
+            + ", ".join(f"{j}: {t}" for j, t in sorted(parts.items()))
         )
     lines.append(
         "\nBron: CBS Iv3 (onbewerkte Iv3-data), bedragen in euro's; inwoners CBS 1 januari."

@@ -53,11 +53,10 @@ import pandas as pd
 
 from analysekit.errors import DataError, ParameterError
 from analysekit.paths import mirror_dir
+from analysekit.vocab import DOMEINEN, IV3_AMOUNTS, OVERIG
 
 log = logging.getLogger(__name__)
 
-DOMEINEN = ("Sociale basisvoorzieningen", "Wmo", "Jeugd", "Participatie")
-OVERIG = "Overig"
 BOEKJAREN = tuple(range(2017, 2027))
 DEFINITIE_DIR = "cbs-iv3-definities"
 MAPPING_FILE = "taakveld_domein.csv"
@@ -71,7 +70,7 @@ TABLE_COLUMNS = [
     "is_aggregaat",
     "hoofdtaakveld",
 ]
-AMOUNT_COLUMNS = ("lasten_eur", "baten_eur", "salarissen_eur")
+AMOUNT_COLUMNS = IV3_AMOUNTS
 #: An aggregate row equal to the sum of its sub-codes within this relative tolerance is a
 #: subtotal (dropped); otherwise a non-zero aggregate holds its own bookings (kept).
 SUBTOTAL_RTOL = 0.005

@@ -64,6 +64,19 @@ class Checks:
             self._fail(f"{n} distinct {col}; expected between {lo} and {hi}", n)
         return self
 
+    def count_between_by(self, col: str, lo: int, hi: int, by: list[str]) -> Checks:
+        """Within every group of ``by``, the number of distinct ``col`` values lies in [lo, hi]."""
+        counts = self.df.groupby(by)[col].nunique()
+        bad = counts[(counts < lo) | (counts > hi)]
+        if len(bad):
+            key = bad.index[0]
+            where = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
+            self._fail(
+                f"{int(bad.iloc[0])} distinct {col} for {where}; expected between {lo} and {hi}",
+                key,
+            )
+        return self
+
     def subset_of(self, col: str, allowed: Iterable[object], what: str) -> Checks:
         """Every value of ``col`` occurs in ``allowed``."""
         allowed_set = set(allowed)

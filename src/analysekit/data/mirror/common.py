@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +18,38 @@ def mirror_file(mirror: str | Path | None, *parts: str) -> Path:
     if not path.is_file():
         raise DataError(f"{path}: file not found in the mirror; expected {'/'.join(parts)}")
     return path
+
+
+def incomplete_last_line(path: Path, sep: str | None = None) -> str | None:
+    """Describe a delimited text file whose last line has fewer fields than its header.
+
+    A file cut off mid-row (an interrupted copy or download) ends in a short line; real
+    files may or may not end with a newline, so that alone proves nothing.
+
+    Args:
+        path: The file.
+        sep: Column separator; guessed from the header (``;``, tab or ``,``) when None.
+
+    Returns:
+        A phrase like ``"last line (row 24354) has 3 of 10 fields"``, or None when the
+        last line is complete (or the file has no data rows).
+    """
+    with open(path, "rb") as fh:
+        text = fh.read().decode("utf-8", errors="replace")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 2:
+        return None
+    header = lines[0].lstrip("\ufeff")
+    if sep is None:
+        counts = {s: header.count(s) for s in (";", "\t", ",")}
+        sep = max(counts, key=lambda s: counts[s])
+        if counts[sep] == 0:
+            return None
+    want = len(next(csv.reader([header], delimiter=sep)))
+    got = len(next(csv.reader([lines[-1]], delimiter=sep)))
+    if got < want:
+        return f"last line (line {len(lines)}) has {got} of {want} fields; the file was cut mid-row"
+    return None
 
 
 def read_table(
@@ -54,6 +87,9 @@ def read_table(
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"{path}: cannot parse as '{sep}'-separated text ({first})") from None
+    cut = incomplete_last_line(path, sep)
+    if cut:
+        raise DataError(f"{path}: {cut}; expected a complete file")
     df.columns = [c.strip() for c in df.columns]
     missing = [c for c in required if c not in df.columns]
     if missing:

@@ -61,6 +61,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysekit import vocab
 from analysekit.errors import DataError
 from analysekit.paths import mirror_dir
 
@@ -76,7 +77,8 @@ CLUSTER_DOMEIN: dict[str, str] = {
 }
 """Published cluster name → domein; every other cluster is ``Overig``."""
 
-DOMEINEN = ("Sociale basisvoorzieningen", "Wmo", "Jeugd", "Participatie", "Overig")
+#: Domeinen of a gemeentefonds cluster: the four sociaal-domein clusters and Overig.
+DOMEINEN = (*vocab.DOMEINEN, vocab.OVERIG)
 
 LUMP_SUMS: dict[str, str | None] = {
     "vast": None,

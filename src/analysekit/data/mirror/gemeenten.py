@@ -25,6 +25,7 @@ import pandas as pd
 
 from analysekit.data.mirror.common import mirror_file, read_table, to_number
 from analysekit.errors import DataError
+from analysekit.vocab import GM_CODE
 
 BEGROTINGSTOOL = "michielsd-begrotingsanalysetool"
 KLASSEN_JAREN = (2023, 2024, 2025)
@@ -99,7 +100,7 @@ def koppelcodes(mirror: str | Path | None = None) -> pd.DataFrame:
             "provincie": df["Provincie"].str.strip(),
         }
     )
-    bad = ~out["gm_code"].str.fullmatch(r"GM\d{4}")
+    bad = ~out["gm_code"].str.fullmatch(GM_CODE)
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         raise DataError(

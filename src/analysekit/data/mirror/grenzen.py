@@ -25,7 +25,6 @@ polygonal parts only.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +34,9 @@ import shapely
 
 from analysekit.data.mirror.common import mirror_file
 from analysekit.errors import DataError
+from analysekit.vocab import GM_CODE_RE
 
 GRENZEN_COLUMNS = ["gm_code", "jaar", "naam", "geometry"]
-GM_CODE = re.compile(r"^GM\d{4}$")
 
 
 @dataclass(frozen=True)
@@ -132,7 +131,7 @@ def read_grenzen_file(path: Path, jaar: int, bron: GrenzenBron) -> gpd.GeoDataFr
             f"expected {bron.code_col!r} and {bron.name_col!r}"
         )
     codes = gdf[bron.code_col].astype("string").str.strip()
-    bad = ~codes.fillna("").str.match(GM_CODE)
+    bad = ~codes.fillna("").str.match(GM_CODE_RE)
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         raise DataError(

@@ -19,6 +19,7 @@ import pandas as pd
 from analysekit.data.mirror.common import mirror_file, read_table
 from analysekit.data.mirror.gemeenten import BEGROTINGSTOOL, name_to_code
 from analysekit.errors import DataError
+from analysekit.vocab import IV3_COLUMNS
 
 FILES = {
     (2023, "jaarrekening"): "2023_jaarrekening.csv",
@@ -34,15 +35,6 @@ AMOUNTS = {
 }
 TAAKVELD_CODE = re.compile(r"^(\d\.\d+[a-z]?)\s")
 NATIONAAL = "Nederland"
-IV3_COLUMNS = [
-    "gm_code",
-    "jaar",
-    "verslagsoort",
-    "taakveld",
-    "lasten_eur",
-    "baten_eur",
-    "salarissen_eur",
-]
 
 
 def iv3_path(mirror: str | Path | None, jaar: int, verslagsoort: str) -> Path:
@@ -92,7 +84,7 @@ def read_iv3_file(path: Path, jaar: int, verslagsoort: str, codes: dict[str, str
         )
     out["lasten_eur"] = out["lasten_eur"].fillna(0.0)
     out["baten_eur"] = out["baten_eur"].fillna(0.0)
-    return out[IV3_COLUMNS]
+    return out[list(IV3_COLUMNS)]
 
 
 def build_iv3_raw(mirror: str | Path | None = None) -> pd.DataFrame:
