@@ -623,7 +623,11 @@ KWB_KENMERKEN: tuple[Kenmerk, ...] = (
     Kenmerk("jeugdzorg_pct", ("PercentageJongerenMetJeugdzorg",), "%"),
     Kenmerk("lage_inkomens_pct", ("HuishoudensMetEenLaagInkomen",), "%"),
     Kenmerk("gemiddeld_inkomen_per_inwoner", ("GemiddeldInkomenPerInwoner",), "EUR"),
-    Kenmerk("gemiddelde_huishoudensgrootte", ("GemiddeldeHuishoudensgrootte",), "personen"),
+    Kenmerk(
+        "gemiddelde_huishoudensgrootte",
+        ("GemiddeldeHuishoudensgrootte",),
+        "personen per huishouden",
+    ),
     Kenmerk("stedelijkheid", ("MateVanStedelijkheid",), "klasse"),
     Kenmerk("omgevingsadressendichtheid", ("Omgevingsadressendichtheid",), "adressen per km2"),
     Kenmerk("oppervlakte_land_ha", ("OppervlakteLand",), "ha"),
@@ -693,6 +697,9 @@ def _to_long(
     wide: pd.DataFrame, resolved: dict[str, tuple[Kenmerk, float]], bron: str
 ) -> pd.DataFrame:
     """Melt ``[gm_code, jaar, <keys>]`` into :data:`LONG_COLUMNS`, dropping empty values."""
+    from analysekit.data.mirror.kenmerken import kenmerken_spec
+
+    spec = kenmerken_spec()
     frames = [
         pd.DataFrame(
             {
@@ -700,7 +707,7 @@ def _to_long(
                 "jaar": wide["jaar"].to_numpy(),
                 "kenmerk": km.name,
                 "waarde": (wide[key].astype("float64") * factor).to_numpy(),
-                "eenheid": km.eenheid,
+                "eenheid": spec.get(km.name, {}).get("eenheid", km.eenheid),
                 "bron": bron,
             }
         )

@@ -14,8 +14,10 @@ same kenmerk for the same gemeente and year, the one higher in this list is kept
 4. ``nlstat-kwb2021/nl_data_gemeenten_flat.csv`` — KWB 2021 (85039NED); several values derived
    by that repository (per-1,000 and shares, rounded to 2 decimals; a zero numerator was
    stored as missing). Its "Population density" field is omgevingsadressendichtheid.
-5. ``mapnl-kwb2017/gem_2017_kwb_attributes.csv`` — KWB 2017 (83765NED), whole percentages.
-6. Gemeentefonds volumina (BZK), newest circulaire per uitkeringsjaar (septembercirculaire
+5. ``dataverbinders-statline-bq/84799NED`` — KWB 2020 (84799NED), the real CBS capture
+   (TypedDataSet + DataProperties, columns found by Key stem); shares derived here as for 2021.
+6. ``mapnl-kwb2017/gem_2017_kwb_attributes.csv`` — KWB 2017 (83765NED), whole percentages.
+7. Gemeentefonds volumina (BZK), newest circulaire per uitkeringsjaar (septembercirculaire
    over meicirculaire), ``jaar`` = uitkeringsjaar, ``bron`` = ``gf:<circulaire>_<jaar>``.
 
 Rationale: direct StatLine extracts before files reshaped by a repository; full panels before
@@ -58,6 +60,8 @@ FVW_NAMES_FILE = ("propertyapp-gemeentegrenzen", "data", "geodata", "gemeentegre
 TINA_FILE = ("tinatiresome-spatial-heart", "gemeente_jaar_2013_2019.csv")
 KWB2021_FILE = ("nlstat-kwb2021", "nl_data_gemeenten_flat.csv")
 KWB2017_FILE = ("mapnl-kwb2017", "gem_2017_kwb_attributes.csv")
+KWB2020_DIR = ("dataverbinders-statline-bq", "84799NED")
+KWB2020_TABLE = "84799NED"
 
 RK_COUNTS = {
     "TotaleBevolking_1": "inwoners",
@@ -147,6 +151,33 @@ KWB2017_COLUMNS = {
     "opp_land": ("oppervlakte_land_ha", 1.0),
 }
 
+# KWB 2020 (84799NED) as CBS serves it: stem of the Key (suffix read from DataProperties) ->
+# kenmerk. Counts and CBS values are taken as published; shares are derived below.
+KWB2020_DIRECT = {
+    "AantalInwoners": "inwoners",
+    "HuishoudensTotaal": "huishoudens",
+    "GemiddeldeHuishoudensgrootte": "gemiddelde_huishoudensgrootte",
+    "PersonenPerSoortUitkeringBijstand": "personen_met_bijstand",
+    "WmoClienten": "wmo_clienten",
+    "WmoClientenRelatief": "wmo_clienten_per_1000",
+    "JongerenMetJeugdzorgInNatura": "jongeren_met_jeugdzorg",
+    "PercentageJongerenMetJeugdzorg": "jeugdzorg_pct",
+    "HuishoudensMetEenLaagInkomen": "lage_inkomens_pct",
+    "GemiddeldInkomenPerInwoner": "gemiddeld_inkomen_per_inwoner",
+    "MateVanStedelijkheid": "stedelijkheid",
+    "Omgevingsadressendichtheid": "omgevingsadressendichtheid",
+    "Bevolkingsdichtheid": "bevolkingsdichtheid",
+    "OppervlakteLand": "oppervlakte_land_ha",
+}
+# derived share = factor x numerator / denominator (same derivations as the nlstat KWB 2021)
+KWB2020_DERIVED = {
+    "bijstand_per_1000": ("PersonenPerSoortUitkeringBijstand", "AantalInwoners", 1000.0),
+    "ao_uitkeringen_per_1000": ("PersonenPerSoortUitkeringAO", "AantalInwoners", 1000.0),
+    "eenpersoonshuishoudens_pct": ("Eenpersoonshuishoudens", "HuishoudensTotaal", 100.0),
+    "huishoudens_met_kinderen_pct": ("HuishoudensMetKinderen", "HuishoudensTotaal", 100.0),
+    "niet_westerse_migratieachtergrond_pct": ("NietWestersTotaal", "AantalInwoners", 100.0),
+}
+
 GF_ALIASES = {
     "jong": "jongeren",
     "inw75+dr": "inwoners_75_plus_drempel",
@@ -165,6 +196,7 @@ SOURCE_PRIORITY = (
     "60039fvw_2019",
     "spatial_heart",
     "kwb2021",
+    "kwb2020",
     "kwb2017",
     "gemeentefonds",
 )
@@ -374,7 +406,22 @@ def read_kwb2021(mirror: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     df["gm_code"] = df["gm_code"].str.strip()
     _check_codes(df["gm_code"], path, "gm_code")
     _check_unique(df, ["gm_code"], path)
-    return _long(df, KWB2021_COLUMNS, jaar=2021, bron="85039NED")
+    out = _long(df, KWB2021_COLUMNS, jaar=2021, bron="85039NED")
+    # client counts back from the per-1,000 figures (the nlstat file has no counts):
+    # bijstand per 1,000 has 2 decimals (count within about 1 person), Wmo per 1,000 is a
+    # whole number as CBS publishes it (count within 0.5 per 1,000 inwoners)
+    counts = {
+        "Inequality|Bijstand recipients (per 1k)": "personen_met_bijstand",
+        "WelfareCare|Wmo care clients (per 1k)": "wmo_clienten",
+    }
+    pop = pd.to_numeric(df["Population"], errors="raise").astype("float64")
+    extra = {
+        name: (pd.to_numeric(df[col], errors="raise") * pop / 1000.0).round(0)
+        for col, name in counts.items()
+    }
+    wide = pd.DataFrame({"gm_code": df["gm_code"], **extra})
+    derived = _long(wide, {n: (n, 1.0) for n in extra}, jaar=2021, bron="85039NED")
+    return pd.concat([out, derived], ignore_index=True)
 
 
 def read_kwb2017(mirror: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -387,6 +434,66 @@ def read_kwb2017(mirror: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     _check_codes(df["gm_code"], path, "gm_code")
     _check_unique(df, ["gm_code"], path)
     return _long(df, KWB2017_COLUMNS, jaar=2017, bron="83765NED")
+
+
+def _kwb2020_key(keys: Sequence[str], stem: str, path: Any) -> str | None:
+    """Return the column whose Key is ``<stem>_<digits>`` (CBS renumbers the suffix)."""
+    found = [k for k in keys if re.fullmatch(rf"{re.escape(stem)}_\d+", k)]
+    if len(found) > 1:
+        raise DataError(f"{path}: several columns for {stem}: {', '.join(found)}; expected one")
+    return found[0] if found else None
+
+
+def read_kwb2020(mirror: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """KWB 2020 (84799NED), the real CBS capture (TypedDataSet + DataProperties); jaar = 2020.
+
+    Gemeente rows (``WijkenEnBuurten`` ``'GM....    '``) only. Columns are found by the stem
+    of their Key in DataProperties; units as published ('x 1 000 euro' x 1000). Values that
+    CBS had not yet published when the table was captured (Wmo, jeugdzorg, income: all '.')
+    give no rows. Shares are derived as for KWB 2021 (see :data:`KWB2020_DERIVED`).
+    """
+    typed_path = mirror_file(mirror, *KWB2020_DIR, f"cbs.v3.{KWB2020_TABLE}_TypedDataSet.parquet")
+    props_path = mirror_file(
+        mirror, *KWB2020_DIR, f"cbs.v3.{KWB2020_TABLE}_DataProperties.parquet"
+    )
+    folder = typed_path.parent
+    try:
+        props = pd.read_parquet(props_path)
+        typed = pd.read_parquet(typed_path)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{folder}: cannot read the 84799NED capture ({exc})") from None
+    if "Key" not in props.columns or "WijkenEnBuurten" not in typed.columns:
+        raise DataError(
+            f"{typed_path}: expected a CBS TypedDataSet with WijkenEnBuurten and DataProperties"
+        )
+    keys = [str(k).strip() for k in props["Key"] if isinstance(k, str) and k.strip()]
+    units = dict(zip(props["Key"].astype("str").str.strip(), props.get("Unit"), strict=True))
+    codes = typed["WijkenEnBuurten"].astype("str").str.strip()
+    gm = typed[codes.str.fullmatch(_GM_RE).to_numpy(dtype=bool)].copy()
+    gm["gm_code"] = codes[gm.index]
+    _check_unique(gm, ["gm_code"], typed_path)
+
+    def column(stem: str) -> pd.Series | None:
+        key = _kwb2020_key(keys, stem, props_path)
+        if key is None or key not in gm.columns:
+            return None
+        unit = units.get(key)
+        factor = 1000.0 if isinstance(unit, str) and "1 000 euro" in unit else 1.0
+        return pd.to_numeric(gm[key], errors="coerce").astype("float64") * factor
+
+    wide = pd.DataFrame({"gm_code": gm["gm_code"].to_numpy()})
+    mapping: dict[str, tuple[str, float]] = {}
+    for stem, name in KWB2020_DIRECT.items():
+        values = column(stem)
+        if values is not None:
+            wide[name] = values.to_numpy()
+            mapping[name] = (name, 1.0)
+    for name, (num, den, factor) in KWB2020_DERIVED.items():
+        a, b = column(num), column(den)
+        if a is not None and b is not None:
+            wide[name] = (factor * a / b.where(b > 0)).round(2).to_numpy()
+            mapping[name] = (name, 1.0)
+    return _long(wide, mapping, jaar=2020, bron=KWB2020_TABLE)
 
 
 def read_gf_volumina(mirror: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -408,6 +515,7 @@ READERS = {
     "60039fvw_2019": read_fvw_2019,
     "spatial_heart": read_spatial_heart,
     "kwb2021": read_kwb2021,
+    "kwb2020": read_kwb2020,
     "kwb2017": read_kwb2017,
     "gemeentefonds": read_gf_volumina,
 }
