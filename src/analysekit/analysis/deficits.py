@@ -53,12 +53,20 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from analysekit import nl
 from analysekit.analysis.forecast import Projection, project
-from analysekit.errors import DataError, ParameterError, UnknownGemeente
+from analysekit.errors import AnalysekitError, DataError, ParameterError, UnknownGemeente
+from analysekit.vocab import DOMEINEN, TOTAAL, VERSLAGSOORTEN, is_gm_code
 
-DOMEINEN = ("Sociale basisvoorzieningen", "Wmo", "Jeugd", "Participatie")
-TOTAAL = "Sociaal domein totaal"
-VERSLAGSOORTEN = ("jaarrekening", "begroting")
+#: The label of the sum before version 0.2; still accepted as input for one release.
+TOTAAL_OUD = "Sociaal domein totaal"
+#: Columns of a delivery table (the canonical ``iv3_levering`` or :func:`levering_from_iv3`).
+LEVERING_COLUMNS = ("gm_code", "jaar", "verslagsoort", "geleverd")
+
+
+def canonical_domein(domein: object) -> object:
+    """Return the domein label of the vocabulary (maps the old total label to TOTAAL)."""
+    return TOTAAL if domein == TOTAAL_OUD else domein
 
 @dataclass(frozen=True)
 class Noemer:
@@ -123,7 +131,6 @@ CLIENTEN: dict[str, tuple[str, str]] = {
 
 GF_SOORTEN = ("verdeelmodel", "integratie_decentralisatie")
 _CIRC_MONTH = {"M": 5, "J": 6, "S": 9, "D": 12}
-_GM = re.compile(r"^GM\d{4}$")
 
 KEY = ["gm_code", "jaar", "domein"]
 
@@ -148,6 +155,69 @@ def _check_jaar(iv3: pd.DataFrame, jaar: object) -> int:
             f"jaar {jaar} is not in the iv3 table (available: {', '.join(map(str, jaren))})"
         )
     return int(jaar)
+
+
+def levering_from_iv3(iv3: pd.DataFrame) -> pd.DataFrame:
+    """Derive which gemeente × jaar × verslagsoort is a real submission, from ``iv3``.
+
+    Rule (the same as the canonical table ``iv3_levering``): a cell whose lasten and baten
+    are 0 or missing on every taakveld is not delivered ("geen gegevens"); a cell with at
+    least one non-zero amount is delivered, and a single taakveld that is 0 stays 0.
+
+    Args:
+        iv3: Table ``iv3``.
+
+    Returns:
+        gm_code, jaar, verslagsoort, geleverd (bool), reden (str), n_taakvelden_niet_nul.
+    """
+    _check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "lasten_eur", "baten_eur"])
+    nz = (iv3["lasten_eur"].fillna(0.0).ne(0.0) | iv3["baten_eur"].fillna(0.0).ne(0.0))
+    g = nz.groupby([iv3["gm_code"], iv3["jaar"], iv3["verslagsoort"]], observed=True,
+                   sort=True).sum()
+    out = g.rename("n_taakvelden_niet_nul").reset_index()
+    out["n_taakvelden_niet_nul"] = out["n_taakvelden_niet_nul"].astype("int64")
+    out["geleverd"] = out["n_taakvelden_niet_nul"] > 0
+    out["reden"] = np.where(out["geleverd"], "", "alle lasten en baten 0 of leeg")
+    return out
+
+
+def delivery(iv3: pd.DataFrame, levering: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Delivery per gemeente × jaar × verslagsoort: the canonical table where given.
+
+    Args:
+        iv3: Table ``iv3``.
+        levering: Table ``iv3_levering`` (None: derived from ``iv3`` by
+            :func:`levering_from_iv3`). Where both know a cell, it counts as delivered only
+            when both say so (an all-zero cell left in ``iv3`` is never delivered).
+
+    Returns:
+        gm_code, jaar, verslagsoort, geleverd (one row per cell).
+
+    Raises:
+        DataError: ``levering`` lacks a column of :data:`LEVERING_COLUMNS`.
+    """
+    own = levering_from_iv3(iv3)[list(LEVERING_COLUMNS)]
+    if levering is None:
+        return own
+    if not isinstance(levering, pd.DataFrame):
+        raise ParameterError(f"levering must be a DataFrame (table iv3_levering); got "
+                             f"{type(levering).__name__}")
+    _check_columns(levering, "iv3_levering", LEVERING_COLUMNS)
+    lev = levering[list(LEVERING_COLUMNS)].astype({"jaar": "int64", "geleverd": "bool"})
+    both = pd.concat([lev, own], ignore_index=True)
+    keys = ["gm_code", "jaar", "verslagsoort"]
+    return both.groupby(keys, as_index=False, sort=True)["geleverd"].min()
+
+
+def not_delivered(iv3: pd.DataFrame, levering: pd.DataFrame | None = None,
+                  jaar: int | None = None, verslagsoort: str | None = None) -> list[str]:
+    """gm_codes without a real submission (for one jaar and/or verslagsoort when given)."""
+    d = delivery(iv3, levering)
+    if jaar is not None:
+        d = d[d["jaar"] == int(jaar)]
+    if verslagsoort is not None:
+        d = d[d["verslagsoort"] == verslagsoort]
+    return sorted(d.loc[~d["geleverd"], "gm_code"].unique().tolist())
 
 
 def nearest_year(
@@ -252,7 +322,8 @@ def select_gemeentefonds(
     Returns:
         ``(frame, meta)``: frame indexed by (gm_code, domein) with ``gf_verdeelmodel_eur``,
         ``gf_iu_du_eur`` and ``gf_eur`` (sum over ``soorten``); meta with ``circulaire``,
-        ``uitkeringsjaar`` and a Dutch ``bron`` sentence.
+        ``uitkeringsjaar``, ``zelfde_jaar`` (uitkeringsjaar == jaar) and a Dutch ``bron``
+        sentence that names a mismatched year.
     """
     unknown = set(soorten) - set(GF_SOORTEN)
     if unknown or not soorten:
@@ -262,7 +333,7 @@ def select_gemeentefonds(
         index=pd.MultiIndex.from_tuples([], names=["gm_code", "domein"]), dtype="float64",
     )
     if gemeentefonds is None or len(gemeentefonds) == 0:
-        return empty, {"circulaire": None, "uitkeringsjaar": pd.NA,
+        return empty, {"circulaire": None, "uitkeringsjaar": pd.NA, "zelfde_jaar": False,
                        "bron": "geen gemeentefondsgegevens"}
     _check_columns(gemeentefonds, "gemeentefonds",
                    ["gm_code", "circulaire", "uitkeringsjaar", "domein", "soort", "bedrag_eur"])
@@ -286,23 +357,28 @@ def select_gemeentefonds(
     if uj == jaar:
         bron = f"{circ}, uitkeringsjaar {uj} ({what})"
     else:
-        bron = (f"{circ}, uitkeringsjaar {uj} ({what}); uitkeringsjaar {jaar} ontbreekt, "
-                "dichtstbijzijnde gebruikt")
-    return frame, {"circulaire": circ, "uitkeringsjaar": uj, "bron": bron}
+        bron = (f"{circ}, uitkeringsjaar {uj} ({what}); LET OP: uitkeringsjaar {jaar} "
+                f"ontbreekt in de gegevens, dus kosten {jaar} tegenover gemeentefonds {uj}")
+    return frame, {"circulaire": circ, "uitkeringsjaar": uj, "zelfde_jaar": uj == jaar,
+                   "bron": bron}
 
 
 # --------------------------------------------------------------------------- lenses
 
 
-def _domain_sums(iv3: pd.DataFrame, jaar: int) -> pd.DataFrame:
-    """Lasten and baten per gm_code × verslagsoort × domein (all four domains, 0 if absent)."""
+def _domain_sums(iv3: pd.DataFrame, jaar: int, cells: pd.DataFrame) -> pd.DataFrame:
+    """Lasten and baten per delivered gm_code × verslagsoort × domein (0 if a domain is absent).
+
+    ``cells`` holds the delivered (gm_code, verslagsoort) of ``jaar``; other cells get no row,
+    so they can never turn into 0.
+    """
     d = iv3.loc[(iv3["jaar"] == jaar) & iv3["domein"].isin(DOMEINEN)]
     g = d.groupby(["gm_code", "verslagsoort", "domein"], observed=True, sort=False)[
         ["lasten_eur", "baten_eur"]
     ].sum()
-    present = iv3.loc[iv3["jaar"] == jaar, ["gm_code", "verslagsoort"]].drop_duplicates()
     full = pd.MultiIndex.from_frame(
-        present.merge(pd.DataFrame({"domein": list(DOMEINEN)}), how="cross")
+        cells[["gm_code", "verslagsoort"]].merge(pd.DataFrame({"domein": list(DOMEINEN)}),
+                                                 how="cross")
     )
     g = g.reindex(full, fill_value=0.0)
     g["netto_eur"] = g["lasten_eur"] - g["baten_eur"]
@@ -319,6 +395,7 @@ def deficits_all(
     verslagsoort: str | None = None,
     gf_soorten: Sequence[str] = GF_SOORTEN,
     totaal: bool = True,
+    levering: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """All three lenses for all gemeenten in one pass, for one year.
 
@@ -328,10 +405,15 @@ def deficits_all(
         kenmerken: Table ``kenmerken`` (denominators; may be None).
         gemeentefonds: Table ``gemeentefonds`` (may be None: no gap lens).
         jaar: Boekjaar.
-        verslagsoort: Basis of the net cost: None = jaarrekening where present, else
-            begroting; or force ``"jaarrekening"`` / ``"begroting"``.
+        verslagsoort: Basis of the net cost, one for the whole year: None = jaarrekening
+            when the year has any delivered jaarrekening, else begroting; or force
+            ``"jaarrekening"`` / ``"begroting"``. Plans and realisations never mix in
+            one table.
         gf_soorten: Which gemeentefonds parts form the budget (default verdeelmodel + IU/DU).
         totaal: Add a row ``domein == TOTAAL`` with the sum of the four domains.
+        levering: Table ``iv3_levering`` (None: derived from ``iv3``, see
+            :func:`levering_from_iv3`). A gemeente without a real submission for the
+            basis keeps its rows with ``geleverd`` False and NaN amounts (never 0).
 
     Returns:
         Tidy DataFrame, one row per gm_code × domein, columns: gm_code, naam, jaar, domein,
@@ -342,8 +424,10 @@ def deficits_all(
         noemer_jaar_clienten, netto_per_client, netto_begroting_eur,
         netto_jaarrekening_eur, overschrijding_eur, overschrijding_pct,
         overschrijding_per_inwoner, gf_verdeelmodel_eur, gf_iu_du_eur, gf_eur,
-        gf_per_inwoner, gf_circulaire, gf_uitkeringsjaar, gf_bron, tekort_eur,
-        tekort_per_inwoner. Sorted by gm_code and domein order.
+        gf_per_inwoner, gf_circulaire, gf_uitkeringsjaar, gf_bron, gf_zelfde_jaar,
+        tekort_eur (cost − budget: tekort (+) / overschot (−)), tekort_teken
+        (:func:`analysekit.nl.teken`), tekort_per_inwoner, geleverd. Sorted by gm_code
+        and domein order; schema :data:`analysekit.analysis.schemas.LENZEN`.
 
     Raises:
         ParameterError: ``jaar`` not in iv3, unknown ``verslagsoort``, or the forced
@@ -356,28 +440,36 @@ def deficits_all(
         raise ParameterError(
             f"verslagsoort {verslagsoort!r} unknown; expected one of {VERSLAGSOORTEN}"
         )
-    sums = _domain_sums(iv3, jaar)
+    if not isinstance(totaal, bool):
+        raise ParameterError(f"totaal must be True or False; got {totaal!r}")
+    lev = delivery(iv3, levering)
+    lev = lev[lev["jaar"] == jaar]
+    cells = lev.loc[lev["geleverd"], ["gm_code", "verslagsoort"]]
+    sums = _domain_sums(iv3, jaar, cells)
     netto = sums["netto_eur"].unstack("verslagsoort")
     for vs in VERSLAGSOORTEN:
         if vs not in netto.columns:
             netto[vs] = np.nan
     if verslagsoort is None:
-        basis = pd.Series(np.where(netto["jaarrekening"].notna(), "jaarrekening", "begroting"),
-                          index=netto.index)
+        # one basis for the whole year, so that no table mixes plans and realisations
+        basis = "jaarrekening" if (cells["verslagsoort"] == "jaarrekening").any() else "begroting"
     else:
-        if netto[verslagsoort].isna().all():
+        if lev.loc[lev["verslagsoort"] == verslagsoort, "geleverd"].sum() == 0:
             raise ParameterError(f"verslagsoort {verslagsoort!r} has no data for jaar {jaar}")
-        basis = pd.Series(verslagsoort, index=netto.index)
-        basis = basis[netto[verslagsoort].notna()]
-    idx = pd.MultiIndex.from_arrays(
-        [basis.index.get_level_values("gm_code"), basis.to_numpy(),
-         basis.index.get_level_values("domein")],
-        names=["gm_code", "verslagsoort", "domein"],
-    )
-    out = sums.loc[idx, ["lasten_eur", "baten_eur", "netto_eur"]].reset_index()
-    ov = netto.reindex(basis.index)
-    out["netto_begroting_eur"] = ov["begroting"].to_numpy()
-    out["netto_jaarrekening_eur"] = ov["jaarrekening"].to_numpy()
+        basis = verslagsoort
+    codes = sorted(lev["gm_code"].unique())
+    idx = pd.MultiIndex.from_product([codes, list(DOMEINEN)], names=["gm_code", "domein"])
+    out = pd.DataFrame(index=idx)
+    sub = sums.xs(basis, level="verslagsoort") if len(sums) else sums
+    for col in ("lasten_eur", "baten_eur", "netto_eur"):
+        out[col] = sub[col].reindex(idx) if len(sub) else np.nan
+    netto = netto.reindex(idx)
+    out["netto_begroting_eur"] = netto["begroting"].to_numpy()
+    out["netto_jaarrekening_eur"] = netto["jaarrekening"].to_numpy()
+    geleverd = lev.loc[lev["verslagsoort"] == basis].set_index("gm_code")["geleverd"]
+    out = out.reset_index()
+    out["verslagsoort"] = basis
+    out["geleverd"] = out["gm_code"].map(geleverd).fillna(False).astype(bool)
 
     gf, meta = select_gemeentefonds(gemeentefonds, jaar, gf_soorten)
     out = out.join(gf, on=["gm_code", "domein"])
@@ -385,8 +477,11 @@ def deficits_all(
     if totaal:
         num = ["lasten_eur", "baten_eur", "netto_eur", "netto_begroting_eur",
                "netto_jaarrekening_eur", "gf_verdeelmodel_eur", "gf_iu_du_eur", "gf_eur"]
-        tot = out.groupby(["gm_code", "verslagsoort"], sort=False)[num].sum(min_count=1)
+        tot = out.groupby(["gm_code", "verslagsoort", "geleverd"], sort=False)[num].sum(
+            min_count=1)
         tot = tot.reset_index().assign(domein=TOTAAL)
+        # a sum over a gemeente without data is no data, not the sum of what is left
+        tot.loc[~tot["geleverd"], ["lasten_eur", "baten_eur", "netto_eur"]] = np.nan
         out = pd.concat([out, tot], ignore_index=True)
 
     out["jaar"] = jaar
@@ -400,6 +495,8 @@ def deficits_all(
     out["gf_circulaire"] = meta["circulaire"]
     out["gf_uitkeringsjaar"] = pd.array([meta["uitkeringsjaar"]] * len(out), dtype="Int64")
     out["gf_bron"] = meta["bron"]
+    out["gf_zelfde_jaar"] = bool(meta["zelfde_jaar"])
+    out["tekort_teken"] = pd.array([nl.teken(v) for v in out["tekort_eur"]], dtype="string")
 
     # denominators (nearest year, reported)
     den = denominators(kenmerken, gemeenten, jaar)
@@ -448,7 +545,8 @@ def deficits_all(
         "netto_begroting_eur", "netto_jaarrekening_eur", "overschrijding_eur",
         "overschrijding_pct", "overschrijding_per_inwoner", "gf_verdeelmodel_eur",
         "gf_iu_du_eur", "gf_eur", "gf_per_inwoner", "gf_circulaire", "gf_uitkeringsjaar",
-        "gf_bron", "tekort_eur", "tekort_per_inwoner",
+        "gf_bron", "gf_zelfde_jaar", "tekort_eur", "tekort_teken", "tekort_per_inwoner",
+        "geleverd",
     ]
     out = out[out["verslagsoort"].notna()]
     return out[cols].reset_index(drop=True)
@@ -467,14 +565,19 @@ def taakveld_breakdown(
     *,
     gm_code: str | None = None,
     domeinen: Sequence[str] = DOMEINEN,
+    levering: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Net cost per taakveld behind each domein, with begroting vs jaarrekening.
+
+    Only delivered submissions count (see :func:`delivery`); the basis is the jaarrekening
+    when the year has one, else the begroting, for every gemeente alike.
 
     Args:
         iv3: Table ``iv3``.
         jaar: Boekjaar.
         gm_code: Restrict to one gemeente (None: all).
         domeinen: Domains to include.
+        levering: Table ``iv3_levering`` (None: derived from iv3).
 
     Returns:
         One row per gm_code × domein × taakveld: taakveld_naam, lasten_eur, baten_eur,
@@ -483,11 +586,17 @@ def taakveld_breakdown(
         ``aandeel_domein`` (share of the domain's net cost, %).
     """
     jaar = _check_jaar(iv3, jaar)
+    bad = [x for x in domeinen if x not in DOMEINEN]
+    if isinstance(domeinen, str) or bad:
+        raise ParameterError(f"domeinen must be a list from {DOMEINEN}; got {domeinen!r}")
+    lev = delivery(iv3, levering)
+    lev = lev.loc[(lev["jaar"] == jaar) & lev["geleverd"], ["gm_code", "verslagsoort"]]
     d = iv3.loc[(iv3["jaar"] == jaar) & iv3["domein"].isin(list(domeinen))]
+    d = d.merge(lev, on=["gm_code", "verslagsoort"], how="inner")
     if gm_code is not None:
         d = d.loc[d["gm_code"] == gm_code]
         if d.empty:
-            raise UnknownGemeente(f"gemeente {gm_code} has no iv3 rows for jaar {jaar}")
+            raise UnknownGemeente(f"gemeente {gm_code} has no delivered iv3 rows for jaar {jaar}")
     keys = ["gm_code", "domein", "taakveld"]
     g = d.groupby([*keys, "verslagsoort"], observed=True)[["lasten_eur", "baten_eur"]].sum()
     g["netto_eur"] = g["lasten_eur"] - g["baten_eur"]
@@ -495,11 +604,9 @@ def taakveld_breakdown(
     for vs in VERSLAGSOORTEN:
         if vs not in wide.columns:
             wide[vs] = np.nan
-    has_jr = d.loc[d["verslagsoort"] == "jaarrekening", "gm_code"].unique()
+    basis = "jaarrekening" if (lev["verslagsoort"] == "jaarrekening").any() else "begroting"
     base = g.reset_index()
-    base = base[
-        np.where(base["gm_code"].isin(has_jr), "jaarrekening", "begroting") == base["verslagsoort"]
-    ]
+    base = base[base["verslagsoort"] == basis]
     base = base.join(wide[["begroting", "jaarrekening"]].rename(columns={
         "begroting": "netto_begroting_eur", "jaarrekening": "netto_jaarrekening_eur"}), on=keys)
     base["overschrijding_eur"] = base["netto_jaarrekening_eur"] - base["netto_begroting_eur"]
@@ -526,7 +633,7 @@ def for_gemeente(df: pd.DataFrame, gm_code: str) -> pd.DataFrame:
     rows = df.loc[df["gm_code"] == gm_code]
     if rows.empty:
         n = df["gm_code"].nunique()
-        hint = "" if _GM.match(str(gm_code)) else "; expected a code like GM0855"
+        hint = "" if is_gm_code(str(gm_code)) else "; expected a code like GM0855"
         raise UnknownGemeente(f"gemeente {gm_code!r} is not in the table ({n} gemeenten){hint}")
     return rows.reset_index(drop=True)
 
@@ -562,7 +669,12 @@ def trajectory_all(
         ``tekort_verschil_eur`` (change of the gap; a gap can change sign, so no %).
     """
     alle = sorted(int(j) for j in iv3["jaar"].unique())
-    jaren = alle if jaren is None else [int(j) for j in jaren]
+    if jaren is None:
+        jaren = alle
+    else:
+        if isinstance(jaren, (str, bytes)) or not isinstance(jaren, Iterable):
+            raise ParameterError(f"jaren must be a list of int years; got {jaren!r}")
+        jaren = [_check_jaar(iv3, j) for j in jaren]
     frames = [deficits_all(iv3, gemeenten, kenmerken, gemeentefonds, j, **kwargs) for j in jaren]
     t = pd.concat(frames, ignore_index=True).sort_values(["gm_code", "domein", "jaar"])
     g = t.groupby(["gm_code", "domein"], sort=False)
@@ -607,8 +719,14 @@ def project_gap(
         says plainly that no projection is possible. When the series mixes jaarrekening and
         begroting years the message says so.
     """
+    domein = canonical_domein(domein)
     if domein not in (*DOMEINEN, TOTAAL):
         raise ParameterError(f"domein {domein!r} unknown; expected one of {(*DOMEINEN, TOTAAL)}")
+    for name, value, lo in (("horizon", horizon, 1),):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo:
+            raise ParameterError(f"{name} must be an int ≥ {lo}; got {value!r}")
+    if not isinstance(alpha, (int, float)) or isinstance(alpha, bool) or not 0 < alpha < 1:
+        raise ParameterError(f"alpha must be a number between 0 and 1; got {alpha!r}")
     if measure not in traj.columns:
         raise ParameterError(f"measure {measure!r} is not a column of the trajectory")
     rows = for_gemeente(traj, gm_code)
@@ -629,23 +747,34 @@ def project_gap(
 
 
 @lru_cache(maxsize=1)
-def _load_inputs_cached() -> tuple[pd.DataFrame, ...]:
+def _load_inputs_cached() -> tuple[pd.DataFrame | None, ...]:
     from analysekit import load
 
-    tables = []
+    tables: list[pd.DataFrame | None] = []
     for name in ("iv3", "gemeenten", "kenmerken", "gemeentefonds"):
         tables.append(load(name))
+    try:  # the canonical delivery table, where the data layer provides it
+        tables.append(load("iv3_levering"))
+    except AnalysekitError:
+        tables.append(None)
     return tuple(tables)
 
 
-def load_inputs() -> dict[str, pd.DataFrame]:
+def load_inputs() -> dict[str, pd.DataFrame | None]:
     """Load (once per process) the canonical tables the lenses need.
 
     Returns:
-        Dict with keys iv3, gemeenten, kenmerken, gemeentefonds.
+        Dict with keys iv3, gemeenten, kenmerken, gemeentefonds and iv3_levering (None
+        when the data layer has no such table yet: delivery is then derived from iv3).
     """
-    iv3, gem, ken, gf = _load_inputs_cached()
-    return {"iv3": iv3, "gemeenten": gem, "kenmerken": ken, "gemeentefonds": gf}
+    iv3, gem, ken, gf, lev = _load_inputs_cached()
+    return {"iv3": iv3, "gemeenten": gem, "kenmerken": ken, "gemeentefonds": gf,
+            "iv3_levering": lev}
+
+
+def clear_cache() -> None:
+    """Forget the tables loaded by :func:`load_inputs` (call after a rebuild)."""
+    _load_inputs_cached.cache_clear()
 
 
 def resolve_gm_code(gemeente: str) -> str:
@@ -655,7 +784,7 @@ def resolve_gm_code(gemeente: str) -> str:
         UnknownGemeente: The name cannot be resolved.
     """
     text = str(gemeente).strip()
-    if _GM.match(text.upper()):
+    if is_gm_code(text.upper()):
         return text.upper()
     from analysekit import gemeente as lookup
 
@@ -675,6 +804,7 @@ def deficits(gemeente: str, jaar: int, **kwargs: object) -> pd.DataFrame:
         The rows of :func:`deficits_all` for that gemeente.
     """
     t = load_inputs()
+    kwargs.setdefault("levering", t["iv3_levering"])
     alle = deficits_all(t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"], jaar,
                         **kwargs)
     return for_gemeente(alle, resolve_gm_code(gemeente))
@@ -683,6 +813,7 @@ def deficits(gemeente: str, jaar: int, **kwargs: object) -> pd.DataFrame:
 def trajectory(gemeente: str, **kwargs: object) -> pd.DataFrame:
     """All years of the three lenses for one gemeente (code or name), with growth."""
     t = load_inputs()
+    kwargs.setdefault("levering", t["iv3_levering"])
     alle = trajectory_all(t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"],
                           **kwargs)
     return for_gemeente(alle, resolve_gm_code(gemeente))
@@ -691,4 +822,5 @@ def trajectory(gemeente: str, **kwargs: object) -> pd.DataFrame:
 def taakvelden(gemeente: str, jaar: int) -> pd.DataFrame:
     """Taakveld breakdown of the sociaal domein for one gemeente (code or name) and year."""
     t = load_inputs()
-    return taakveld_breakdown(t["iv3"], jaar, gm_code=resolve_gm_code(gemeente))
+    return taakveld_breakdown(t["iv3"], jaar, gm_code=resolve_gm_code(gemeente),
+                              levering=t["iv3_levering"])
