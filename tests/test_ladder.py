@@ -1,0 +1,135 @@
+"""Transformation ladder: exact shares on synthetic data, Tilburg from the raw mirror, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import synthetic_prijs_volume as S
+from matplotlib.figure import Figure
+
+from analysekit.analysis import ladder as L
+from analysekit.analysis import peers as P
+from analysekit.analysis import prijs_volume as PV
+from analysekit.errors import ParameterError, UnknownGemeente
+from analysekit.vocab import TAAKVELD_GROEPEN, TREDEN
+
+
+def _one(df: pd.DataFrame, **key) -> pd.Series:
+    m = np.ones(len(df), dtype=bool)
+    for k, v in key.items():
+        m &= (df[k] == v).to_numpy()
+    assert m.sum() == 1
+    return df.loc[m].iloc[0]
+
+
+@pytest.fixture(scope="module")
+def syn() -> pd.DataFrame:
+    return L.ladder_all(S.iv3())
+
+
+def test_synthetic_shares_exact(syn):
+    r = _one(syn, gm_code="GM9001", jaar=2023, verslagsoort="jaarrekening")
+    assert (r["voorliggend_eur"], r["maatwerk_eur"], r["geescaleerd_eur"]) == (
+        6_000_000.0, 31_000_000.0, 3_000_000.0)
+    assert (r["aandeel_voorliggend"], r["aandeel_maatwerk"], r["aandeel_geescaleerd"]) == (
+        15.0, 77.5, 7.5)
+    ok = syn["status"] == "ok"
+    np.testing.assert_allclose(syn.loc[ok, [f"aandeel_{t}" for t in TREDEN]].sum(axis=1), 100.0)
+
+
+def test_synthetic_non_delivered(syn):
+    r = _one(syn, gm_code="GM9006", jaar=2023, verslagsoort="jaarrekening")
+    assert r["status"] == "geen gegevens"
+    assert r[[f"aandeel_{t}" for t in TREDEN]].isna().all() and np.isnan(r["ladder_eur"])
+
+
+def test_synthetic_position_and_change(syn):
+    pos = L.ladder_positie(syn, S.peer_tabel(), 2023)
+    g = _one(pos, gm_code="GM9001", trede="geescaleerd")
+    # peers GM9002–GM9005 (GM9006 not delivered): 10, 10, 300/35, 7.5 -> 0 below, 1 equal
+    assert g["n_peers"] == 4 and g["percentiel"] == 12.5
+    assert g["peers_samen"] == pytest.approx(100 * 12 / 135, rel=1e-12)
+    assert g["peer_mediaan"] == pytest.approx((10 + 300 / 35) / 2, rel=1e-12)
+    ch = _one(L.ladder_verandering(syn), gm_code="GM9001", jaar=2023,
+              verslagsoort="jaarrekening")
+    assert ch["vorig_jaar"] == 2022
+    assert (ch["verandering_voorliggend"], ch["verandering_maatwerk"],
+            ch["verandering_geescaleerd"]) == (-5.0, 7.5, -2.5)
+    zin = L.ladder_zin(pos, "GM9001", "Synthetisch", L.ladder_verandering(syn))
+    assert zin.startswith("Van de lasten op de transformatieladder (jaarrekening 2023) gaat "
+                          "bij Synthetisch 15% voorliggend, 78% maatwerk en 8% geëscaleerd")
+    assert "bij 4 vergelijkbare gemeenten" in zin
+    assert "Verandering sinds jaarrekening 2022: voorliggend -5,0 procentpunt" in zin
+    assert "geen verdeling mogelijk (geen gegevens)" in L.ladder_zin(pos, "GM9006")
+
+
+def test_bad_input(syn):
+    with pytest.raises(ParameterError, match="basis 'bruto' unknown"):
+        L.ladder_all(S.iv3(), basis="bruto")
+    with pytest.raises(ParameterError, match="no ladder rows for jaarrekening 2019"):
+        L.ladder_positie(syn, S.peer_tabel(), 2019)
+    with pytest.raises(ParameterError, match="verslagsoort 'x' unknown"):
+        L.ladder_positie(syn, S.peer_tabel(), 2023, "x")
+    with pytest.raises(UnknownGemeente):
+        L.ladder_zin(L.ladder_positie(syn, S.peer_tabel(), 2023), "GM0001")
+
+
+def test_netto_basis_flags_non_positive(syn):
+    iv3 = S.iv3()
+    iv3.loc[(iv3["gm_code"] == "GM9002") & (iv3["taakveld"] == "6.81a")
+            & (iv3["jaar"] == 2023), "baten_eur"] = 5_000_000.0
+    n = L.ladder_all(iv3, basis="netto")
+    r = _one(n, gm_code="GM9002", jaar=2023, verslagsoort="jaarrekening")
+    assert r["status"] == "negatieve trede" and np.isnan(r["aandeel_geescaleerd"])
+
+
+# --------------------------------------------------------------------------- real mirror
+
+
+@pytest.fixture(scope="module")
+def real(built):
+    import analysekit
+
+    iv3 = analysekit.load("iv3")
+    return L.ladder_all(iv3, levering=PV._load_levering(iv3))
+
+
+def test_tilburg_shares_from_raw_mirror(real, mirror):
+    raw = pd.read_csv(mirror / "michielsd-begrotingsanalysetool/Analysedata/Iv3/"
+                      "2023_jaarrekening.csv", sep=";")
+    raw = raw.loc[raw["Gemeenten"] == "Tilburg"]
+    code = raw["Taakveld"].str.split(" ").str[0]
+    lasten = {t: 1000.0 * raw.loc[code.isin(TAAKVELD_GROEPEN[t]), "Lasten"].sum()
+              for t in TREDEN}
+    assert lasten["voorliggend"] == 116_979_000.0  # 6.1 84,811 + 6.2 32,168 (× 1,000)
+    total = sum(lasten.values())
+    r = _one(real, gm_code="GM0855", jaar=2023, verslagsoort="jaarrekening")
+    for t in TREDEN:
+        assert r[f"{t}_eur"] == pytest.approx(lasten[t], rel=1e-12)
+        assert r[f"aandeel_{t}"] == pytest.approx(100 * lasten[t] / total, rel=1e-12)
+    assert round(r["aandeel_voorliggend"]) == 36 and round(r["aandeel_geescaleerd"]) == 19
+
+
+def test_gm1961_is_geen_gegevens(real):
+    r = _one(real, gm_code="GM1961", jaar=2023, verslagsoort="jaarrekening")
+    assert r["status"] == "geen gegevens" and np.isnan(r["aandeel_maatwerk"])
+
+
+def test_real_position_and_figure(real, built):
+    import analysekit
+    from analysekit.analysis.plots_prijs_volume import plot_ladder
+
+    ken, gem = analysekit.load("kenmerken"), analysekit.load("gemeenten")
+    ap = P.all_peers(P.peer_data(ken, gem, 2023), k=10)
+    pos = L.ladder_positie(real, ap, 2023)
+    t = pos.loc[pos["gm_code"] == "GM0855"]
+    assert (t["n_peers"] == 10).all() and t["percentiel"].between(0, 100).all()
+    codes = ap.loc[ap["gm_code"] == "GM0855", "peer_gm_code"].tolist()
+    namen = dict(zip(gem["gm_code"], gem["naam"], strict=False))
+    fig = plot_ladder(real, "GM0855", codes, 2023, namen=namen)
+    assert isinstance(fig, Figure)
+    texts = " ".join(x.get_text() for x in fig.findobj(lambda a: hasattr(a, "get_text")))
+    assert "Tilburg" in texts and "36%" in texts and "geëscaleerd" in texts
+    with pytest.raises(ParameterError, match="no ladder row"):
+        plot_ladder(real, "GM0000", codes, 2023)
