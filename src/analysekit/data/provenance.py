@@ -245,15 +245,16 @@ def verify_raw(root: Path | None = None) -> int:
 
 # --------------------------------------------------------------------------- sources
 
-#: Mirror folder that holds the offline copy of each source (for the footnote).
-_MIRROR_FOLDER = {
-    "iv3": "michielsd-begrotingsanalysetool",
-    "klassen": "michielsd-begrotingsanalysetool",
-    "gf": "michielsd-begrotingsanalysetool",
-    "70072ned": "lostconnectionhere-r_practice",
-    "60039fvw": "lostconnectionhere-r_practice",
-    "83765NED": "mapnl-kwb2017",
-    "85039NED": "nlstat-kwb2021",
+#: Mirror folder(s) that hold the offline copy of each source (for the footnote).
+_MIRROR_FOLDERS: dict[str, tuple[str, ...]] = {
+    "iv3": ("michielsd-begrotingsanalysetool",),
+    "klassen": ("michielsd-begrotingsanalysetool",),
+    "gf": ("michielsd-begrotingsanalysetool",),
+    "70072ned": ("lostconnectionhere-r_practice",),
+    "60039fvw": ("lostconnectionhere-r_practice", "tinatiresome-spatial-heart"),
+    "83765NED": ("mapnl-kwb2017",),
+    "85039NED": ("nlstat-kwb2021",),
+    "grenzen": ("propertyapp-gemeentegrenzen", "nlstat-kwb2021", "rubensan19-kaarten"),
 }
 _CIRCULAIRE = {"M": "meicirculaire", "S": "septembercirculaire"}
 
@@ -312,7 +313,7 @@ def sources_table(folder: Path | None = None, root: Path | None = None) -> pd.Da
                 "titel": titel,
                 "jaren": jaren,
                 "herkomst": "live" if live else "mirror",
-                "mirror": "" if live else _MIRROR_FOLDER.get(key, ""),
+                "mirror": "" if live else ", ".join(_MIRROR_FOLDERS.get(key, ())),
             }
         )
 
@@ -349,7 +350,8 @@ def sources_table(folder: Path | None = None, root: Path | None = None) -> pd.Da
                 "gemeenten",
                 "CBS",
                 "",
-                "Gebieden in Nederland (gemeentegrootte, stedelijkheid, inwoners)",
+                "Gemeenteklassen in de indeling van Gebieden in Nederland (grootte, "
+                "stedelijkheid, inwoners; tabel-id niet vermeld door de bron)",
                 _span(late),
                 False,
                 "klassen",
@@ -419,6 +421,10 @@ def sources_table(folder: Path | None = None, root: Path | None = None) -> pd.Da
     out = pd.DataFrame(
         rows, columns=["tabel", "uitgever", "id", "titel", "jaren", "herkomst", "mirror"]
     )
-    commits = mirror_commits(sorted({m for m in out["mirror"] if m}))
-    out["mirror"] = [f"{m} ({commits[m]})" if m in commits else m for m in out["mirror"]]
+    folders = sorted({f for m in out["mirror"] if m for f in m.split(", ")})
+    commits = mirror_commits(folders)
+    out["mirror"] = [
+        ", ".join(f"{f} ({commits[f]})" if f in commits else f for f in m.split(", ")) if m else ""
+        for m in out["mirror"]
+    ]
     return out
