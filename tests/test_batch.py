@@ -9,7 +9,7 @@ import pytest
 import scrapbook as sb
 
 from analysekit.errors import ParameterError
-from analysekit.reporting import batch
+from analysekit.reporting import batch, cache
 from analysekit.reporting.params import GemeenteInfo
 
 
@@ -174,25 +174,41 @@ def test_dask_needs_a_scheduler(tmp_path, data):
         )
 
 
-def test_shared_computes_once_per_batch(tmp_path, monkeypatch):
+def test_shared_computes_once_per_data_and_code_version(tmp_path, monkeypatch):
+    """One cache for single reports and batches: memory, then disk, keyed by data + code."""
     calls = []
 
     def compute():
         calls.append(1)
         return {"matrix": [1, 2, 3]}
 
-    monkeypatch.setattr(batch, "_MEMO", {})
-    monkeypatch.delenv(batch.CACHE_ENV, raising=False)
-    assert batch.shared("peers", compute) == {"matrix": [1, 2, 3]}
-    assert batch.shared("peers", compute) == {"matrix": [1, 2, 3]}
+    monkeypatch.setattr(cache, "_MEMO", {})
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(cache.KEY_ENV, "sleutel1")  # pinned, as a batch does for its workers
+    assert cache.shared("peers", compute) == {"matrix": [1, 2, 3]}
+    assert cache.shared("peers", compute) == {"matrix": [1, 2, 3]}
     assert len(calls) == 1  # in memory
+    files = list((tmp_path / "cache" / "sleutel1").glob("peers-*.pkl"))
+    assert len(files) == 1 and pickle.loads(files[0].read_bytes()) == {"matrix": [1, 2, 3]}
 
-    monkeypatch.setattr(batch, "_MEMO", {})
-    monkeypatch.setenv(batch.CACHE_ENV, str(tmp_path / "cache"))
-    batch.shared("peers", compute)
-    files = list((tmp_path / "cache").glob("peers-*.pkl"))
-    assert len(calls) == 2 and len(files) == 1
-    assert pickle.loads(files[0].read_bytes()) == {"matrix": [1, 2, 3]}
-    monkeypatch.setattr(batch, "_MEMO", {})  # another worker process: loads, does not compute
-    assert batch.shared("peers", compute) == {"matrix": [1, 2, 3]}
+    monkeypatch.setattr(cache, "_MEMO", {})  # another process: loads, does not compute
+    assert cache.shared("peers", compute) == {"matrix": [1, 2, 3]}
+    assert len(calls) == 1
+
+    # new data or code: a new key, computed again; the stale folder is removed
+    monkeypatch.setenv(cache.KEY_ENV, "sleutel2")
+    assert cache.shared("peers", compute) == {"matrix": [1, 2, 3]}
     assert len(calls) == 2
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["sleutel2"]
+
+
+def test_cache_key_follows_the_data(tmp_path, monkeypatch):
+    monkeypatch.delenv(cache.KEY_ENV, raising=False)
+    before = cache.cache_key()
+    folder = tmp_path / "processed"
+    folder.mkdir()
+    (folder / "x.parquet").write_bytes(b"1")
+    a = cache.data_fingerprint(folder)
+    (folder / "x.parquet").write_bytes(b"22")
+    assert cache.data_fingerprint(folder) != a
+    assert cache.cache_key() == before and len(before) == 16

@@ -1,4 +1,4 @@
-"""analysekit.reporting.context: Dutch formatting, shared computations, illustrative defaults.
+"""analysekit.reporting.context and its sections: shared computations, illustrative defaults.
 
 Formatting and the adaptation of the shipped examples are checked with exact answers; the
 multi-year lever designs (panel, event study), which the real mirror cannot exercise (one
@@ -17,9 +17,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import make_iv3  # noqa: E402  (SYNTHETIC data)
 
+from analysekit.analysis.lever_fits import fit_levers  # noqa: E402
 from analysekit.errors import ParameterError  # noqa: E402
-from analysekit.reporting import batch, context  # noqa: E402
-from analysekit.reporting.context import ReportContext, eur, getal, kans, pct  # noqa: E402
+from analysekit.nl import eur, getal, kans, pct  # noqa: E402
+from analysekit.reporting import cache, display  # noqa: E402
+from analysekit.reporting.context import SECTIONS, ReportContext  # noqa: E402
 
 
 def test_dutch_formatting():
@@ -38,7 +40,7 @@ def test_dutch_formatting():
 
 
 def test_table_is_plain_html_with_text_left_and_figures_right():
-    t = context.table(pd.DataFrame({"domein": ["Jeugd", "Wmo"], "netto": ["€ 76,2 mln", "€ 1"]}))
+    t = display.table(pd.DataFrame({"domein": ["Jeugd", "Wmo"], "netto": ["€ 76,2 mln", "€ 1"]}))
     html = t._repr_html_() if hasattr(t, "_repr_html_") else t.data
     assert '<th style="text-align:left">domein</th>' in html
     assert '<td style="text-align:right">€ 76,2 mln</td>' in html
@@ -112,13 +114,13 @@ def test_panel_and_event_study_where_data_allow(tmp_path):
     adoptie.write_text("gm_code,hefboom,adoptiejaar\n"
                        + "".join(f"{c},wijkteam,{2019 + i % 3}\n"
                                  for i, c in enumerate(codes[:16])))
-    fits = context._fit_levers(t, 2023, "jaarrekening", "Sociaal domein",
+    fits = fit_levers(t, 2023, "jaarrekening", "Sociaal domein",
                                list(range(2017, 2024)), str(adoptie))
     assert "aandeel_voorliggend" in fits.results and "aandeel_voorliggend" in fits.panel
     assert fits.panel["aandeel_voorliggend"].design == "panel"
     assert fits.panel_note.startswith("Panel met vaste effecten")
     assert fits.event is not None and fits.event.pretrend is not None
-    one = context._fit_levers(t, 2023, "jaarrekening", "Sociaal domein", [2023], str(adoptie))
+    one = fit_levers(t, 2023, "jaarrekening", "Sociaal domein", [2023], str(adoptie))
     assert not one.panel and one.event is None
     assert "één jaarrekeningjaar (2023)" in one.panel_note
     assert "adoptie.csv is niet gebruikt" in one.event_note
@@ -134,13 +136,18 @@ def test_context_parameter_errors_are_one_line(built):
 
 def test_shared_is_used_for_every_all_gemeenten_value(tilburg, monkeypatch):
     keys = []
-    real = batch.shared
+    real = cache.shared
 
     def spy(key, compute):
         keys.append(key)
         return real(key, compute)
 
-    monkeypatch.setattr(context, "shared", spy)
+    import importlib
+
+    for name in SECTIONS:
+        module = importlib.import_module(f"analysekit.reporting.sections.{name}")
+        if hasattr(module, "shared"):
+            monkeypatch.setattr(module, "shared", spy)
     ctx = ReportContext.from_params({"gemeente": "Breda", "jaar": 2023})
     ctx.kernpunten(), ctx.lever_display(), ctx.goals_display(), ctx.tornado, ctx.sources
     prefixes = {k.split("_")[0] for k in keys}

@@ -3,8 +3,9 @@
 * Reports run in parallel in worker processes that are warmed once (imports, the
   in-process notebook shell, the HTML exporter), so no kernel starts per report.
 * Computations that every report needs (all gemeenten's figures for a comparison, a
-  peer matrix, a regression) go through :func:`shared`: computed once per batch, kept
-  in the worker's memory and pickled in the batch cache folder for the other workers.
+  peer matrix, a regression) go through :func:`analysekit.reporting.cache.shared`: the
+  same on-disk cache a single report uses, with its key pinned for the whole batch, so
+  each value is computed once and loaded by the other workers (and by later runs).
 * One failing gemeente does not stop the others; failures come back with a one-line cause.
 * Up-to-date reports (same input hash, see :mod:`analysekit.reporting.runner`) are skipped.
 * ``executor="dask"`` runs the same tasks on a Dask cluster (``scheduler`` address); the
@@ -15,16 +16,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import os
-import pickle
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from analysekit.errors import AnalysekitError, ParameterError
+from analysekit.reporting import cache
 from analysekit.reporting.params import GemeenteInfo, notebook_parameters, resolve_gemeente
 from analysekit.reporting.runner import (
     DEFAULT_NOTEBOOK,
@@ -34,88 +34,13 @@ from analysekit.reporting.runner import (
     reports_dir,
     run_report,
 )
-
-CACHE_ENV = "ANALYSEKIT_BATCH_CACHE"
-
-_MEMO: dict[str, Any] = {}
+from analysekit.settings import DEFAULT_GEMEENTE
 
 
 class BatchFailed(AnalysekitError):
     """Some reports of a batch failed (they are listed before this error)."""
 
     exit_code = 1
-
-
-# --------------------------------------------------------------------------- shared cache
-
-
-def batch_cache_dir() -> Path | None:
-    """Return the batch cache folder of the running batch, if any (``$ANALYSEKIT_BATCH_CACHE``)."""
-    env = os.environ.get(CACHE_ENV)
-    return Path(env) if env else None
-
-
-def shared(key: str, compute: Callable[[], Any]) -> Any:
-    """Return ``compute()``, computed once per batch and shared between reports.
-
-    Within one process the value is kept in memory; during a batch it is also pickled in
-    the batch cache folder, so other workers load it instead of computing it again (a
-    file lock stops two workers from computing it at the same time). Outside a batch
-    it is cached in memory only, keyed by the processed data, so new data give a fresh
-    value. Treat the value as read-only.
-
-    Args:
-        key: A name for the value that includes every parameter it depends on, e.g.
-            ``f"netto_per_inwoner_{jaar}_{verslagsoort}"``.
-        compute: Computes the value from the data (the same for every gemeente).
-
-    Returns:
-        The shared value.
-    """
-    from analysekit.reporting.runner import data_fingerprint
-
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
-    folder = batch_cache_dir()
-    # a batch cache folder is named after the inputs' fingerprint: no need to stat the data
-    memo_key = f"{safe}:{folder.name if folder else data_fingerprint()}"
-    if memo_key in _MEMO:
-        return _MEMO[memo_key]
-    if folder is None:
-        value = compute()
-    else:
-        value = _disk_shared(folder, safe, memo_key, compute)
-    _MEMO[memo_key] = value
-    return value
-
-
-def _disk_shared(folder: Path, safe: str, memo_key: str, compute: Callable[[], Any]) -> Any:
-    from analysekit.io import write_bytes
-
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256(memo_key.encode()).hexdigest()[:16]
-    path = folder / f"{safe}-{digest}.pkl"
-    with _file_lock(folder / f".{safe}-{digest}.lock"):
-        if path.is_file():
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        value = compute()
-        write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        return value
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Any:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    with open(path, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 # --------------------------------------------------------------------------- selection
@@ -203,13 +128,13 @@ class Task:
     engine: str
     fingerprint: str
     force: bool
-    cache_dir: str | None
+    cache_key: str | None
 
 
-def warm_worker(cache_dir: str | None = None) -> None:
+def warm_worker(cache_key: str | None = None) -> None:
     """Prepare a worker process: heavy imports, the notebook shell and the HTML exporter."""
-    if cache_dir:
-        os.environ[CACHE_ENV] = cache_dir
+    if cache_key:
+        os.environ[cache.KEY_ENV] = cache_key
     from analysekit.reporting import skip_slow_optional_imports
 
     skip_slow_optional_imports()
@@ -227,16 +152,15 @@ def warm_worker(cache_dir: str | None = None) -> None:
     from analysekit.reporting import params
 
     with contextlib.suppress(AnalysekitError):
-        params.resolve_gemeente("GM0855")
+        params.resolve_gemeente(DEFAULT_GEMEENTE)
         params.iv3_available()
         # the canonical tables every report reads, and the module the notebooks import
-        from analysekit.analysis import deficits
         from analysekit.reporting import context  # noqa: F401
 
-        deficits.load_inputs()
+        cache.tables()
 
 
-def _process_worker_init(cache_dir: str | None = None) -> None:
+def _process_worker_init(cache_key: str | None = None) -> None:
     """Initializer of a local worker process: leave Ctrl-C to the parent, then warm up.
 
     Ctrl-C reaches every process of the terminal's process group. The parent stops the
@@ -246,27 +170,14 @@ def _process_worker_init(cache_dir: str | None = None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm_worker(cache_dir)
-
-
-@contextlib.contextmanager
-def _cache_env(cache_dir: str | None) -> Any:
-    """Point :func:`shared` at the batch cache folder for the duration."""
-    old = os.environ.get(CACHE_ENV)
-    if cache_dir:
-        os.environ[CACHE_ENV] = cache_dir
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(CACHE_ENV, None)
-        else:
-            os.environ[CACHE_ENV] = old
+    warm_worker(cache_key)
 
 
 def run_task(task: Task) -> ReportResult:
     """Run one task; never raises (a crash becomes a failed result with a one-line cause)."""
-    with _cache_env(task.cache_dir):
+    if task.cache_key is None:
+        return _run_task(task)
+    with cache.pinned(task.cache_key):
         return _run_task(task)
 
 
@@ -372,8 +283,7 @@ def run_batch(
         raise ParameterError(f"unknown executor {executor!r}; expected process, serial or dask")
     root = Path(root) if root else reports_dir()
     fingerprint = inputs_fingerprint()
-    cache_dir = root / ".cache" / fingerprint[:16]
-    _drop_stale_caches(cache_dir)
+    key = cache.cache_key()
 
     results: list[ReportResult] = list(failures)
     tasks: list[Task] = []
@@ -401,7 +311,7 @@ def run_batch(
                 engine,
                 fingerprint,
                 force,
-                str(cache_dir),
+                key,
             )
         )
 
@@ -411,19 +321,9 @@ def run_batch(
         elif executor == "serial":
             results += _run_serial(tasks, progress)
         else:
-            results += _run_processes(tasks, workers, cache_dir, progress)
+            results += _run_processes(tasks, workers, key, progress)
     results.sort(key=lambda r: (r.gm_code or "~", r.naam or ""))
     return BatchSummary(results, time.perf_counter() - start)
-
-
-def _drop_stale_caches(current: Path) -> None:
-    """Remove batch caches made from other inputs (they can never be used again)."""
-    import shutil
-
-    if current.parent.is_dir():
-        for folder in current.parent.iterdir():
-            if folder.is_dir() and folder != current:
-                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _progress(total: int, enabled: bool) -> Any:
@@ -440,7 +340,7 @@ def _progress(total: int, enabled: bool) -> Any:
 
 
 def _run_processes(
-    tasks: list[Task], workers: int | None, cache_dir: Path, progress: bool
+    tasks: list[Task], workers: int | None, key: str, progress: bool
 ) -> list[ReportResult]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -454,7 +354,7 @@ def _run_processes(
             max_workers=workers,
             mp_context=ctx,
             initializer=_process_worker_init,
-            initargs=(str(cache_dir),),
+            initargs=(key,),
         ) as pool,
     ):
         futures = {pool.submit(run_task, t): t for t in tasks}
@@ -502,7 +402,7 @@ def _run_dask(tasks: list[Task], scheduler: Any, progress: bool) -> list[ReportR
     client = Client(scheduler) if own else scheduler
     out: list[ReportResult] = []
     try:
-        client.run(warm_worker, tasks[0].cache_dir)
+        client.run(warm_worker, tasks[0].cache_key)
         futures = {
             client.submit(run_task, t, pure=False, key=f"rapport-{t.gemeente.gm_code}-{id(t)}"): t
             for t in tasks

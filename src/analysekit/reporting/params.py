@@ -13,9 +13,14 @@ line; papermill then marks the failing cell and stops, and ``analysekit report``
 non-zero with that one line.
 
 The known parameters of a notebook are read from its ``parameters`` cell, so a notebook
-declares them in one place only. Validators exist for the common names (``gemeente``,
-``jaar``, ``indeling``, ``n_peers``, ``verslagsoort``, ``register``, ``goals``); other
-parameters are checked against the type of their default.
+declares them in one place only. Validators exist for the common names (:data:`KNOWN`:
+``gemeente``, ``jaar``, ``verslagsoort``, ``indeling``, ``n_peers``, ``register``,
+``goals``, ``domein``, ``n_draws``, ``seed``, ``adoptie``); other parameters are checked
+against the type of their default.
+
+The result is one frozen :class:`ReportParams`, built once, with the gemeente resolved to a
+:class:`GemeenteInfo`; the report context and its sections use it as is. The CLI validates
+the same way before a notebook starts, with :func:`validate`.
 """
 
 from __future__ import annotations
@@ -24,13 +29,16 @@ import ast
 import dataclasses
 import functools
 import html
+import re
 import types
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from analysekit.errors import AnalysekitError, ParameterError, UnknownGemeente
-from analysekit.paths import processed_dir, project_root
+from analysekit.paths import project_root
+from analysekit.settings import DEFAULT_GEMEENTE
+from analysekit.vocab import DOMEINEN, TOTAAL, VERSLAGSOORTEN
 
 #: Names in a notebook namespace that are never parameters.
 _IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open"})
@@ -41,7 +49,7 @@ _INDELING_RANGE = (2015, 2030)
 
 @dataclasses.dataclass(frozen=True)
 class GemeenteInfo:
-    """The identity of a gemeente as the reporting layer needs it."""
+    """The identity of a gemeente as the reporting layer needs it (resolved once)."""
 
     gm_code: str
     naam: str
@@ -52,6 +60,11 @@ class GemeenteInfo:
         """Folder name for this gemeente's reports, e.g. ``GM0855-tilburg``."""
         return f"{self.gm_code}-{slugify(self.naam)}"
 
+    @property
+    def naam_kort(self) -> str:
+        """The name without the CBS suffix: ``Utrecht (gemeente)`` → ``Utrecht``."""
+        return re.sub(r"\s*\(gemeente\)\s*$", "", self.naam)
+
 
 class NotebookParameterError(ParameterError):
     """A :class:`ParameterError` raised inside a notebook; IPython shows it as one line."""
@@ -60,38 +73,132 @@ class NotebookParameterError(ParameterError):
         return [f"ParameterError: {self}"]
 
 
-class Params(dict):
-    """Validated parameters; keys are also attributes (``p.jaar``).
+#: The parameters every report notebook may declare, with their defaults. A notebook
+#: declares a subset in its ``parameters`` cell; other names go to ``ReportParams.extra``.
+KNOWN: Mapping[str, Any] = types.MappingProxyType({
+    "gemeente": DEFAULT_GEMEENTE,
+    "jaar": None,
+    "verslagsoort": "jaarrekening",
+    "indeling": None,
+    "n_peers": 10,
+    "register": None,
+    "goals": None,
+    "domein": TOTAAL,
+    "n_draws": 10_000,
+    "seed": 2024,
+    "adoptie": None,
+})
 
-    ``p.gemeente`` is the resolved :class:`GemeenteInfo`; ``p.gm_code``, ``p.naam`` and
-    ``p.provincie`` are shortcuts.
+#: Limits of the numeric report parameters (inclusive).
+N_PEERS_RANGE = (1, 100)
+N_DRAWS_MIN = 1000
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportParams:
+    """The validated parameters of one report, built once by :func:`check` / :func:`validate`.
+
+    Everything downstream (the report context, its sections, the runner) uses it as is.
+    ``gemeente`` is the resolved :class:`GemeenteInfo`; parameters a notebook declares
+    beyond the known ones are in ``extra`` and readable as attributes (``p.titel``).
+    ``declared`` lists the notebook's parameters in the order of its ``parameters`` cell
+    (:meth:`items` follows it, for the report's parameter table).
     """
 
+    notebook: str
+    gemeente: GemeenteInfo | None
+    jaar: int | None = None
+    verslagsoort: str = "jaarrekening"
+    indeling: int | None = None
+    n_peers: int = 10
+    register: str | None = None
+    goals: str | None = None
+    domein: str = TOTAAL
+    n_draws: int = 10_000
+    seed: int = 2024
+    adoptie: str | None = None
+    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)
+    declared: tuple[str, ...] = ()
+
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("extra", "declared"):
+            raise AttributeError(name)
         try:
-            return self[name]
-        except KeyError as exc:
-            raise AttributeError(name) from exc
+            return self.extra[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    # ------------------------------------------------------------------ gemeente
+
+    def _g(self) -> GemeenteInfo:
+        if self.gemeente is None:
+            raise ParameterError(f"notebook {self.notebook} has no gemeente parameter")
+        return self.gemeente
 
     @property
     def gm_code(self) -> str:
         """The CBS code of the gemeente (``GM0855``)."""
-        return self["gemeente"].gm_code
+        return self._g().gm_code
 
     @property
     def naam(self) -> str:
         """The name of the gemeente."""
-        return self["gemeente"].naam
+        return self._g().naam
+
+    @property
+    def naam_kort(self) -> str:
+        """The name without the CBS suffix (``Utrecht``)."""
+        return self._g().naam_kort
 
     @property
     def provincie(self) -> str | None:
         """The provincie of the gemeente (None when unknown)."""
-        return self["gemeente"].provincie
+        return self._g().provincie
+
+    @property
+    def basis(self) -> str:
+        """``"jaarrekening 2023"``: what the figures of ``jaar`` are based on."""
+        return f"{self.verslagsoort} {self.jaar}"
+
+    # ------------------------------------------------------------------ mapping view
+
+    def as_dict(self) -> dict[str, Any]:
+        """The declared parameters as ``{name: value}`` (``gemeente`` as a GemeenteInfo)."""
+        return {k: self[k] for k in self.declared}
+
+    def items(self) -> Any:
+        """``(name, value)`` of the declared parameters, in the notebook's order."""
+        return self.as_dict().items()
+
+    def keys(self) -> Any:
+        """The declared parameter names."""
+        return self.as_dict().keys()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.declared
+
+    def __getitem__(self, key: str) -> Any:
+        if key in KNOWN:
+            return getattr(self, key)
+        try:
+            return self.extra[key]
+        except KeyError:
+            raise KeyError(key) from None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``self[key]``, or ``default`` when the notebook does not have that parameter."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+#: Old name of :class:`ReportParams`.
+Params = ReportParams
 
 
 def slugify(text: str) -> str:
     """Return a lower-case ASCII slug: ``'Súdwest-Fryslân'`` → ``'sudwest-fryslan'``."""
-    import re
     import unicodedata
 
     text = text.replace("(gemeente)", "")
@@ -202,29 +309,38 @@ def resolve_gemeente(query: Any) -> GemeenteInfo:
     )
 
 
-@functools.lru_cache(maxsize=1)
-def _iv3_pairs_cached(path: str, mtime_ns: int) -> tuple[tuple[int, str], ...]:
-    import pyarrow.parquet as pq
+def _iv3_pairs() -> tuple[tuple[int, str], ...]:
+    from analysekit.reporting import cache
 
-    t = pq.read_table(path, columns=["jaar", "verslagsoort"]).group_by(["jaar", "verslagsoort"])
-    t = t.aggregate([])
-    pairs = zip(t.column("jaar").to_pylist(), t.column("verslagsoort").to_pylist(), strict=True)
-    return tuple(sorted((int(j), str(v)) for j, v in pairs))
+    iv3 = cache.tables()["iv3"]
+    pairs = iv3[["jaar", "verslagsoort"]].drop_duplicates()
+    return tuple(sorted((int(j), str(v)) for j, v in pairs.itertuples(index=False)))
 
 
 def iv3_available() -> tuple[tuple[int, str], ...]:
-    """Return the (jaar, verslagsoort) pairs in the iv3 table (cached per file version)."""
-    path = processed_dir() / "iv3.parquet"
-    if not path.is_file():
-        import analysekit
+    """Return the (jaar, verslagsoort) pairs in the iv3 table (shared, see :mod:`.cache`)."""
+    from analysekit.reporting import cache
 
-        analysekit.load("iv3", jaar=0)  # builds the tables when they are missing
-    return _iv3_pairs_cached(str(path), path.stat().st_mtime_ns)
+    return cache.shared("iv3_pairs", _iv3_pairs)
 
 
 def years_available() -> tuple[int, ...]:
     """Return the boekjaren in the iv3 table."""
     return tuple(sorted({j for j, _ in iv3_available()}))
+
+
+def _indeling_years() -> dict[int, frozenset[str]]:
+    from analysekit.reporting import cache
+
+    gem = cache.tables()["gemeenten"]
+    return {int(j): frozenset(g["gm_code"]) for j, g in gem.groupby("jaar")}
+
+
+def indelingen() -> dict[int, frozenset[str]]:
+    """Return per indeling year the gm_codes of the gemeenten table (shared)."""
+    from analysekit.reporting import cache
+
+    return cache.shared("indelingen", _indeling_years)
 
 
 # --------------------------------------------------------------------------- validation
@@ -281,6 +397,39 @@ def _coerce_like(name: str, value: Any, default: Any) -> Any:
     return value
 
 
+def _check_indeling(indeling: int, jaar: int | None) -> None:
+    """The indeling must be in the data and equal the indeling of ``jaar``."""
+    per_year = indelingen()
+    years = sorted(per_year)
+    if not years:
+        return
+    if indeling not in per_year:
+        raise ParameterError(
+            f"indeling {indeling} is not in the data; available: {years[0]}–{years[-1]}"
+        )
+    if jaar is not None and jaar in per_year and per_year[indeling] != per_year[jaar]:
+        differ = len(per_year[indeling] ^ per_year[jaar])
+        raise ParameterError(
+            f"indeling {indeling} differs from the indeling of jaar {jaar} "
+            f"({differ} gemeenten differ); this report shows figures in the "
+            f"indeling of their year: use indeling={jaar}"
+        )
+
+
+def _check_files(out: Mapping[str, Any]) -> None:
+    """Read the register and goals files now, so a bad file stops the report at the top."""
+    from analysekit.reporting import cache
+
+    if out.get("register"):
+        from analysekit.analysis.register import read_register
+
+        cache.read_stamped(out["register"], read_register)
+    if out.get("goals"):
+        from analysekit.analysis.goals import read_goals
+
+        cache.read_stamped(out["goals"], read_goals)
+
+
 def validate_params(
     notebook_name: str | Path,
     params: Mapping[str, Any],
@@ -288,20 +437,22 @@ def validate_params(
     years_available: Callable[[], Iterable[int]] | None = None,
     resolve: Callable[[Any], GemeenteInfo] | None = None,
     defaults: Mapping[str, Any] | None = None,
-) -> Params:
-    """Validate the parameters for one notebook run.
+) -> ReportParams:
+    """Validate the parameters for one notebook run and build its :class:`ReportParams`.
 
     Args:
         notebook_name: Notebook name or path (its ``parameters`` cell lists the known names).
         params: The values to check (only overrides, or the full set).
         years_available: Returns the valid values of ``jaar``; default: the years in iv3.
+            When given (tests on synthetic data), the checks against the data tables
+            (verslagsoort per jaar, indeling) are skipped.
         resolve: Resolves ``gemeente`` to a :class:`GemeenteInfo`; default
             :func:`resolve_gemeente` (which uses :func:`analysekit.gemeente`).
         defaults: The declared parameters with defaults; default: read from the notebook.
 
     Returns:
-        All parameters (defaults overridden by ``params``), normalised:
-        ``gemeente`` is a :class:`GemeenteInfo`, numbers are ints, paths are absolute.
+        The frozen :class:`ReportParams`: ``gemeente`` resolved, numbers as ints, paths
+        absolute, register and goals files read.
 
     Raises:
         ParameterError: Unknown parameter, wrong type or impossible value.
@@ -316,12 +467,15 @@ def validate_params(
             f"unknown parameter {unknown[0]!r} for notebook {name}; "
             f"allowed: {', '.join(defaults) or '(none)'}"
         )
-    out = Params({**defaults, **params})
+    out: dict[str, Any] = {**defaults, **params}
     for key, default in defaults.items():
-        if key not in {"gemeente", "jaar", "indeling", "n_peers", "register", "goals"}:
+        if key not in KNOWN:
             out[key] = _coerce_like(key, out[key], default)
+    from_data = years_available is None
 
     if "jaar" in out:
+        if out["jaar"] is None:
+            raise ParameterError("parameter jaar is missing; expected a year like 2023")
         jaar = _as_int("jaar", out["jaar"])
         years = tuple(sorted((years_available or globals()["years_available"])()))
         if years and jaar not in years:
@@ -329,36 +483,102 @@ def validate_params(
                 f"jaar {jaar} is not available; the data cover {', '.join(map(str, years))}"
             )
         out["jaar"] = jaar
-    if "indeling" in out and out["indeling"] is not None:
+    if "verslagsoort" in out:
+        soort = out["verslagsoort"]
+        if soort not in VERSLAGSOORTEN:
+            raise ParameterError(
+                f"verslagsoort {soort!r} is unknown; expected {' or '.join(VERSLAGSOORTEN)}"
+            )
+        if "jaar" in out and from_data:
+            covered = [j for j, v in iv3_available() if v == soort]
+            if out["jaar"] not in covered:
+                raise ParameterError(
+                    f"no {soort} for jaar {out['jaar']} in the data; "
+                    f"{soort} covers {', '.join(map(str, covered)) or 'no year'}"
+                )
+    if out.get("indeling") is not None:
         indeling = _as_int("indeling", out["indeling"])
         lo, hi = _INDELING_RANGE
         if not lo <= indeling <= hi:
             raise ParameterError(f"indeling {indeling} is impossible; expected a year {lo}–{hi}")
+        if from_data:
+            _check_indeling(indeling, out.get("jaar"))
         out["indeling"] = indeling
     if "n_peers" in out:
         n = _as_int("n_peers", out["n_peers"])
-        if not 1 <= n <= 100:
-            raise ParameterError(f"n_peers {n} is impossible; expected 1–100")
+        lo, hi = N_PEERS_RANGE
+        if not lo <= n <= hi:
+            raise ParameterError(f"n_peers {n} is impossible; expected {lo}–{hi}")
         out["n_peers"] = n
-    if "verslagsoort" in out:
-        soort = out["verslagsoort"]
-        if soort not in ("begroting", "jaarrekening"):
+    if "domein" in out:
+        allowed = (*DOMEINEN, TOTAAL)
+        if out["domein"] not in allowed:
             raise ParameterError(
-                f"verslagsoort {soort!r} is unknown; expected begroting or jaarrekening"
+                f"domein {out['domein']!r} is unknown; expected one of {', '.join(allowed)}"
             )
-        if "jaar" in out and years_available is None:
-            covered = [j for j, v in iv3_available() if v == soort]
-            if covered and out["jaar"] not in covered:
-                raise ParameterError(
-                    f"no {soort} for jaar {out['jaar']} in the data; "
-                    f"{soort} covers {', '.join(map(str, covered))}"
-                )
-    for key in ("register", "goals"):
+    if "n_draws" in out:
+        n = _as_int("n_draws", out["n_draws"])
+        if n < N_DRAWS_MIN:
+            raise ParameterError(f"n_draws {n} is too small; expected at least {N_DRAWS_MIN}")
+        out["n_draws"] = n
+    if "seed" in out:
+        out["seed"] = _as_int("seed", out["seed"])
+    for key in ("register", "goals", "adoptie"):
         if key in out:
             out[key] = _check_path(key, out[key])
+    _check_files(out)
+    gemeente = None
     if "gemeente" in out:
-        out["gemeente"] = (resolve or resolve_gemeente)(out["gemeente"])
-    return out
+        gemeente = (resolve or resolve_gemeente)(out["gemeente"])
+    known = {k: out[k] for k in KNOWN if k in out and k != "gemeente"}
+    extra = {k: v for k, v in out.items() if k not in KNOWN}
+    return ReportParams(
+        notebook=name,
+        gemeente=gemeente,
+        extra=extra,
+        declared=tuple(defaults),
+        **known,
+    )
+
+
+def validate(
+    notebook: str | Path,
+    params: Mapping[str, Any] | None = None,
+    *,
+    gemeente: str | GemeenteInfo | None = None,
+) -> ReportParams:
+    """Validate report parameters without running the notebook (for the CLI, before a run).
+
+    The same checks as the notebook's own :func:`check`, so a bad parameter is reported
+    before a notebook starts and leaves nothing behind.
+
+    Args:
+        notebook: Notebook name (in ``notebooks/``) or path.
+        params: The ``-p`` parameters (parsed with :func:`parse_cli_params`).
+        gemeente: The gemeente (name, code or :class:`GemeenteInfo`), when not in ``params``.
+
+    Returns:
+        The :class:`ReportParams` the notebook will build.
+
+    Raises:
+        ParameterError: Unknown parameter, wrong type or impossible value.
+        UnknownGemeente: The gemeente cannot be resolved.
+    """
+    given = dict(params or {})
+    if gemeente is not None:
+        given["gemeente"] = gemeente
+    return validate_params(notebook, given)
+
+
+def from_mapping(values: Mapping[str, Any] | ReportParams) -> ReportParams:
+    """Build :class:`ReportParams` from a plain mapping of known parameters (outside a notebook).
+
+    Raises:
+        ParameterError: An unknown parameter or an impossible value.
+    """
+    if isinstance(values, ReportParams):
+        return values
+    return validate_params("rapport", dict(values), defaults=dict(KNOWN))
 
 
 # --------------------------------------------------------------------------- in the notebook
@@ -415,7 +635,7 @@ def check(
     years_available: Callable[[], Iterable[int]] | None = None,
     resolve: Callable[[Any], GemeenteInfo] | None = None,
     glue: bool = True,
-) -> Params:
+) -> ReportParams:
     """Validate a notebook's parameters from inside the notebook.
 
     Call it in the first cell after the ``parameters`` cell, with ``globals()``.
@@ -428,7 +648,7 @@ def check(
         glue: Record ``gm_code``, ``naam`` and ``provincie`` as scrapbook scraps, for the site.
 
     Returns:
-        The validated :class:`Params`.
+        The validated, frozen :class:`ReportParams`.
 
     Raises:
         NotebookParameterError: A parameter is unknown or invalid. An error box is shown
@@ -450,21 +670,30 @@ def check(
             defaults=defaults,
         )
     except AnalysekitError as exc:
-        _show_error(str(exc))
-        raise NotebookParameterError(str(exc)) from None
-    if glue and "gemeente" in p:
-        _glue_identity(p["gemeente"])
+        fail(str(exc))
+    if glue and p.gemeente is not None:
+        _glue_identity(p.gemeente)
     return p
 
 
-def _show_error(message: str) -> None:
-    try:
-        from IPython import get_ipython
-        from IPython.display import HTML, display
-    except ImportError:  # pragma: no cover - IPython is a dependency
-        return
+def show_error(message: str) -> None:
+    """Show the Dutch parameter-error box in the running notebook (nothing outside IPython)."""
+    from IPython import get_ipython
+
     if get_ipython() is not None:
+        from IPython.display import HTML, display
+
         display(HTML(_ERROR_BOX.format(message=html.escape(message))))
+
+
+def fail(message: str) -> NoReturn:
+    """Stop a notebook at the top: show the error box and raise a one-line error.
+
+    Raises:
+        NotebookParameterError: Always, with ``message``.
+    """
+    show_error(message)
+    raise NotebookParameterError(message) from None
 
 
 def _glue_identity(g: GemeenteInfo) -> None:

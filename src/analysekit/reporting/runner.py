@@ -27,7 +27,7 @@ from typing import Any
 from analysekit import __version__
 from analysekit.errors import AnalysekitError, ParameterError
 from analysekit.io import write_text
-from analysekit.paths import processed_dir, project_root
+from analysekit.paths import project_root
 from analysekit.reporting.params import (
     GemeenteInfo,
     notebook_path,
@@ -78,30 +78,18 @@ def reports_dir() -> Path:
 # --------------------------------------------------------------------------- hashing
 
 
-def data_fingerprint(folder: Path | None = None) -> str:
-    """Fingerprint the processed data: a manifest's bytes if present, else names, sizes, mtimes."""
-    folder = folder or processed_dir()
-    h = hashlib.sha256()
-    if folder.is_dir():
-        for p in sorted(folder.iterdir()):
-            if not p.is_file() or p.name.startswith("."):
-                continue
-            st = p.stat()
-            h.update(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+def data_fingerprint() -> str:
+    """Fingerprint of the processed data (:func:`analysekit.reporting.cache.data_fingerprint`)."""
+    from analysekit.reporting import cache
+
+    return cache.data_fingerprint()
 
 
 def code_fingerprint() -> str:
-    """Fingerprint the installed analysekit code (version plus source file sizes and mtimes)."""
-    import analysekit
+    """Fingerprint of the installed code (see :func:`analysekit.reporting.cache.code_version`)."""
+    from analysekit.reporting import cache
 
-    root = Path(analysekit.__file__).parent
-    h = hashlib.sha256(__version__.encode())
-    for p in sorted(root.rglob("*")):
-        if p.suffix in {".py", ".html", ".css", ".js", ".yaml", ".csv"} and p.is_file():
-            st = p.stat()
-            h.update(f"{p.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+    return cache.code_version()
 
 
 def inputs_fingerprint() -> str:
@@ -419,7 +407,7 @@ def run_report(
         result.ipynb, result.html = plan.failed_file, None
         result.seconds = time.perf_counter() - start
         if raise_on_error:
-            rel = _rel(plan.failed_file)
+            rel = display_path(plan.failed_file)
             if kind == "parameter":
                 raise ParameterError(f"{message} (executed notebook: {rel})")
             raise ReportFailed(
@@ -441,8 +429,8 @@ def _title(notebook_name: str) -> str:
     return " ".join(words).capitalize() or notebook_name
 
 
-def _rel(path: Path) -> str:
-    """Path relative to the working directory when it is below it."""
+def display_path(path: Path) -> str:
+    """A path for messages: relative to the working directory when it is below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

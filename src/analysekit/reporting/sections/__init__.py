@@ -1,0 +1,44 @@
+"""The sections of a report, one module each, with their own sentences and tables.
+
+========================  ===========================================================
+module                    what it holds
+========================  ===========================================================
+:mod:`.lenzen`            the three lenses (net cost, structural gap, overrun), taakvelden
+:mod:`.ontwikkeling`      the trajectory over the years and its projection
+:mod:`.doelen`            goals: observations, status, the shipped example rebased
+:mod:`.positie`           peers, classic group, position, savings potential, map data
+:mod:`.hefbomen`          lever regressions (cross-section, panel, event study)
+:mod:`.scenarios`         the hefbomen register, its Monte Carlo and tornado
+:mod:`.bronnen`           sources and the report's parameters
+========================  ===========================================================
+
+Every section is built from a :class:`~analysekit.reporting.context.ReportContext` and
+reaches the others through it (``self.ctx.lenzen``). What is the same for every gemeente
+goes through :func:`analysekit.reporting.cache.shared`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analysekit.reporting.context import ReportContext
+    from analysekit.reporting.params import ReportParams
+
+
+class Section:
+    """Base of a report section: the context, its parameters and the tables."""
+
+    def __init__(self, ctx: ReportContext) -> None:
+        self.ctx = ctx
+        self.p: ReportParams = ctx.params
+
+    @property
+    def naam_kort(self) -> str:
+        """The gemeente's name without the CBS suffix."""
+        return self.p.naam_kort
+
+    @property
+    def tables(self) -> dict:
+        """The canonical tables (see :func:`analysekit.reporting.cache.tables`)."""
+        return self.ctx.tables

@@ -1,0 +1,137 @@
+"""Section *bronnen*: the sources of the figures and the parameters of the report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysekit.nl import getal
+from analysekit.paths import processed_dir
+from analysekit.reporting.cache import shared
+from analysekit.reporting.sections import Section
+from analysekit.settings import DEFAULT_GOALS, DEFAULT_REGISTER
+
+
+def sources_summary(t: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
+    """Per table the source and the years; the raw snapshot (mode, mirror folders, commits).
+
+    The files (``*.meta.yaml``, the raw manifest, the mirror's SOURCE.md) are read with
+    :mod:`analysekit.data.provenance`.
+    """
+    from analysekit.data import provenance
+
+    iv3, gem, ken, gf = t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"]
+    pairs = iv3[["jaar", "verslagsoort"]].drop_duplicates().sort_values(["verslagsoort", "jaar"])
+    iv3_years = "; ".join(
+        f"{vs} {', '.join(str(int(j)) for j in g['jaar'])}"
+        for vs, g in pairs.groupby("verslagsoort", sort=False)
+    )
+    gjaren = sorted(int(j) for j in gem["jaar"].unique())
+    kb = (ken.groupby("bron")["jaar"].agg(["min", "max"]).reset_index()
+          if len(ken) else pd.DataFrame(columns=["bron", "min", "max"]))
+    kyears = "; ".join(
+        f"{r['bron']} {int(r['min'])}" + (f"–{int(r['max'])}" if r["max"] != r["min"] else "")
+        for _, r in kb.iterrows()
+    )
+    circ = (gf[["circulaire", "uitkeringsjaar"]].drop_duplicates()
+            .sort_values(["uitkeringsjaar", "circulaire"]))
+    circs = ", ".join(f"{c} (uitkeringsjaar {int(u)})" for c, u in
+                      zip(circ["circulaire"], circ["uitkeringsjaar"], strict=True))
+    years = {"iv3": iv3_years, "gemeenten": f"{gjaren[0]}–{gjaren[-1]}" if gjaren else "",
+             "kenmerken": kyears, "gemeentefonds": circs}
+    grenzen = processed_dir() / "grenzen.parquet"
+    if grenzen.is_file():
+        gj = sorted(int(j) for j in pd.read_parquet(grenzen, columns=["jaar"])["jaar"].unique())
+        years["grenzen"] = f"{gj[0]}–{gj[-1]}" if gj else ""
+    rows = []
+    for name in ("iv3", "gemeenten", "kenmerken", "gemeentefonds", "grenzen"):
+        meta = provenance.read_meta(name)
+        if not meta:
+            continue
+        rows.append({
+            "tabel": name,
+            "inhoud": str(meta.get("title", "")),
+            "bron": " ".join(str(meta.get("source", "")).split()),
+            "jaren": years.get(name, ""),
+            "rijen": getal(meta.get("rows")),
+        })
+    files = list(provenance.read_manifest().values())
+    snapshot: dict[str, Any] = {"modus": "onbekend", "mappen": []}
+    if files:
+        modes = sorted({str(f.get("source", "")).split(":", 1)[0] for f in files})
+        mirror = [f for f in files if str(f.get("source", "")).startswith("mirror:")]
+        folders: dict[str, list[dict]] = {}
+        for f in mirror:
+            folder = str(f["source"]).split(":", 1)[1].split("/", 1)[0]
+            folders.setdefault(folder, []).append(f)
+        commits = provenance.mirror_commits(list(folders))
+        snapshot = {
+            "modus": ", ".join(modes),
+            "offline": bool(mirror),
+            "opgehaald": min((str(f.get("retrieved_at", "")) for f in files), default="")[:10],
+            "mappen": [
+                {"map": k, "bestanden": len(v), "versie": commits.get(k, "")}
+                for k, v in sorted(folders.items())
+            ],
+        }
+    return {"tabellen": rows, "snapshot": snapshot, "circulaires": circs}
+
+
+class Bronnen(Section):
+    """Where the figures come from (tables, mirror snapshot, gemeentefonds) and the parameters."""
+
+    @cached_property
+    def sources(self) -> dict[str, Any]:
+        """Sources of the figures: tables (with years), mirror snapshot, gemeentefonds (shared)."""
+        t = self.tables
+        return shared("bronnen", lambda: sources_summary(t))
+
+    def sources_sentence(self) -> str:
+        """Dutch paragraph naming the sources, the gemeentefonds used and the snapshot."""
+        snap = self.sources["snapshot"]
+        if snap.get("offline"):
+            mappen = "; ".join(
+                f"{m['map']} ({m['versie'] or str(m['bestanden']) + ' bestanden'})"
+                for m in snap["mappen"]
+            )
+            herkomst = (
+                "De gegevens komen uit de **offline mirror** van echte CBS- en BZK-bestanden "
+                f"(momentopname, opgehaald op {snap['opgehaald']}): {mappen}."
+            )
+        else:
+            herkomst = (f"De gegevens zijn opgehaald bij de bron (modus {snap.get('modus')}, "
+                        f"{snap.get('opgehaald', '')}).")
+        return (
+            "Cijfers: CBS (Iv3-gegevens van gemeenten, Regionale kerncijfers, Kerncijfers wijken "
+            "en buurten; CC BY 4.0) en het Ministerie van BZK (gemeentefondscirculaires). "
+            f"Gemeentefonds voor het structureel tekort: {self.ctx.lenzen.lens()['gf_bron']}. "
+            f"{herkomst}"
+        )
+
+    def sources_display(self) -> pd.DataFrame:
+        """The tables used, with source, years and rows, as a Dutch table."""
+        return pd.DataFrame(self.sources["tabellen"])
+
+    def parameters_display(self) -> pd.DataFrame:
+        """The parameters of this report as a Dutch table."""
+        p = self.p
+        rows = []
+        for k, v in p.items():
+            if k == "gemeente":
+                shown = f"{p.naam} ({p.gm_code})"
+            elif k == "register" and not v:
+                shown = f"geen: meegeleverd ILLUSTRATIEF register {DEFAULT_REGISTER}"
+            elif k == "goals" and not v:
+                shown = f"geen: meegeleverde VOORBEELD-doelen {DEFAULT_GOALS}"
+            elif k == "indeling" and v is None:
+                shown = f"geen: indeling van {p.jaar}"
+            elif isinstance(v, str) and k in ("register", "goals", "adoptie"):
+                shown = Path(v).name
+            else:
+                shown = str(v)
+            rows.append({"parameter": k, "waarde": shown})
+        return pd.DataFrame(rows)

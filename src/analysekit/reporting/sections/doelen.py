@@ -1,0 +1,139 @@
+"""Section *doelen*: SMART goals with the gemeente's observations and their status.
+
+Without a ``goals`` parameter the example shipped in ``src/analysekit/registers`` is used,
+labelled VOORBEELD, with the goals computed from CBS data rebased on the gemeente's own
+first value (:func:`analysekit.analysis.examples.rebase_goals`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from analysekit.analysis import examples
+from analysekit.analysis import goals as G
+from analysekit.analysis.goal_indicators import indicator_all
+from analysekit.nl import ONTBREEKT, finite, getal, pct
+from analysekit.reporting.cache import read_stamped, shared
+from analysekit.reporting.display import box, opsomming
+from analysekit.reporting.sections import Section
+from analysekit.settings import DEFAULT_GOALS
+
+
+@dataclasses.dataclass
+class GoalsView:
+    """Goals with observations and status for one gemeente."""
+
+    doelen: list[G.Doel]
+    observed: pd.DataFrame
+    status: pd.DataFrame
+    voorbeeld: bool
+    bron: str
+    toelichting: str
+    aanpassing: str
+
+
+class Doelen(Section):
+    """Goals, their observations (jaarrekening where present, else begroting) and status."""
+
+    @property
+    def goals_is_default(self) -> bool:
+        """True when no goals file was given and the shipped example is used."""
+        return self.p.goals is None
+
+    @cached_property
+    def goals_source(self) -> G.DoelenBestand:
+        """The goals file as read (validated)."""
+        from analysekit.analysis.register import template_path
+
+        path = self.p.goals or str(template_path(DEFAULT_GOALS))
+        return read_stamped(path, G.read_goals)
+
+    def indicator(self, definitie: str) -> pd.DataFrame:
+        """A goal indicator for all gemeenten (shared)."""
+        t = self.tables
+        return shared(f"indicator_{definitie}", lambda: indicator_all(t, definitie))
+
+    @cached_property
+    def goals(self) -> GoalsView:
+        """Goals with observed values and status."""
+        src = self.goals_source
+        parts = []
+        for d in src.doelen:
+            rows = pd.DataFrame(columns=["jaar", "waarde", "bron"])
+            if d.definitie in G.INDICATORS:
+                a = self.indicator(d.definitie)
+                rows = a.loc[a["gm_code"] == self.p.gm_code, ["jaar", "waarde", "bron"]]
+            if d.waarden:
+                own = pd.DataFrame(d.waarden, columns=["jaar", "waarde"])
+                own["bron"] = "voorbeeldwaarden (verzonnen)" if src.voorbeeld else "doelenbestand"
+                rows = pd.concat([rows.loc[~rows["jaar"].isin(own["jaar"])], own])
+            if len(rows):
+                parts.append(rows.assign(indicator=d.indicator))
+        cols = ["indicator", "jaar", "waarde", "bron"]
+        observed = (pd.concat(parts, ignore_index=True)[cols].astype({"jaar": int, "waarde": float})
+                    .sort_values(["indicator", "jaar"], ignore_index=True)
+                    if parts else pd.DataFrame(columns=cols))
+        doelen = list(src.doelen)
+        aanpassing = ""
+        if self.goals_is_default:
+            doelen, changed = examples.rebase_goals(doelen, observed)
+            if changed:
+                aanpassing = (
+                    f"Om de werkwijze met de eigen cijfers te tonen zijn de voorbeelddoelen die "
+                    f"uit de CBS-gegevens berekend worden ({opsomming(changed)}) omgerekend: "
+                    f"baseline = de eigen waarde van {self.naam_kort} in het eerste jaar met "
+                    f"gegevens, doel = dezelfde relatieve verandering als in het voorbeeld. Het "
+                    f"zijn geen afgesproken doelen."
+                )
+        status = G.goal_status(doelen, observed)
+        if src.voorbeeld and self.goals_is_default:
+            bron = (f"VOORBEELD: de doelen komen uit het meegeleverde voorbeeldbestand "
+                    f"({src.bron}) en zijn niet de doelen van {self.naam_kort}.")
+        elif src.voorbeeld:
+            bron = f"VOORBEELD: het doelenbestand {src.bron} is als voorbeeld gemarkeerd."
+        else:
+            bron = f"Doelen: {src.bron} (opgegeven als parameter)."
+        return GoalsView(doelen, observed, status, bool(src.voorbeeld), bron, src.toelichting,
+                         aanpassing)
+
+    def goals_box(self) -> Any:
+        """The note on where the goals come from (orange when they are an example)."""
+        g = self.goals
+        text = " ".join(t for t in (g.bron, g.toelichting, g.aanpassing) if t)
+        return box(text, "illustratief" if g.voorbeeld else "info")
+
+    def goals_display(self) -> pd.DataFrame:
+        """The goal status as a Dutch table."""
+        s = self.goals.status
+
+        def val(v: float, eenheid: str) -> str:
+            if not finite(v):
+                return ONTBREEKT
+            if "aandeel" in eenheid:
+                return pct(100 * v, 1)
+            return getal(v, 0 if abs(v) >= 100 else 1)
+
+        return pd.DataFrame({
+            "doel": s["indicator"],
+            "eigenaar": s["eigenaar"],
+            "baseline": [f"{val(v, e)} ({int(j)})" for v, e, j in
+                         zip(s["baseline_waarde"], s["eenheid"], s["baseline_jaar"], strict=True)],
+            "doel (deadline)": [f"{val(v, e)} ({int(j)})" for v, e, j in
+                                zip(s["doel_waarde"], s["eenheid"], s["deadline"], strict=True)],
+            "laatste meting": [f"{val(v, e)} ({int(j)})" if finite(j) else ONTBREEKT
+                               for v, e, j in zip(s["laatste_waarde"], s["eenheid"],
+                                                  s["laatste_jaar"], strict=True)],
+            "status": [str(x).upper() for x in s["status"]],
+            "toelichting": s["toelichting"],
+        })
+
+    def goals_figure(self) -> Any:
+        """Progress chart of the goals (title says VOORBEELD when it is one)."""
+        from analysekit.analysis.report_figures import goals_figure
+
+        g = self.goals
+        return goals_figure(g.doelen, g.observed, g.status, g.voorbeeld)

@@ -1,0 +1,194 @@
+"""Section *positie*: distance-based peers, the classic group, position and savings potential."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from analysekit.analysis import deficits as D
+from analysekit.analysis import peers as PE
+from analysekit.nl import ONTBREEKT, eur, finite, getal
+from analysekit.reporting.cache import shared
+from analysekit.reporting.display import opsomming
+from analysekit.reporting.sections import Section
+
+
+def klasse(label: Any) -> str:
+    """``150000tot250000inwoners`` → ``150.000 tot 250.000 inwoners`` (CBS grootteklasse)."""
+    text = str(label)
+    m = re.fullmatch(r"(\d+)tot(\d+)inwoners", text)
+    if m:
+        return f"{getal(int(m.group(1)))} tot {getal(int(m.group(2)))} inwoners"
+    m = re.fullmatch(r"minderdan(\d+)inwoners", text)
+    if m:
+        return f"minder dan {getal(int(m.group(1)))} inwoners"
+    m = re.fullmatch(r"(\d+)inwonersofmeer", text)
+    if m:
+        return f"{getal(int(m.group(1)))} inwoners of meer"
+    return text
+
+
+def _grenzen(gdf: Any, year: int) -> Any:
+    years = sorted(int(y) for y in gdf["jaar"].unique())
+    chosen = year if year in years else max((y for y in years if y <= year), default=years[-1])
+    return gdf.loc[gdf["jaar"] == chosen].to_crs(28992).reset_index(drop=True)
+
+
+class Positie(Section):
+    """Where the gemeente stands among comparable gemeenten."""
+
+    @cached_property
+    def peer_data(self) -> PE.PeerData:
+        """Standardised peer characteristics of all gemeenten (shared)."""
+        t = self.tables
+        jaar = self.p.jaar
+        return shared(f"peer_data_{jaar}",
+                      lambda: PE.peer_data(t["kenmerken"], t["gemeenten"], jaar))
+
+    @cached_property
+    def benchmark(self) -> PE.Benchmark:
+        """Peers, classic group, position and savings potential (:func:`peers.benchmark`).
+
+        The lenses are narrowed to the gemeente, its peers and its classic group first,
+        so the position is computed on those rows only (cheap per report).
+        """
+        code, data = self.p.gm_code, self.peer_data
+        values = self.ctx.lenzen.deficits_all
+        p = PE.peers(code, self.p.n_peers, data=data)
+        kl = PE.klassieke_groep(code, data.info.reset_index().assign(jaar=data.jaar), data.jaar)
+        kl = kl[kl["gm_code"].isin(values["gm_code"])]
+        keep = {code, *p["gm_code"], *kl["gm_code"]}
+        sub = values.loc[values["gm_code"].isin(keep)]
+        return PE.Benchmark(
+            gm_code=code, jaar=self.p.jaar, peers=p, klassiek=kl,
+            position=PE.position(sub, code, p, "netto_per_inwoner"),
+            position_klassiek=(PE.position(sub, code, kl, "netto_per_inwoner") if len(kl)
+                               else pd.DataFrame()),
+            savings=PE.savings_potential(sub, code, p, "netto_per_inwoner"),
+            values=values,
+        )
+
+    def name_of(self, gm_code: str) -> str:
+        """The short name of any gemeente in the peer data (its code when unknown)."""
+        info = self.peer_data.info
+        if gm_code in info.index:
+            return re.sub(r"\s*\(gemeente\)\s*$", "", str(info.at[gm_code, "naam"]))
+        return gm_code
+
+    @cached_property
+    def grenzen(self) -> Any:
+        """Gemeente boundaries of the indeling (default: the indeling of ``jaar``)."""
+        import analysekit
+
+        year = self.p.indeling or self.p.jaar
+        return shared(f"grenzen_{year}", lambda: _grenzen(analysekit.load("grenzen"), year))
+
+    # ------------------------------------------------------------------ tables
+
+    @cached_property
+    def peer_explanation(self) -> pd.DataFrame:
+        """Per peer: what makes it similar and different (Dutch labels)."""
+        p = self.benchmark.peers
+        labels = PE.KENMERK_LABELS
+        pattern = re.compile(
+            r"\b(" + "|".join(re.escape(k) for k in sorted(labels, key=len, reverse=True))
+            + r")\b"
+        )
+
+        def relabel(text: str) -> str:
+            return pattern.sub(lambda m: labels[m.group(1)], text)
+
+        return pd.DataFrame({
+            "rang": p["rang"],
+            "gemeente": p["naam"],
+            "provincie": p["provincie"],
+            "inwoners": [getal(v) for v in p["inwoners"]],
+            "afstand": [getal(v, 2) for v in p["afstand"]],
+            "lijkt op in": [relabel(str(s)) for s in p["lijkt_op"]],
+            "verschilt in (peer − eigen, in sd)": [relabel(str(s)) for s in p["verschilt_in"]],
+        })
+
+    def position_display(self) -> pd.DataFrame:
+        """Position per domein among the peers and in the classic group (Dutch table)."""
+        b = self.benchmark
+        pos = b.position.set_index("domein")
+        kl = (b.position_klassiek.set_index("domein") if len(b.position_klassiek)
+              else pd.DataFrame(index=pos.index, columns=pos.columns))
+        return pd.DataFrame({
+            "domein": pos.index,
+            f"{self.naam_kort} (per inwoner)": [eur(v) for v in pos["eigen"]],
+            f"mediaan {len(b.peers)} peers": [eur(v) for v in pos["peer_mediaan"]],
+            "peers 25e–75e percentiel": [f"{eur(a)} – {eur(c)}" for a, c in
+                                         zip(pos["peer_q1"], pos["peer_q3"], strict=True)],
+            "rang (1 = laagst)": [f"{int(r)} van {int(n)}" if finite(r) else ONTBREEKT
+                                  for r, n in zip(pos["rang"], pos["groep_n"], strict=True)],
+            "percentiel": [getal(v) for v in pos["percentiel"]],
+            "z": [getal(v, 2) for v in pos["z"]],
+            f"mediaan klassieke groep ({len(b.klassiek)})": [
+                eur(v) for v in kl["peer_mediaan"].reindex(pos.index)],
+        })
+
+    def savings_display(self) -> pd.DataFrame:
+        """Benchmark savings potential per domein with the IQR band (Dutch table)."""
+        sv = self.benchmark.savings
+        return pd.DataFrame({
+            "domein": sv["domein"],
+            "verschil met mediaan per inwoner": [eur(v) for v in sv["potentieel_per_inwoner"]],
+            "potentieel (eigen − mediaan) × inwoners": [eur(v, compact=True)
+                                                         for v in sv["potentieel_eur"]],
+            "band (t.o.v. 75e – 25e percentiel)": [
+                f"{eur(a, compact=True)} tot {eur(b, compact=True)}"
+                for a, b in zip(sv["potentieel_laag_eur"], sv["potentieel_hoog_eur"],
+                                strict=True)],
+            "interkwartielafstand × inwoners": [eur(v, compact=True) for v in sv["iqr_eur"]],
+        })
+
+    def klassiek_display(self) -> pd.DataFrame:
+        """The classic group: naam, provincie, inwoners."""
+        kl = self.benchmark.klassiek
+        return pd.DataFrame({"gemeente": kl["naam"], "provincie": kl["provincie"],
+                             "inwoners": [getal(v) for v in kl["inwoners"]]})
+
+    def peer_bron_display(self) -> pd.DataFrame:
+        """The peer characteristics: label, kenmerk, per what, and the years used."""
+        b = self.peer_data.bron
+        return pd.DataFrame({
+            "kenmerk": [PE.KENMERK_LABELS.get(k, k) for k in b["kenmerk"]],
+            "bron (kenmerk)": b["bron_kenmerk"],
+            "gedeeld door": b["per"].fillna(ONTBREEKT),
+            "jaren (aantal gemeenten)": b["jaren"],
+        })
+
+    # ------------------------------------------------------------------ sentences
+
+    def position_sentence(self) -> str:
+        """Dutch sentence on the position among the distance-based peers."""
+        b = self.benchmark
+        pos = b.position.set_index("domein").loc[D.TOTAAL]
+        sav = b.savings.set_index("domein").loc[D.TOTAAL]
+        names = opsomming(list(b.peers["naam"].head(3)))
+        verschil = float(sav["potentieel_per_inwoner"])
+        return (
+            f"Tussen de {len(b.peers)} meest vergelijkbare gemeenten (onder meer {names}) staat "
+            f"{self.naam_kort} op plaats {int(pos['rang'])} van {int(pos['groep_n'])} "
+            f"(1 = laagste netto lasten per inwoner). Het verschil met de mediaan van die "
+            f"gemeenten is {eur(verschil)} per inwoner, {eur(sav['potentieel_eur'], compact=True)} "
+            f"in totaal (tussen {eur(sav['potentieel_laag_eur'], compact=True)} en "
+            f"{eur(sav['potentieel_hoog_eur'], compact=True)} gemeten tegen het 75e en 25e "
+            "percentiel). Dat is een benchmarkverschil, geen bewezen besparing."
+        )
+
+    def klassiek_sentence(self) -> str:
+        """Dutch sentence describing the classic grootteklasse × stedelijkheid group."""
+        kl = self.benchmark.klassiek
+        info = self.peer_data.info.loc[self.p.gm_code]
+        overlap = len(set(kl["gm_code"]) & set(self.benchmark.peers["gm_code"]))
+        return (
+            f"De klassieke vergelijkingsgroep van {self.naam_kort} zijn de {len(kl)} andere "
+            f"gemeenten met dezelfde CBS-grootteklasse ({klasse(info['grootteklasse'])}) en "
+            f"stedelijkheid ({info['stedelijkheid_label']}). {overlap} daarvan zitten ook tussen "
+            f"de {len(self.benchmark.peers)} peers op afstand."
+        )

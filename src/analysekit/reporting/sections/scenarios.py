@@ -1,0 +1,276 @@
+"""Section *scenario's*: the hefbomen register, its seeded Monte Carlo and tornado.
+
+Without a ``register`` parameter the illustrative register shipped in
+``src/analysekit/registers`` is used, labelled ILLUSTRATIEF, scaled to the gemeente's
+inwoners and shifted to start after the data
+(:func:`analysekit.analysis.examples.adapt_register`).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from analysekit.analysis import deficits as D
+from analysekit.analysis import examples
+from analysekit.analysis import register as R
+from analysekit.analysis.gap_target import GapTarget, gap_target
+from analysekit.errors import DataError
+from analysekit.nl import eur, finite, getal, kans, pct
+from analysekit.reporting.cache import read_stamped, shared
+from analysekit.reporting.display import box
+from analysekit.reporting.sections import Section
+from analysekit.settings import DEFAULT_REGISTER, TEMPLATE_GEMEENTE
+from analysekit.vocab import DOMEINEN
+
+
+def risico_tekst(r: R.Risico) -> str:
+    """A risk in one phrase: ``naam (kans 30%, -50%, +1 jr)``."""
+    if not r.quantified:
+        return r.naam
+    parts = [f"kans {pct(100 * r.kans)}"]
+    if r.vermindering:
+        parts.append(f"-{pct(100 * r.vermindering)}")
+    if r.vertraging_jaren:
+        parts.append(f"+{r.vertraging_jaren} jr")
+    return f"{r.naam} ({', '.join(parts)})"
+
+
+class Scenarios(Section):
+    """The register, the gap it is set against, the simulation and what drives its spread."""
+
+    @property
+    def register_is_default(self) -> bool:
+        """True when no register was given and the shipped illustrative one is used."""
+        return self.p.register is None
+
+    @cached_property
+    def register_source(self) -> R.Register:
+        """The register as read from its file (validated)."""
+        path = self.p.register or str(R.template_path(DEFAULT_REGISTER))
+        return read_stamped(path, R.read_register)
+
+    @cached_property
+    def template_factor(self) -> float:
+        """Inwoners of the gemeente / inwoners of the template gemeente (Tilburg)."""
+        all_ = self.ctx.lenzen.deficits_all
+        ref = all_.loc[(all_["gm_code"] == TEMPLATE_GEMEENTE) & (all_["domein"] == D.TOTAAL),
+                       "inwoners"]
+        return examples.template_factor(self.ctx.lenzen.inwoners,
+                                        float(ref.iloc[0]) if len(ref) else None)
+
+    @cached_property
+    def template_shift(self) -> int:
+        """Years the shipped register is shifted so that it starts after the data."""
+        return examples.template_shift(self.register_source, self.ctx.ontwikkeling.last_data_year)
+
+    @cached_property
+    def register(self) -> R.Register:
+        """The register used in the report (the shipped one adapted, see the module doc)."""
+        reg = self.register_source
+        if not self.register_is_default:
+            return reg
+        return examples.adapt_register(reg, self.template_factor, self.template_shift)
+
+    @cached_property
+    def register_note(self) -> str:
+        """Dutch sentence on what the register is (and how the shipped one was adapted)."""
+        reg = self.register
+        if reg.illustratief and self.register_is_default:
+            return (
+                f"ILLUSTRATIEF: het hefbomenregister is het voorbeeld dat met analysekit "
+                f"wordt meegeleverd ({reg.bron}), niet het register van {self.naam_kort}. "
+                f"De bedragen zijn verzonnen, losjes gebaseerd op de totalen die Tilburg "
+                f"openbaar maakte. Om de werkwijze op schaal te tonen zijn ze omgerekend naar "
+                f"het aantal inwoners van {self.naam_kort} "
+                f"(factor {getal(self.template_factor, 2)}) "
+                f"en verschoven naar startjaren vanaf {self.ctx.ontwikkeling.last_data_year + 1}. "
+                "Vervang het door het eigen register (parameter register)."
+            )
+        if reg.illustratief:
+            return (f"ILLUSTRATIEF: het register {reg.bron} is als illustratief gemarkeerd; "
+                    "de bedragen zijn geen echte begrotingscijfers.")
+        return f"Register: {reg.bron} (opgegeven als parameter)."
+
+    def register_box(self) -> Any:
+        """The note on where the register comes from (orange when illustrative)."""
+        return box(self.register_note, "illustratief" if self.register.illustratief else "info")
+
+    # ------------------------------------------------------------------ simulation
+
+    @cached_property
+    def simulation_years(self) -> list[int]:
+        """Years simulated: first startjaar to the last year of full effect."""
+        hs = self.register.hefbomen
+        first = min(h.startjaar for h in hs)
+        last = max(h.startjaar + max(h.ingroei_jaren, 1) - 1 for h in hs)
+        proj = self.ctx.ontwikkeling.projection(D.TOTAAL, "tekort_eur")
+        if proj.ok:
+            last = max(last, int(proj.forecast["jaar"].max()))
+        return list(range(first, last + 1))
+
+    @cached_property
+    def gap_target(self) -> GapTarget:
+        """The structural gap of the sociaal domein that the hefbomen are set against."""
+        tr = self.ctx.ontwikkeling.trajectory
+        rows = tr.loc[(tr["domein"] == D.TOTAAL) & tr["tekort_eur"].notna()]
+        if rows.empty:
+            raise DataError(f"no structural gap for {self.p.gm_code}: gemeentefonds data missing")
+        proj = self.ctx.ontwikkeling.projection(D.TOTAAL, "tekort_eur")
+        g = gap_target(rows, proj, self.simulation_years)
+        if g.geprojecteerd:
+            uitleg = f"geprojecteerd structureel tekort ({proj.message})"
+        else:
+            sd = g.per_jaar[self.simulation_years[0]][1] if g.per_jaar else 0.0
+            why_sd = (f"met als onzekerheid (standaardafwijking) het verschil tussen begroting "
+                      f"en jaarrekening in {g.sd_jaar}: {eur(sd, compact=True)}"
+                      if g.sd_jaar is not None else
+                      "zonder onzekerheidsmarge (er is geen jaar met begroting én jaarrekening)")
+            uitleg = (
+                f"Een projectie is niet mogelijk: er zijn {g.n_points} waarnemingsjaren "
+                f"({', '.join(map(str, g.jaren))}) en voor een trend met onzekerheidsmarge zijn "
+                f"er minstens vier nodig. Daarom is aangenomen dat het structureel tekort van "
+                f"{g.laatste_jaar} ({g.laatste_verslagsoort}) gelijk blijft: "
+                f"{eur(g.laatste_tekort, compact=True)}, {why_sd}."
+            )
+        import dataclasses
+
+        return dataclasses.replace(g, uitleg=uitleg)
+
+    @cached_property
+    def simulation(self) -> R.MonteCarloResult:
+        """Seeded Monte Carlo of the register against :attr:`gap_target`."""
+        return R.simulate(self.register, deficit=self.gap_target.per_jaar,
+                          years=self.simulation_years, n_draws=self.p.n_draws, seed=self.p.seed)
+
+    @cached_property
+    def simulation_summary(self) -> pd.Series:
+        """The :meth:`MonteCarloResult.summary` row of the last simulated year."""
+        return self.simulation.summary().iloc[-1]
+
+    @cached_property
+    def tornado(self) -> pd.DataFrame:
+        """Tornado table of the last simulated year (shared for the shipped register)."""
+        if not self.register_is_default:
+            return self.simulation.tornado()
+        years, n, seed = self.simulation_years, self.p.n_draws, self.p.seed
+        shift, src = self.template_shift, self.register_source
+        key = f"tornado_{src.bron}_{shift}_{years[0]}_{years[-1]}_{n}_{seed}"
+
+        def compute() -> pd.DataFrame:
+            reg = examples.adapt_register(src, 1.0, shift)
+            return R.simulate(reg, years=years, n_draws=n, seed=seed).tornado()
+
+        out = shared(key, compute).copy()
+        for c in ("laag", "hoog", "zwaai", "basis"):
+            out[c] = out[c] * self.template_factor
+        return out
+
+    def tornado_figure(self, top: int = 12) -> Any:
+        """Tornado chart of the last simulated year, labelled when illustrative."""
+        from analysekit.analysis.report_figures import tornado_figure
+
+        return tornado_figure(self.tornado, self.simulation.years[-1],
+                              self.register.illustratief, top)
+
+    def savings_figure(self) -> Any:
+        """Fan chart of the simulated savings against the gap."""
+        return self.simulation.plot()
+
+    # ------------------------------------------------------------------ tables
+
+    @cached_property
+    def register_display(self) -> pd.DataFrame:
+        """The register as a Dutch table."""
+        rows = []
+        for h in self.register.hefbomen:
+            risks = "; ".join(risico_tekst(r) for r in h.risicos) if h.risicos else "–"
+            rows.append({
+                "hefboom": h.naam,
+                "domein": h.domein,
+                "besparing per jaar (min – waarschijnlijk – max)":
+                    f"{eur(h.besparing_min, compact=True)} – "
+                    f"{eur(h.besparing_waarschijnlijk, compact=True)} – "
+                    f"{eur(h.besparing_max, compact=True)}",
+                "kans": kans(h.kans),
+                "start (ingroei)": f"{h.startjaar} ({h.ingroei_jaren} jr)",
+                "eigenaar": h.eigenaar,
+                "risico's": risks,
+            })
+        return pd.DataFrame(rows)
+
+    def register_summary_display(self) -> pd.DataFrame:
+        """The register per domein: levers, most likely and expected amounts, shared risks."""
+        rows = []
+        for dom in DOMEINEN:
+            hs = [h for h in self.register.hefbomen if h.domein == dom]
+            if not hs:
+                continue
+            risks: dict[str, int] = {}
+            for h in hs:
+                for r in h.risicos:
+                    if r.quantified:
+                        risks[r.naam] = risks.get(r.naam, 0) + 1
+            top = sorted(risks, key=lambda k: (-risks[k], k))[:2]
+            rows.append({
+                "domein": dom,
+                "hefbomen": len(hs),
+                "waarschijnlijke besparing bij volledig effect": eur(
+                    sum(h.besparing_waarschijnlijk for h in hs), compact=True),
+                "× kans op realisatie": eur(sum(h.kans * h.besparing_waarschijnlijk for h in hs),
+                                            compact=True),
+                "eerste start": min(h.startjaar for h in hs),
+                "belangrijkste risico's": "; ".join(top) if top else "–",
+            })
+        return pd.DataFrame(rows)
+
+    def simulation_display(self) -> pd.DataFrame:
+        """Per simulated year: P10/P50/P90 of the savings, the gap and P(gap closed)."""
+        s = self.simulation.summary()
+        out = pd.DataFrame({
+            "jaar": s["jaar"].astype(int),
+            "besparing P10": [eur(v, compact=True) for v in s["besparing_p10"]],
+            "P50": [eur(v, compact=True) for v in s["besparing_p50"]],
+            "P90": [eur(v, compact=True) for v in s["besparing_p90"]],
+        })
+        if "tekort_verwacht" in s:
+            out["structureel tekort (verwacht)"] = [eur(v, compact=True)
+                                                    for v in s["tekort_verwacht"]]
+            out["kans tekort gedekt"] = [kans(v) for v in s["kans_tekort_gedekt"]]
+        return out
+
+    def tornado_display(self, top: int = 8) -> pd.DataFrame:
+        """The largest drivers of the spread in savings (Dutch table)."""
+        t = self.tornado.head(top)
+        return pd.DataFrame({
+            "soort": t["soort"],
+            "naam": t["naam"],
+            "laag": [eur(v, compact=True) for v in t["laag"]],
+            "hoog": [eur(v, compact=True) for v in t["hoog"]],
+            "zwaai": [eur(v, compact=True) for v in t["zwaai"]],
+        })
+
+    def scenario_sentence(self) -> str:
+        """Dutch sentences on the Monte Carlo: P10/P50/P90 against the gap, P(closed)."""
+        s = self.simulation_summary
+        y = int(s["jaar"])
+        pre = "ILLUSTRATIEF: " if self.register.illustratief else ""
+        text = (
+            f"{pre}Met {getal(self.simulation.n_draws)} trekkingen (seed {self.p.seed}) leveren "
+            f"de {len(self.register.hefbomen)} hefbomen in {y} samen P10 "
+            f"{eur(s['besparing_p10'], compact=True)}, P50 {eur(s['besparing_p50'], compact=True)} "
+            f"en P90 {eur(s['besparing_p90'], compact=True)} op (nominaal potentieel "
+            f"{eur(self.register.potentieel, compact=True)})."
+        )
+        mu = self.gap_target.per_jaar.get(y, (float("nan"), 0.0))[0]
+        if finite(mu) and mu > 0:
+            text += (f" Tegenover een structureel tekort van {eur(mu, compact=True)} is de kans "
+                     f"dat de hefbomen het tekort dekken **{kans(s['kans_tekort_gedekt'])}**.")
+        elif finite(mu):
+            text += (f" Er is op deze maatstaf geen structureel tekort om te dekken (de netto "
+                     f"lasten liggen {eur(-mu, compact=True)} onder het gemeentefondsbudget); "
+                     f"de kans dat het tekort gedekt is, is daarom "
+                     f"{kans(s['kans_tekort_gedekt'])}.")
+        return text
