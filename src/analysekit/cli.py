@@ -40,6 +40,23 @@ app.add_typer(data_app, name="data")
 _registered = False
 
 
+def _usage_error_types() -> tuple[type[BaseException], ...]:
+    """Usage-error base classes: typer's own (newer typer vendors click) and click's."""
+    types: list[type[BaseException]] = []
+    if isinstance(getattr(typer, "TyperException", None), type):
+        types.append(typer.TyperException)
+    try:
+        import click
+    except ImportError:
+        pass
+    else:
+        types.append(click.ClickException)
+    return tuple(types)
+
+
+_USAGE_ERRORS = _usage_error_types()
+
+
 def _register_commands() -> None:
     """Attach the command groups that live in their own modules (once)."""
     global _registered
@@ -78,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     except AnalysekitError as exc:
         _fail(str(exc))
         return exc.exit_code
-    except typer.TyperException as exc:  # typer's usage errors: unknown option, bad value, …
+    except _USAGE_ERRORS as exc:  # typer's usage errors: unknown option, bad value, …
         if type(exc).__name__ == "NoArgsIsHelpError":
             typer.echo(exc.format_message())
             return EXIT_USAGE

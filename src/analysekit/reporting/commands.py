@@ -58,9 +58,13 @@ OutOpt = Annotated[
 
 
 def _show(path: Path | None) -> str:
-    from analysekit.reporting.runner import _rel
-
-    return _rel(path) if path is not None else "-"
+    """A path relative to the working directory when it is below it, else absolute."""
+    if path is None:
+        return "-"
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _prepare() -> None:
