@@ -48,9 +48,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from matplotlib.figure import Figure
-from statsmodels.stats.diagnostic import het_breuschpagan
 
 from analysekit.errors import DataError, ParameterError
 
@@ -639,6 +637,8 @@ def _influence(
 
 def _bp(resid: np.ndarray, exog: np.ndarray) -> tuple[float, float]:
     try:
+        from statsmodels.stats.diagnostic import het_breuschpagan  # lazy: heavy import
+
         lm, lm_p, _, _ = het_breuschpagan(resid, exog)
     except (ValueError, np.linalg.LinAlgError):  # pragma: no cover - degenerate designs
         return float("nan"), float("nan")
@@ -782,6 +782,8 @@ def fit_cross_section(
             f"parameters; verwacht minstens {k + 3}"
         )
     y = data[outcome]
+    import statsmodels.api as sm  # lazy: 1 s to import, only needed to fit
+
     res = sm.OLS(y, x).fit(cov_type=cov_type.upper(), use_t=True)
     used_controls = [c for c in controls if c not in dropped]
     spec = (
@@ -881,6 +883,8 @@ def _twfe(
             f"{_src(source)}te weinig waarnemingen ({n}) voor {k} regressoren plus "
             f"{len(e_uni)} gemeente- en {len(t_uni)} jaareffecten"
         )
+    import statsmodels.api as sm  # lazy: 1 s to import, only needed to fit
+
     res = sm.OLS(z[:, 0], xd).fit(cov_type="cluster", cov_kwds={"groups": c_codes}, use_t=True)
     return _TwfeOut(
         res=res,
