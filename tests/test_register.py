@@ -76,21 +76,21 @@ def test_min_greater_than_max_names_file_line_field(tmp_path):
     # the second lever starts on line 11; besparing_min is its 3rd line
     assert msg == (
         "register.yaml, regel 13 (hefboom 'Schuldhulp'), veld besparing_min: "
-        "min 500000 > max 300000"
+        "min 500.000 > max 300.000"
     )
 
 
 def test_probability_outside_unit_interval(tmp_path):
     msg = error_of(write(tmp_path, "hefbomen:\n" + lever("X", kans=1.3)))
-    assert msg == "register.yaml, regel 7 (hefboom 'X'), veld kans: 1.3 ligt buiten [0, 1]"
+    assert msg == "register.yaml, regel 7 (hefboom 'X'), veld kans: 1,3 ligt buiten [0, 1]"
     msg = error_of(write(tmp_path, "hefbomen:\n" + lever("X", kans=-0.1)))
-    assert "veld kans: -0.1 ligt buiten [0, 1]" in msg
+    assert "veld kans: -0,1 ligt buiten [0, 1]" in msg
 
 
 def test_unknown_domain(tmp_path):
     msg = error_of(write(tmp_path, "hefbomen:\n" + lever("X", domein="Zorg")))
     assert msg.startswith("register.yaml, regel 3 (hefboom 'X'), veld domein: domein 'Zorg' is")
-    assert "Wmo, Jeugd, Participatie, Sociale basisvoorzieningen" in msg
+    assert "Sociale basisvoorzieningen, Wmo, Jeugd, Participatie" in msg
 
 
 def test_missing_field(tmp_path):
@@ -134,7 +134,7 @@ def test_bad_risks(tmp_path):
         + "    risicos:\n      - {naam: krapte, kans: 0.4, vermindering: 0.5}\n"
     )
     msg = error_of(write(tmp_path, shared))
-    assert "regel 23 (hefboom 'Y', risico 'krapte'), veld kans: 0.4 maar op regel 12 0.3" in msg
+    assert "regel 23 (hefboom 'Y', risico 'krapte'), veld kans: 0,4 maar op regel 12 0,3" in msg
     no_effect = "hefbomen:\n" + lever("X") + "    risicos:\n      - {naam: Krapte, kans: 0.3}\n"
     assert "heeft een gevolg nodig" in error_of(write(tmp_path, no_effect))
 
@@ -174,7 +174,7 @@ def test_csv_register_and_its_errors(tmp_path):
     )
     msg = error_of(write(tmp_path, bad, "register.csv"))
     assert msg == (
-        "register.csv, regel 3 (hefboom 'Wijkteam'), veld besparing_min: min 500000 > max 90000"
+        "register.csv, regel 3 (hefboom 'Wijkteam'), veld besparing_min: min 500.000 > max 90.000"
     )
     missing = CSV_HEADER + "Schuldhulp;Participatie;100000;200000;300000;0.6;2024;;Teamleider;\n"
     assert error_of(write(tmp_path, missing, "register.csv")) == (
@@ -294,3 +294,137 @@ def test_plots(tmp_path):
     for fig in (mc.plot(), R.plot_tornado(mc), R.plot_tornado(mc, 2021)):
         assert isinstance(fig, Figure) and fig.axes
     assert "ILLUSTRATIEF" in mc.plot().axes[0].get_title()
+
+
+# --------------------------------------------------------------------------- reliability
+
+
+@pytest.mark.parametrize(("kw", "msg"), [
+    ({"n_draws": "veel"}, "n_draws"),
+    ({"n_draws": 2.5}, "n_draws"),
+    ({"n_draws": True}, "n_draws"),
+    ({"n_draws": -5}, "n_draws"),
+    ({"n_draws": 10**12}, "n_draws"),
+    ({"seed": "x"}, "seed"),
+    ({"seed": -1}, "seed"),
+    ({"years": "2024"}, "years"),
+    ({"years": [2024, "2025"]}, "years"),
+    ({"years": []}, "years"),
+    ({"deficit": float("nan")}, "deficit"),
+    ({"deficit": float("inf")}, "deficit"),
+    ({"verdeling": None}, "verdeling"),
+])
+def test_bad_input_one_line(tmp_path, kw, msg):
+    reg = reg_of(tmp_path, lever("A"))
+    with pytest.raises(ParameterError, match=msg) as e:
+        R.simulate(reg, **kw)
+    assert "\n" not in str(e.value)
+
+
+def test_memory_estimate_refuses_before_allocating(tmp_path, monkeypatch):
+    reg = reg_of(tmp_path, lever("A"), lever("B"))
+    est = R.simulation_bytes(1000, 2, 0, 1)
+    assert est == 8 * 1000 * (6 * 2 + 0 + 3 * 1)
+    monkeypatch.setattr(R, "MAX_SIMULATIE_BYTES", est - 1)
+    with pytest.raises(ParameterError, match="GiB") as e:
+        R.simulate(reg, n_draws=1000, years=[2024])
+    assert "MAX_SIMULATIE_BYTES" in str(e.value)
+    monkeypatch.setattr(R, "MAX_SIMULATIE_BYTES", est)
+    assert R.simulate(reg, n_draws=1000, years=[2024]).n_draws == 1000
+
+
+def test_register_wrong_type():
+    with pytest.raises(ParameterError, match="register"):
+        R.simulate(42)
+
+
+def test_probability_comes_with_mc_standard_error(tmp_path):
+    reg = reg_of(tmp_path, lever("A", lo=0, ml=100, hi=200))
+    n = 40_000
+    s = R.simulate(reg, n_draws=n, seed=1, deficit=100.0, years=[2024]).summary().iloc[0]
+    p = s["kans_tekort_gedekt"]
+    assert 0 < p < 1
+    assert s["kans_tekort_gedekt_se"] == pytest.approx(np.sqrt(p * (1 - p) / n))
+    # symmetric PERT around 100: P(savings >= 100) = 0.5 within 4 standard errors
+    assert abs(p - 0.5) < 4 * s["kans_tekort_gedekt_se"]
+
+
+# --------------------------------------------------------------------------- target
+
+
+def _lenses(ov=np.nan, gap=np.nan, zelfde=True):
+    import pandas as pd
+
+    return pd.DataFrame({"gm_code": "GM9001", "jaar": [2023], "domein": ["Sociaal domein"],
+                         "overschrijding_eur": [ov], "tekort_eur": [gap], "geleverd": [True],
+                         "gf_zelfde_jaar": [zelfde], "gf_bron": ["S2024"]})
+
+
+def test_choose_target_order():
+    assert R.choose_target(_lenses(5.0, 7.0), tekort_eur=3.0).kind == "opgegeven"
+    t = R.choose_target(_lenses(5.0, 7.0), peer_gap_eur=9.0)
+    assert (t.kind, t.amount, t.jaar) == ("overschrijding", 5.0, 2023)
+    t = R.choose_target(_lenses(-5.0, 7.0), peer_gap_eur=9.0)
+    assert (t.kind, t.amount) == ("peers_mediaan", 9.0)
+    t = R.choose_target(_lenses(-5.0, 7.0), peer_gap_eur=-1.0)
+    assert (t.kind, t.amount) == ("gemeentefonds", 7.0) and "gemeentefonds" in t.label
+    t = R.choose_target(_lenses(-5.0, -7.0), peer_gap_eur=-1.0)
+    assert t.kind == "geen" and t.amount is None and not t.has_target
+    assert "geen" in t.label
+    assert [k for k, _ in t.tried] == ["overschrijding", "peers_mediaan", "gemeentefonds"]
+
+
+def test_no_target_gives_no_probability(tmp_path):
+    reg = reg_of(tmp_path, lever("A"))
+    t = R.choose_target(_lenses(-1.0, -1.0))
+    s = R.simulate(reg, n_draws=100, seed=1, deficit=t).summary()
+    assert "kans_tekort_gedekt" not in s.columns
+
+
+@pytest.mark.parametrize("bad", [0, -5, float("nan"), "veel", True])
+def test_choose_target_bad_tekort(bad):
+    with pytest.raises(ParameterError, match="tekort_eur"):
+        R.choose_target(_lenses(), tekort_eur=bad)
+
+
+def test_choose_target_needs_one_gemeente():
+    import pandas as pd
+
+    two = pd.concat([_lenses(), _lenses().assign(gm_code="GM9002")])
+    with pytest.raises(ParameterError, match="één gemeente"):
+        R.choose_target(two)
+
+
+# --------------------------------------------------------------------------- real data
+
+
+@pytest.mark.skipif(not __import__("analysekit.paths", fromlist=["x"]).processed_dir().joinpath(
+    "iv3.parquet").exists(), reason="data/processed is missing")
+def test_real_gemeente_with_positive_target_and_uncertain_probability():
+    """Apeldoorn (GM0200): its jaarrekening 2023 exceeds its begroting 2023 in the sociaal
+    domein, so the target is the overrun; the shipped illustrative register, scaled to its
+    inwoners and shifted to start after the data as the report does, covers it with a
+    probability strictly between 0 and 1."""
+    from analysekit.analysis import deficits as D
+    from analysekit.settings import TEMPLATE_GEMEENTE
+    from analysekit.vocab import TOTAAL
+
+    t = D.load_inputs()
+    d = D.deficits_all(t["iv3"], t["gemeenten"], None, t["gemeentefonds"], 2023,
+                       levering=t["iv3_levering"])
+    rows = d[d["gm_code"] == "GM0200"]
+    target = R.choose_target(rows)
+    tot = rows[rows["domein"] == TOTAAL].iloc[0]
+    assert target.kind == "overschrijding" and target.jaar == 2023
+    assert target.amount == pytest.approx(tot["netto_jaarrekening_eur"]
+                                          - tot["netto_begroting_eur"])
+    assert 5e6 < target.amount < 7e6
+    src = R.read_register(R.template_path())
+    ref = d[(d["gm_code"] == TEMPLATE_GEMEENTE) & (d["domein"] == TOTAAL)].iloc[0]
+    shift = int(t["iv3"]["jaar"].max()) + 1 - min(h.startjaar for h in src.hefbomen)
+    reg = R.adapt_register(src, float(tot["inwoners"]) / float(ref["inwoners"]), shift)
+    n = 20_000
+    s = R.simulate(reg, deficit=target, n_draws=n, seed=0).summary().iloc[-1]
+    p, se = s["kans_tekort_gedekt"], s["kans_tekort_gedekt_se"]
+    assert 0.3 < p < 0.8
+    assert se == pytest.approx(np.sqrt(p * (1 - p) / n)) and se < 0.004

@@ -39,7 +39,10 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
+from analysekit import nl
 from analysekit.errors import DataError, ParameterError
+from analysekit.settings import MAX_N_DRAWS, MAX_SIMULATIE_BYTES
+from analysekit.vocab import DOMEINEN, TOTAAL
 
 __all__ = [
     "DOMEINEN",
@@ -47,17 +50,21 @@ __all__ = [
     "MonteCarloResult",
     "Register",
     "Risico",
+    "TARGET_KINDS",
+    "Target",
     "Tekort",
+    "adapt_register",
+    "choose_target",
+    "mc_standard_error",
     "plot_savings",
     "plot_tornado",
     "read_register",
+    "risk_text",
     "simulate",
+    "simulation_bytes",
     "template_path",
     "tornado_table",
 ]
-
-DOMEINEN = ("Wmo", "Jeugd", "Participatie", "Sociale basisvoorzieningen")
-"""Allowed values of ``domein`` (the sociaal-domein clusters of docs/tables.md)."""
 
 REQUIRED_FIELDS = (
     "naam",
@@ -304,11 +311,10 @@ def _read_csv_records(text: str, name: str, kind: str) -> list[Record]:
     return records
 
 
-def fmt_num(v: float) -> str:
-    """Format a number for a message: integers without decimals."""
-    if isinstance(v, (int, np.integer)) or (isinstance(v, float) and v.is_integer()):
-        return str(int(v))
-    return f"{v:g}"
+def _num(v: float) -> str:
+    """A number in a message, through :func:`analysekit.nl.getal` (no trailing zeros)."""
+    text = nl.getal(v, 4)
+    return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 def parse_number(
@@ -342,11 +348,11 @@ def parse_number(
     if not math.isfinite(val):
         raise rec.error(fld, f"{raw!r} is geen eindig getal", extra)
     if integer and not float(val).is_integer():
-        raise rec.error(fld, f"{fmt_num(val)} is geen geheel getal", extra)
+        raise rec.error(fld, f"{_num(val)} is geen geheel getal", extra)
     if lo is not None and hi is not None and not lo <= val <= hi:
-        raise rec.error(fld, f"{fmt_num(val)} ligt buiten [{fmt_num(lo)}, {fmt_num(hi)}]", extra)
+        raise rec.error(fld, f"{_num(val)} ligt buiten [{_num(lo)}, {_num(hi)}]", extra)
     if lo is not None and hi is None and val < lo:
-        raise rec.error(fld, f"{fmt_num(val)} is kleiner dan {fmt_num(lo)}", extra)
+        raise rec.error(fld, f"{_num(val)} is kleiner dan {_num(lo)}", extra)
     return int(val) if integer else val
 
 
@@ -450,7 +456,7 @@ class Register:
                     "startjaar": h.startjaar,
                     "ingroei_jaren": h.ingroei_jaren,
                     "eigenaar": h.eigenaar,
-                    "risicos": "; ".join(_risk_text(r) for r in h.risicos),
+                    "risicos": "; ".join(risk_text(r) for r in h.risicos),
                 }
             )
         return pd.DataFrame(rows)
@@ -461,15 +467,20 @@ class Register:
         return float(sum(h.besparing_waarschijnlijk for h in self.hefbomen))
 
 
-def _risk_text(r: Risico) -> str:
+def risk_text(r: Risico) -> str:
+    """A risk as Dutch text: ``naam (kans 30%, -20%, +1 jr)``."""
     if not r.quantified:
         return r.naam
-    parts = [f"kans {r.kans:.0%}"]
+    parts = [f"kans {nl.kans(r.kans)}"]
     if r.vermindering:
-        parts.append(f"-{r.vermindering:.0%}")
+        parts.append(f"-{nl.pct(100 * r.vermindering)}")
     if r.vertraging_jaren:
         parts.append(f"+{r.vertraging_jaren} jr")
     return f"{r.naam} ({', '.join(parts)})"
+
+
+#: Deprecated private name, kept for one release (use :func:`risk_text`).
+_risk_text = risk_text
 
 
 _RISK_CSV = re.compile(r"^\s*(?P<naam>[^()]+?)\s*(?:\((?P<args>[^)]*)\))?\s*$")
@@ -579,11 +590,11 @@ def _parse_lever(rec: Record) -> Hefboom:
     ml = parse_number(rec, "besparing_waarschijnlijk")
     hi = parse_number(rec, "besparing_max")
     if lo > hi:
-        raise rec.error("besparing_min", f"min {fmt_num(lo)} > max {fmt_num(hi)}")
+        raise rec.error("besparing_min", f"min {_num(lo)} > max {_num(hi)}")
     if not lo <= ml <= hi:
         raise rec.error(
             "besparing_waarschijnlijk",
-            f"waarschijnlijk {fmt_num(ml)} ligt niet tussen min {fmt_num(lo)} en max {fmt_num(hi)}",
+            f"waarschijnlijk {_num(ml)} ligt niet tussen min {_num(lo)} en max {_num(hi)}",
         )
     kans = parse_number(rec, "kans", lo=0.0, hi=1.0, percent=True)
     start = parse_number(rec, "startjaar", integer=True, lo=1990, hi=2100)
@@ -698,7 +709,7 @@ def read_register(path: str | Path) -> Register:
                 k0, l0, _ = risk_kans[rk]
                 raise DataError(
                     f"{name}, regel {r.regel} (hefboom '{lever.naam}', risico '{r.naam}'), veld "
-                    f"kans: {fmt_num(r.kans or 0.0)} maar op regel {l0} {fmt_num(k0)}; een risico "
+                    f"kans: {_num(r.kans or 0.0)} maar op regel {l0} {_num(k0)}; een risico "
                     f"met dezelfde naam is één gedeelde gebeurtenis met één kans"
                 )
             risk_kans.setdefault(rk, (r.kans or 0.0, r.regel, lever.naam))
@@ -720,6 +731,182 @@ def read_register(path: str | Path) -> Register:
         gemeente=str(meta["gemeente"]) if meta.get("gemeente") is not None else None,
         tekort=tekort,
     )
+
+
+# ---------------------------------------------------------------------------
+# The target: which deficit the hefbomen are set against
+# ---------------------------------------------------------------------------
+
+#: Kinds of :class:`Target`, in the order :func:`choose_target` tries them.
+TARGET_KINDS = ("opgegeven", "overschrijding", "peers_mediaan", "gemeentefonds", "geen")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The deficit a register is set against (see :func:`choose_target`).
+
+    Attributes:
+        kind: One of :data:`TARGET_KINDS`; ``"geen"`` when no lens shows a deficit.
+        amount: Euros per year (> 0), or None when there is no target.
+        label: Dutch sentence naming the lens, year and basis.
+        jaar: Year the amount was measured in (None for a given or absent target).
+        sd: Standard deviation of the amount (0: taken as known).
+        tried: Per lens tried, its value (NaN when not measurable), for the report.
+    """
+
+    kind: str
+    amount: float | None
+    label: str
+    jaar: int | None = None
+    sd: float = 0.0
+    tried: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def has_target(self) -> bool:
+        """True when there is a positive deficit to set the hefbomen against."""
+        return self.amount is not None
+
+    @property
+    def name(self) -> str:
+        """Alias of :attr:`kind`."""
+        return self.kind
+
+
+def _latest(rows: pd.DataFrame, col: str, prefer: str | None = None) -> pd.Series | None:
+    if col not in rows.columns:
+        return None
+    r = rows.loc[rows[col].notna()]
+    if "geleverd" in r.columns:
+        r = r.loc[r["geleverd"].astype(bool)]
+    if prefer is not None and prefer in r.columns and r[prefer].astype(bool).any():
+        r = r.loc[r[prefer].astype(bool)]
+    if r.empty:
+        return None
+    return r.sort_values("jaar").iloc[-1]
+
+
+def choose_target(
+    lenses: pd.DataFrame,
+    tekort_eur: float | None = None,
+    *,
+    peer_gap_eur: float | pd.DataFrame | None = None,
+    domein: str = TOTAAL,
+) -> Target:
+    """Pick the deficit the hefbomen are set against, in a fixed order.
+
+    1. ``tekort_eur`` given by the user (e.g. from the own begroting): used as is.
+    2. Else the first **positive** measured deficit of the gemeente, in this order:
+       the overrun (jaarrekening − begroting, ``overschrijding_eur``), the gap to the
+       peers' median (``peer_gap_eur``: :func:`analysekit.analysis.peers.savings_potential`
+       output or an amount), the gap to the gemeentefonds (``tekort_eur`` of the lenses;
+       a same-year comparison preferred over a mismatched one). Each uses the latest
+       year with a delivered value.
+    3. Else no target (``kind="geen"``): the report says that no lens shows a deficit,
+       instead of a probability of 100%.
+
+    Args:
+        lenses: Rows of :func:`analysekit.analysis.deficits.deficits_all` (or the
+            trajectory) for one gemeente, one or more years.
+        tekort_eur: A deficit given by the user, euros per year (> 0).
+        peer_gap_eur: The gap to the peers' median in euros (own − median) × inwoners.
+        domein: Domein of the lenses to use (default the total).
+
+    Returns:
+        A :class:`Target`.
+
+    Raises:
+        ParameterError: ``tekort_eur`` not a positive finite number, ``lenses`` not a
+            frame of one gemeente, or an unknown ``domein``.
+    """
+    from analysekit.analysis.deficits import canonical_domein
+
+    if tekort_eur is not None:
+        if (isinstance(tekort_eur, bool) or not nl.finite(tekort_eur)
+                or float(tekort_eur) <= 0):
+            raise ParameterError(f"tekort_eur = {tekort_eur!r}: verwacht een positief bedrag "
+                                 "in euro per jaar")
+        return Target("opgegeven", float(tekort_eur),
+                      f"opgegeven tekort van {nl.eur(float(tekort_eur), compact=True)} per jaar")
+    if not isinstance(lenses, pd.DataFrame) or "gm_code" not in lenses.columns:
+        raise ParameterError("lenses: verwacht de lenzentabel (deficits_all) van één gemeente")
+    if lenses["gm_code"].nunique() > 1:
+        raise ParameterError(f"lenses: {lenses['gm_code'].nunique()} gemeenten; geef de "
+                             "rijen van één gemeente")
+    domein = canonical_domein(domein)
+    if domein not in (*DOMEINEN, TOTAAL):
+        raise ParameterError(f"domein {domein!r} onbekend; kies uit {(*DOMEINEN, TOTAAL)}")
+    rows = lenses.loc[lenses["domein"].map(canonical_domein) == domein]
+    tried: list[tuple[str, float]] = []
+
+    ov = _latest(rows, "overschrijding_eur")
+    v = float(ov["overschrijding_eur"]) if ov is not None else math.nan
+    tried.append(("overschrijding", v))
+    if v > 0:
+        return Target("overschrijding", v,
+                      f"overschrijding: jaarrekening {int(ov['jaar'])} {nl.eur(v, compact=True)} "
+                      f"hoger dan de begroting van dat jaar", int(ov["jaar"]), 0.0, tuple(tried))
+
+    if isinstance(peer_gap_eur, pd.DataFrame):
+        pg = peer_gap_eur
+        pg = pg.loc[pg["domein"].map(canonical_domein) == domein, "potentieel_eur"] \
+            if "domein" in pg.columns else pg["potentieel_eur"]
+        peer = float(pg.iloc[0]) if len(pg) else math.nan
+    elif peer_gap_eur is None:
+        peer = math.nan
+    elif nl.finite(peer_gap_eur):
+        peer = float(peer_gap_eur)
+    else:
+        raise ParameterError(f"peer_gap_eur = {peer_gap_eur!r}: verwacht een bedrag of de "
+                             "tabel van savings_potential")
+    tried.append(("peers_mediaan", peer))
+    jaar_peer = int(rows["jaar"].max()) if len(rows) else None
+    if peer > 0:
+        return Target("peers_mediaan", peer,
+                      f"verschil met de mediaan van vergelijkbare gemeenten: "
+                      f"{nl.eur(peer, compact=True)} meer netto lasten", jaar_peer, 0.0,
+                      tuple(tried))
+
+    gf = _latest(rows, "tekort_eur", prefer="gf_zelfde_jaar")
+    v = float(gf["tekort_eur"]) if gf is not None else math.nan
+    tried.append(("gemeentefonds", v))
+    if v > 0:
+        bron = f" ({gf['gf_bron']})" if "gf_bron" in gf.index else ""
+        return Target("gemeentefonds", v,
+                      f"tekort ten opzichte van het gemeentefonds in {int(gf['jaar'])}: "
+                      f"{nl.eur(v, compact=True)}{bron}", int(gf["jaar"]), 0.0, tuple(tried))
+    return Target("geen", None,
+                  "geen van de lenzen (overschrijding, mediaan van vergelijkbare gemeenten, "
+                  "gemeentefonds) toont een tekort; er is dus geen tekort om te dekken",
+                  None, 0.0, tuple(tried))
+
+
+def adapt_register(register: Register, factor: float, shift: int = 0) -> Register:
+    """Scale the amounts and shift the start years of a register (for the shipped example).
+
+    Args:
+        register: The register.
+        factor: Multiplier of besparing_min/waarschijnlijk/max (e.g. inwoners of the
+            gemeente / inwoners of the template gemeente), > 0.
+        shift: Years added to every startjaar.
+
+    Returns:
+        A new register without its own ``tekort``.
+    """
+    import dataclasses
+
+    if isinstance(factor, bool) or not nl.finite(factor) or float(factor) <= 0:
+        raise ParameterError(f"factor = {factor!r}: verwacht een positief getal")
+    if isinstance(shift, bool) or not isinstance(shift, (int, np.integer)):
+        raise ParameterError(f"shift = {shift!r}: verwacht een geheel aantal jaren")
+    f = float(factor)
+    levers = [
+        dataclasses.replace(h, besparing_min=h.besparing_min * f,
+                            besparing_waarschijnlijk=h.besparing_waarschijnlijk * f,
+                            besparing_max=h.besparing_max * f,
+                            startjaar=h.startjaar + int(shift))
+        for h in register.hefbomen
+    ]
+    return dataclasses.replace(register, hefbomen=levers, tekort=None)
 
 
 # ---------------------------------------------------------------------------
@@ -756,7 +943,15 @@ def _deficit_spec(
         return dict(zip(deficit.jaren, deficit.verwacht, strict=True)), dict(
             zip(deficit.jaren, deficit.sd, strict=True)
         )
-    if isinstance(deficit, (int, float)) and not isinstance(deficit, bool):
+    if isinstance(deficit, Target):
+        if deficit.amount is None:
+            return None
+        return {-1: float(deficit.amount)}, {-1: float(deficit.sd)}
+    if isinstance(deficit, (int, float, np.integer, np.floating)) and not isinstance(
+            deficit, bool):
+        if not math.isfinite(float(deficit)):
+            raise ParameterError(f"deficit = {deficit!r}: geen getal (ontbrekende gegevens?); "
+                                 "geef een eindig bedrag")
         return {-1: float(deficit)}, {-1: 0.0}
     if isinstance(deficit, pd.DataFrame):
         if not {"jaar", "verwacht"} <= set(deficit.columns):
@@ -832,7 +1027,11 @@ class MonteCarloResult:
         return self._amount_real * mult * frac
 
     def summary(self) -> pd.DataFrame:
-        """Per year: mean, P10/P50/P90 of total savings, deficit and P(savings ≥ deficit)."""
+        """Per year: mean, P10/P50/P90 of total savings, deficit and P(savings ≥ deficit).
+
+        ``kans_tekort_gedekt_se`` is the Monte Carlo standard error of that probability,
+        √(p(1 − p)/n). Schema :data:`analysekit.analysis.schemas.SIMULATIE`.
+        """
         q = np.percentile(self.totals, [10, 50, 90], axis=0)
         out = pd.DataFrame(
             {
@@ -845,12 +1044,15 @@ class MonteCarloResult:
         )
         if self.deficit is not None:
             has = ~np.isnan(self.deficit[0])
-            for col in ("tekort_verwacht", "tekort_sd", "kans_tekort_gedekt", "restant_tekort_p50"):
+            for col in ("tekort_verwacht", "tekort_sd", "kans_tekort_gedekt",
+                        "kans_tekort_gedekt_se", "restant_tekort_p50"):
                 out[col] = np.nan
             d, t = self.deficit[:, has], self.totals[:, has]
             out.loc[has, "tekort_verwacht"] = d.mean(axis=0)
             out.loc[has, "tekort_sd"] = d.std(axis=0)
-            out.loc[has, "kans_tekort_gedekt"] = (t >= d).mean(axis=0)
+            p = (t >= d).mean(axis=0)
+            out.loc[has, "kans_tekort_gedekt"] = p
+            out.loc[has, "kans_tekort_gedekt_se"] = mc_standard_error(p, self.n_draws)
             out.loc[has, "restant_tekort_p50"] = np.median(d - t, axis=0)
         return out
 
@@ -880,8 +1082,7 @@ class MonteCarloResult:
         s = self.summary().iloc[i]
         eur = _eur
         parts = [
-            f"Monte Carlo ({self.n_draws:,} trekkingen".replace(",", ".")
-            + f", seed {self.seed}, bedragen "
+            f"Monte Carlo ({nl.getal(self.n_draws)} trekkingen, seed {self.seed}, bedragen "
             f"{'beta-PERT' if self.verdeling == 'pert' else 'driehoeksverdeling'}, realisatie "
             f"Bernoulli(kans), lineaire ingroei).",
             f"Besparing {int(s['jaar'])}: P10 {eur(s['besparing_p10'])}, P50 "
@@ -892,7 +1093,8 @@ class MonteCarloResult:
         if "kans_tekort_gedekt" in s and not math.isnan(s["kans_tekort_gedekt"]):
             parts.append(
                 f"Tekort {int(s['jaar'])}: verwacht {eur(s['tekort_verwacht'])}; kans dat de "
-                f"hefbomen het tekort dekken: {s['kans_tekort_gedekt']:.0%}."
+                f"hefbomen het tekort dekken: {nl.kans(s['kans_tekort_gedekt'])} "
+                f"(Monte Carlo-standaardfout {nl.pct(100 * s['kans_tekort_gedekt_se'], 1)})."
             )
         if self.register.illustratief:
             parts.append("Let op: dit register is illustratief, geen echte begrotingscijfers.")
@@ -922,6 +1124,30 @@ def _risk_effects(
     return mult, d
 
 
+def mc_standard_error(p: Any, n: int) -> Any:
+    """Monte Carlo standard error of a probability estimated from ``n`` draws: √(p(1−p)/n)."""
+    p_arr = np.asarray(p, dtype="float64")
+    return np.sqrt(p_arr * (1.0 - p_arr) / float(n))
+
+
+def simulation_bytes(n_draws: int, n_levers: int, n_risks: int, n_years: int) -> int:
+    """Estimated memory of :func:`simulate`, in bytes (see ``MAX_SIMULATIE_BYTES``)."""
+    return 8 * int(n_draws) * (6 * int(n_levers) + 2 * int(n_risks) + 3 * int(n_years))
+
+
+def _check_n_draws(n_draws: object) -> int:
+    if isinstance(n_draws, bool) or not isinstance(n_draws, (int, np.integer)):
+        if isinstance(n_draws, float) and n_draws.is_integer():
+            n_draws = int(n_draws)
+        else:
+            raise ParameterError(f"n_draws = {n_draws!r}: verwacht een geheel getal "
+                                 f"van 1 tot {nl.getal(MAX_N_DRAWS)}")
+    if not 1 <= int(n_draws) <= MAX_N_DRAWS:
+        raise ParameterError(f"n_draws = {n_draws!r}: verwacht een geheel getal van 1 tot "
+                             f"{nl.getal(MAX_N_DRAWS)} (analysekit.settings.MAX_N_DRAWS)")
+    return int(n_draws)
+
+
 def simulate(
     register: Register | str | Path,
     *,
@@ -937,10 +1163,12 @@ def simulate(
         register: A :class:`Register` or a register file.
         deficit: Deficit to set the savings against: None (use the register's ``tekort``),
             a number (every year), ``{jaar: bedrag}``, ``{jaar: (verwacht, sd)}``, a
-            :class:`Tekort`, or a DataFrame jaar / verwacht / sd.
+            :class:`Tekort`, a :class:`Target` (from :func:`choose_target`; no target means
+            no deficit), or a DataFrame jaar / verwacht / sd.
         years: Years to simulate (default: first startjaar up to the last year of full
             effect or of the deficit).
-        n_draws: Number of draws.
+        n_draws: Number of draws, 1 to ``analysekit.settings.MAX_N_DRAWS``; refused when
+            the estimate of :func:`simulation_bytes` exceeds ``MAX_SIMULATIE_BYTES``.
         seed: Seed of the numpy Generator (same seed, same result).
         verdeling: ``"pert"`` (beta-PERT, λ = 4) or ``"driehoek"`` (triangular).
 
@@ -948,16 +1176,23 @@ def simulate(
         A :class:`MonteCarloResult`.
 
     Raises:
-        ParameterError: Bad n_draws, verdeling, years or deficit.
+        ParameterError: Bad register, n_draws, seed, verdeling, years or deficit, or a
+            simulation too large for memory.
     """
+    if not isinstance(register, (Register, str, Path)):
+        raise ParameterError(f"register: verwacht een Register of een bestandspad, niet "
+                             f"{type(register).__name__}")
     if not isinstance(register, Register):
         register = read_register(register)
     if verdeling not in {"pert", "driehoek"}:
         raise ParameterError(f"verdeling = {verdeling!r}: kies 'pert' of 'driehoek'")
-    if int(n_draws) < 1:
-        raise ParameterError(f"n_draws = {n_draws}: verwacht minstens 1")
-    n = int(n_draws)
+    n = _check_n_draws(n_draws)
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                             or seed < 0):
+        raise ParameterError(f"seed = {seed!r}: verwacht een geheel getal ≥ 0 of None")
     hs = register.hefbomen
+    if not hs:
+        raise ParameterError("register: geen hefbomen om te simuleren")
     lo = np.array([h.besparing_min for h in hs])
     ml = np.array([h.besparing_waarschijnlijk for h in hs])
     hi = np.array([h.besparing_max for h in hs])
@@ -992,9 +1227,23 @@ def simulate(
                 first, last = min(first, min(dy)), max(last, max(dy))
         years_arr = np.arange(first, last + 1)
     else:
+        if isinstance(years, (str, bytes)) or not isinstance(years, (Sequence, np.ndarray,
+                                                                     range)):
+            raise ParameterError(f"years = {years!r}: verwacht een lijst jaartallen")
+        bad = [y for y in years if isinstance(y, bool) or not isinstance(y, (int, np.integer))]
+        if bad:
+            raise ParameterError(f"years: {bad[0]!r} is geen jaartal (geheel getal)")
         years_arr = np.array(sorted({int(y) for y in years}))
         if years_arr.size == 0:
             raise ParameterError("years: lege lijst")
+    est = simulation_bytes(n, len(hs), len(risk_names), int(years_arr.size))
+    if est > MAX_SIMULATIE_BYTES:
+        raise ParameterError(
+            f"n_draws = {nl.getal(n)} vraagt naar schatting {nl.getal(est / 1024**3, 1)} GiB "
+            f"geheugen ({len(hs)} hefbomen, {len(risk_names)} risico's, {years_arr.size} jaren); "
+            f"de grens is {nl.getal(MAX_SIMULATIE_BYTES / 1024**3, 1)} GiB "
+            "(analysekit.settings.MAX_SIMULATIE_BYTES): kies minder trekkingen"
+        )
     rng = np.random.default_rng(seed)
     amounts = _draw_amounts(rng, lo, ml, hi, n, verdeling)
     realised = rng.random((n, len(hs))) < kans[None, :]
@@ -1094,9 +1343,8 @@ def tornado_table(result: MonteCarloResult, year: int | None = None) -> pd.DataF
 
 
 def _eur(v: float) -> str:
-    if abs(v) >= 1e6:
-        return f"€ {v / 1e6:,.1f} mln".replace(",", "X").replace(".", ",").replace("X", ".")
-    return f"€ {v:,.0f}".replace(",", ".")
+    """Euros for the summary sentence (through :func:`analysekit.nl.eur`)."""
+    return nl.eur(v, compact=True)
 
 
 def plot_savings(result: MonteCarloResult) -> Figure:
@@ -1135,7 +1383,7 @@ def plot_savings(result: MonteCarloResult) -> Figure:
                                           ": negatief = overschot" if overschot else "")))
                 low = min(low, float((t - err).min()))
                 for _, r in s.loc[has].iterrows():
-                    ax.annotate(f"kans gedekt {P.fmt_getal(100 * r['kans_tekort_gedekt'])}%",
+                    ax.annotate(f"kans gedekt {nl.kans(r['kans_tekort_gedekt'])}",
                                 (r["jaar"], r["tekort_verwacht"] / 1e6),
                                 textcoords="offset points", xytext=(7, -3), fontsize=8,
                                 color="#c00000")
