@@ -63,7 +63,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=7)
     args = ap.parse_args()
     iv3, ken, gem = (analysekit.load(n) for n in ("iv3", "kenmerken", "gemeenten"))
-    lev = PV._load_levering(iv3)
+    lev = PV.levering_tabel(iv3)
     peer_table = P.all_peers(P.peer_data(ken, gem, JAAR), k=10)
 
     def split() -> pd.DataFrame:

@@ -92,7 +92,7 @@ def real(built):
     import analysekit
 
     iv3 = analysekit.load("iv3")
-    return L.ladder_all(iv3, levering=PV._load_levering(iv3))
+    return L.ladder_all(iv3, levering=PV.levering_tabel(iv3))
 
 
 def test_tilburg_shares_from_raw_mirror(real, mirror):

@@ -178,7 +178,7 @@ def real(built):
     import analysekit
 
     iv3, ken, gem = (analysekit.load(n) for n in ("iv3", "kenmerken", "gemeenten"))
-    pv = PV.prijs_volume_all(iv3, ken, gem, 2023, levering=PV._load_levering(iv3))
+    pv = PV.prijs_volume_all(iv3, ken, gem, 2023, levering=PV.levering_tabel(iv3))
     ap = P.all_peers(P.peer_data(ken, gem, 2023), k=10)
     return {"pv": pv, "peers": ap, "d": PV.decompose_vs_peers(pv, ap)}
 

@@ -293,7 +293,7 @@ def ladder(
     import analysekit
     from analysekit.analysis import peers as P
     from analysekit.analysis.deficits import resolve_gm_code
-    from analysekit.analysis.prijs_volume import _load_levering
+    from analysekit.analysis.prijs_volume import levering_tabel
     from analysekit.vocab import is_gm_code
 
     code = gemeente if is_gm_code(gemeente) else resolve_gm_code(str(gemeente))
@@ -303,7 +303,7 @@ def ladder(
             f"verslagsoort {verslagsoort!r} unknown; expected one of {VERSLAGSOORTEN}")
     if jaar is None:
         jaar = int(iv3.loc[iv3["verslagsoort"] == verslagsoort, "jaar"].max())
-    la = ladder_all(iv3, levering=_load_levering(iv3))
+    la = ladder_all(iv3, levering=levering_tabel(iv3))
     if peer_list is None:
         ken, gem = analysekit.load("kenmerken"), analysekit.load("gemeenten")
         peer_list = P.peers(code, k=k, data=P.peer_data(ken, gem, int(jaar)))

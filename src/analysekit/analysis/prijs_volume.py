@@ -81,6 +81,7 @@ __all__ = [
     "decompose_vs_jaar",
     "decompose_vs_peers",
     "kanttekening",
+    "levering_tabel",
     "levering_uit_iv3",
     "netto_per_domein",
     "peer_tabel",
@@ -841,8 +842,12 @@ def kanttekening(domein: str | None = None) -> str:
 # --------------------------------------------------------------------------- convenience
 
 
-def _load_levering(iv3: pd.DataFrame) -> pd.DataFrame:
-    """Table iv3_levering when the data layer has it, else derived from iv3."""
+def levering_tabel(iv3: pd.DataFrame) -> pd.DataFrame:
+    """Table ``iv3_levering`` when the data layer has it, else :func:`levering_uit_iv3`.
+
+    Args:
+        iv3: Table ``iv3`` (used only when ``iv3_levering`` cannot be loaded).
+    """
     import analysekit
 
     try:
@@ -889,7 +894,7 @@ def prijs_volume(
     if jaar is None:
         jaar = int(iv3.loc[iv3["verslagsoort"] == verslagsoort, "jaar"].max())
     pv = prijs_volume_all(iv3, ken, gem, jaar, verslagsoort=verslagsoort,
-                          levering=_load_levering(iv3), min_clienten=min_clienten)
+                          levering=levering_tabel(iv3), min_clienten=min_clienten)
     if peer_list is None:
         peer_list = P.peers(code, k=k, data=P.peer_data(ken, gem, int(jaar)))
     out = decompose_vs_peers(pv, peer_list, gm_code=code, methode=methode)
