@@ -18,8 +18,9 @@ Unknown or ambiguous queries raise :class:`analysekit.errors.UnknownGemeente` wi
 closest matches (:mod:`difflib`).
 
 Data: gemeente codes, names and provincie per indeling year from the built ``gemeenten``
-table (2017 onwards; earlier indelingen from the ``grenzen`` table) and the crosswalk from the built ``herindelingen`` table, both read
-from ``data/processed`` (:mod:`analysekit.data.store`). Nothing is read from the offline
+table (2017 onwards; earlier indelingen from the ``grenzen`` table) and the crosswalk from
+the built ``herindelingen`` table, all read from ``data/processed``
+(:mod:`analysekit.data.store`). Nothing is read from the offline
 mirror at run time, so a live install works without it; only the kit's own
 ``gemeente_aliassen.csv`` is read besides. The index is cached per version of those two
 files (a rebuild refreshes it); :func:`clear_cache` resets it. This module never builds:

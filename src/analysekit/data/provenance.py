@@ -333,8 +333,11 @@ def sources_table(folder: Path | None = None, root: Path | None = None) -> pd.Da
     gem = _column(folder, "gemeenten", ["jaar"])
     gj = sorted(int(j) for j in gem["jaar"])
     if gj:
-        early = [j for j in gj if j < 2023]
-        late = [j for j in gj if j >= 2023]
+        # Years with a Gemeenteklassen file come from it; earlier ones from 70072ned.
+        from analysekit.data.mirror.gemeenten import KLASSEN_JAREN
+
+        early = [j for j in gj if j < min(KLASSEN_JAREN)]
+        late = [j for j in gj if j >= min(KLASSEN_JAREN)]
         if early:
             add(
                 "gemeenten",
