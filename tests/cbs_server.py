@@ -73,11 +73,14 @@ def _clean(value: Any) -> Any:
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame -> list of JSON-safe dicts."""
-    cols = list(df.columns)
-    return [
-        {c: _clean(v) for c, v in zip(cols, row, strict=True)}
-        for row in df.itertuples(index=False, name=None)
-    ]
+    obj = df.astype(object)
+    obj = obj.where(df.notna(), None)
+    out = obj.to_dict("records")
+    for row in out:
+        for k, v in row.items():
+            if hasattr(v, "item"):
+                row[k] = _clean(v)
+    return out
 
 
 def _pad(code: str, width: int) -> str:
@@ -125,7 +128,6 @@ def capture_45012_table() -> Table:
     """The real 45012NED capture (Iv3 provincies 2013), served as-is."""
     cap = _capture_45012()
     base = cap["base"]
-    typed = pd.read_parquet(base / "iv3.v3.45012NED_TypedDataSet.parquet")
     lookups = {
         name: records(pd.read_parquet(base / f"iv3.v3.45012NED_{name}.parquet"))
         for name in ("FunctieKostenplaatsBalanspost", "Categorie", "Provincies", "Verslagsoort")
@@ -136,8 +138,15 @@ def capture_45012_table() -> Table:
         records(cap["props"].drop(columns=["odata_type"])),
         dict(cap["info"]),
         lookups,
-        rows=records(typed),
+        n_rows=int(cap["info"]["RecordCount"]),
+        row=lambda i: _typed_45012()[i],
     )
+
+
+@lru_cache(maxsize=1)
+def _typed_45012() -> list[dict[str, Any]]:
+    base = _capture_45012()["base"]
+    return records(pd.read_parquet(base / "iv3.v3.45012NED_TypedDataSet.parquet"))
 
 
 @lru_cache(maxsize=1)

@@ -824,7 +824,7 @@ class Source:
     name: str
     table: str
     root: str
-    run: Callable[[Path], pd.DataFrame]  # work_dir -> frame
+    run: Callable[[CbsClient, Path], pd.DataFrame]  # (client, work_dir) -> frame
 
     @property
     def api(self) -> str:
@@ -869,8 +869,8 @@ def plan_sources(
                     f"iv3_{jaar}",
                     tables[jaar],
                     dd,
-                    lambda wd, j=jaar, t=tables[jaar]: fetch_iv3(
-                        client, j, table=t, root=dd, work_dir=wd, progress=progress
+                    lambda cl, wd, j=jaar, t=tables[jaar]: fetch_iv3(
+                        cl, j, table=t, root=dd, work_dir=wd, progress=progress
                     ),
                 )
             )
@@ -881,7 +881,7 @@ def plan_sources(
             f"kerncijfers_{KERNCIJFERS_TABLE}",
             KERNCIJFERS_TABLE,
             od,
-            lambda wd: fetch_kerncijfers(client, jaren, root=od, work_dir=wd, progress=progress),
+            lambda cl, wd: fetch_kerncijfers(cl, jaren, root=od, work_dir=wd, progress=progress),
         )
     )
     for jaar in jaren:
@@ -891,8 +891,8 @@ def plan_sources(
                     f"kwb_{jaar}",
                     KWB_TABLES[jaar],
                     od,
-                    lambda wd, j=jaar: fetch_kwb(
-                        client, j, root=od, work_dir=wd, progress=progress
+                    lambda cl, wd, j=jaar: fetch_kwb(
+                        cl, j, root=od, work_dir=wd, progress=progress
                     ),
                 )
             )
@@ -976,7 +976,7 @@ def fetch_live(
                 result.sources[src.name] = "up to date"
                 continue
             work = cache_root / src.table / sha256_bytes(modified.encode())[:12]
-            frame = src.run(work)
+            frame = src.run(client, work)
             write_parquet(target, frame)
             shutil.rmtree(cache_root / src.table, ignore_errors=True)
         except Exception as exc:  # noqa: BLE001 - any live error fails this source only
