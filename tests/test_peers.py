@@ -57,7 +57,7 @@ def test_z_scores_hand_computed():
 
 
 def test_distances_and_tie_break_by_gm_code(syn):
-    p = peers("GM9101", k=5, data=syn)
+    p = peers("GM9101", n_peers=5, data=syn)
     assert p["gm_code"].tolist() == ["GM9105", "GM9102", "GM9103", "GM9104", "GM9106"]
     np.testing.assert_allclose(p["afstand"], [0.0, 2.0, 2.0, R8, R8])
     assert p["rang"].tolist() == [1, 2, 3, 4, 5]
@@ -68,13 +68,13 @@ def test_distances_and_tie_break_by_gm_code(syn):
 
 
 def test_weights(syn):
-    p = peers("GM9101", k=5, data=syn, weights={"y": 4})
+    p = peers("GM9101", n_peers=5, data=syn, weights={"y": 4})
     assert p["gm_code"].tolist() == ["GM9105", "GM9103", "GM9102", "GM9104", "GM9106"]
     np.testing.assert_allclose(p["afstand"], [0.0, 2.0, 4.0, math.sqrt(20), math.sqrt(20)])
 
 
 def test_subset_of_kenmerken(syn):
-    p = peers("GM9101", k=5, data=syn, kenmerken=["x"])
+    p = peers("GM9101", n_peers=5, data=syn, kenmerken=["x"])
     assert p["gm_code"].tolist() == ["GM9102", "GM9105", "GM9103", "GM9104", "GM9106"]
     np.testing.assert_allclose(p["afstand"], [0, 0, 2, 2, 2])
     assert [c for c in p.columns if c.startswith("dz_")] == ["dz_x"]
@@ -85,27 +85,27 @@ def test_deterministic_under_row_order(syn):
     shuffled = make_peer_data(feats.sample(frac=1, random_state=3), info.sample(frac=1,
                               random_state=4))
     for code in feats.index:
-        a = peers(code, k=4, data=syn)
-        b = peers(code, k=4, data=shuffled)
+        a = peers(code, n_peers=4, data=syn)
+        b = peers(code, n_peers=4, data=shuffled)
         pd.testing.assert_frame_equal(a, b)
 
 
 def test_standardised_before_filters(syn):
-    full = peers("GM9101", k=5, data=syn).set_index("gm_code")["afstand"]
-    filt = peers("GM9101", k=2, data=syn, filters={"provincie": "Noord"})
+    full = peers("GM9101", n_peers=5, data=syn).set_index("gm_code")["afstand"]
+    filt = peers("GM9101", n_peers=2, data=syn, filters={"provincie": "Noord"})
     assert filt["gm_code"].tolist() == ["GM9102", "GM9106"]
     for code, d in zip(filt["gm_code"], filt["afstand"], strict=True):
         assert d == full[code]
 
 
 def test_filters(syn):
-    assert peers("GM9101", k=1, data=syn, filters={"stedelijkheid": "zelfde"})[
+    assert peers("GM9101", n_peers=1, data=syn, filters={"stedelijkheid": "zelfde"})[
         "gm_code"].tolist() == ["GM9105"]
-    p = peers("GM9101", k=2, data=syn, filters={"inwoners": (25_000, 45_000)})
+    p = peers("GM9101", n_peers=2, data=syn, filters={"inwoners": (25_000, 45_000)})
     assert sorted(p["gm_code"]) == ["GM9103", "GM9104"]
-    p = peers("GM9101", k=3, data=syn, filters={"grootteklasse": ["20000tot50000inwoners"]})
+    p = peers("GM9101", n_peers=3, data=syn, filters={"grootteklasse": ["20000tot50000inwoners"]})
     assert p["gm_code"].tolist() == ["GM9102", "GM9103", "GM9104"]
-    p = peers("GM9101", k=1, data=syn, filters={"inwoners": (None, 20_000)})
+    p = peers("GM9101", n_peers=1, data=syn, filters={"inwoners": (None, 20_000)})
     assert p["gm_code"].tolist() == ["GM9102"]
 
 
@@ -115,9 +115,9 @@ def test_peer_matrix_and_all_peers_agree_with_peers(syn):
     np.testing.assert_allclose(m.to_numpy(), m.to_numpy().T)
     np.testing.assert_allclose(np.diag(m), 0)
     assert m.loc["GM9101", "GM9104"] == pytest.approx(R8)
-    ap = all_peers(syn, k=3)
+    ap = all_peers(syn, n_peers=3)
     for code in m.index:
-        want = peers(code, k=3, data=syn)
+        want = peers(code, n_peers=3, data=syn)
         got = ap[ap["gm_code"] == code]
         assert got["peer_gm_code"].tolist() == want["gm_code"].tolist()
         np.testing.assert_allclose(got["afstand"], want["afstand"])
@@ -126,7 +126,7 @@ def test_peer_matrix_and_all_peers_agree_with_peers(syn):
 
 
 def test_explain_contributions(syn):
-    p = peers("GM9102", k=5, data=syn)
+    p = peers("GM9102", n_peers=5, data=syn)
     e = explain(p)
     sums = e.groupby("gm_code")["bijdrage_pct"].sum()
     far = p.loc[p["afstand"] > 0, "gm_code"]
@@ -142,7 +142,7 @@ def test_position_exact():
     v = st.peer_values()
     pos = position(v, "GM9101", ["GM9102", "GM9103", "GM9104", "GM9106"]).set_index("domein")
     j = pos.loc["Jeugd"]
-    assert j["eigen"] == 500 and j["n_peers"] == 4
+    assert j["eigen"] == 500 and j["n_peers_met_waarde"] == 4
     assert j["peer_mediaan"] == 250 and j["peer_q1"] == 175 and j["peer_q3"] == 325
     assert j["rang"] == 5 and j["groep_n"] == 5 and j["percentiel"] == 100
     sd = math.sqrt(50_000 / 3)
@@ -157,9 +157,9 @@ def test_position_exact():
 
 def test_position_accepts_a_peer_table_and_drops_self(syn):
     v = st.peer_values()
-    p = peers("GM9101", k=3, data=syn)
+    p = peers("GM9101", n_peers=3, data=syn)
     pos = position(v, "GM9101", pd.concat([p, pd.DataFrame({"gm_code": ["GM9101"]})]))
-    assert (pos["n_peers"] == 3).all()
+    assert (pos["n_peers_met_waarde"] == 3).all()
 
 
 def test_savings_potential_exact():
@@ -224,29 +224,29 @@ def test_peer_data_from_long_kenmerken_nearest_year():
 
 
 def test_bad_input_messages(syn):
-    with pytest.raises(ParameterError, match=r"filters leave 2 gemeenten, k=3 asked"):
-        peers("GM9101", k=3, data=syn, filters={"provincie": "Noord"})
+    with pytest.raises(ParameterError, match=r"filters leave 2 gemeenten, n_peers=3 asked"):
+        peers("GM9101", n_peers=3, data=syn, filters={"provincie": "Noord"})
     with pytest.raises(ParameterError, match=r"filters leave 0 gemeenten"):
-        peers("GM9101", k=1, data=syn, filters={"provincie": "West"})
-    with pytest.raises(ParameterError, match=r"filters leave 5 gemeenten, k=10 asked"):
-        peers("GM9101", k=10, data=syn)
+        peers("GM9101", n_peers=1, data=syn, filters={"provincie": "West"})
+    with pytest.raises(ParameterError, match=r"filters leave 5 gemeenten, n_peers=10 asked"):
+        peers("GM9101", n_peers=10, data=syn)
     with pytest.raises(ParameterError, match="filter 'regio' unknown"):
-        peers("GM9101", data=syn, k=1, filters={"regio": "x"})
+        peers("GM9101", data=syn, n_peers=1, filters={"regio": "x"})
     with pytest.raises(ParameterError, match=r"\(min, max\)"):
-        peers("GM9101", data=syn, k=1, filters={"inwoners": 5})
+        peers("GM9101", data=syn, n_peers=1, filters={"inwoners": 5})
     with pytest.raises(UnknownGemeente, match="GM9999"):
         peers("GM9999", data=syn)
     for bad_k in (0, -1, "3", True, 2.0):
-        with pytest.raises(ParameterError, match="k must be"):
-            peers("GM9101", k=bad_k, data=syn)
+        with pytest.raises(ParameterError, match="n_peers must be"):
+            peers("GM9101", n_peers=bad_k, data=syn)
     with pytest.raises(ParameterError, match="unknown"):
-        peers("GM9101", k=1, data=syn, kenmerken=["z"])
+        peers("GM9101", n_peers=1, data=syn, kenmerken=["z"])
     with pytest.raises(ParameterError, match="≥ 0"):
-        peers("GM9101", k=1, data=syn, weights={"x": -1})
+        peers("GM9101", n_peers=1, data=syn, weights={"x": -1})
     with pytest.raises(ParameterError, match="all weights are 0"):
-        peers("GM9101", k=1, data=syn, weights={"x": 0, "y": 0})
+        peers("GM9101", n_peers=1, data=syn, weights={"x": 0, "y": 0})
     with pytest.raises(ParameterError, match="do not match"):
-        peers("GM9101", k=1, data=syn, weights={"q": 1})
+        peers("GM9101", n_peers=1, data=syn, weights={"q": 1})
 
 
 def test_missing_characteristic(syn):
@@ -255,12 +255,12 @@ def test_missing_characteristic(syn):
     feats.loc["GM9104", "x"] = np.nan
     d = make_peer_data(feats, info)
     with pytest.raises(ParameterError, match=r"\['y'\] missing for GM9101"):
-        peers("GM9101", k=1, data=d)
-    assert peers("GM9101", k=1, data=d, kenmerken=["x"])["gm_code"].tolist() == ["GM9102"]
-    p = peers("GM9102", k=3, data=d)
+        peers("GM9101", n_peers=1, data=d)
+    assert peers("GM9101", n_peers=1, data=d, kenmerken=["x"])["gm_code"].tolist() == ["GM9102"]
+    p = peers("GM9102", n_peers=3, data=d)
     assert "GM9104" not in set(p["gm_code"]) and p.attrs["n_onvolledig"] == 2
     with pytest.raises(ParameterError, match="2 without all kenmerken"):
-        peers("GM9102", k=4, data=d)
+        peers("GM9102", n_peers=4, data=d)
 
 
 def test_plots(syn):
@@ -268,7 +268,7 @@ def test_plots(syn):
 
     from analysekit.analysis.plots import plot_peer_strip
 
-    p = peers("GM9101", k=4, data=syn)
+    p = peers("GM9101", n_peers=4, data=syn)
     fig = plot_peer_strip(st.peer_values(), "GM9101", p, domeinen=["Wmo", "Jeugd"])
     assert isinstance(fig, Figure) and "4 vergelijkbare" in fig.axes[0].get_title()
 
@@ -292,7 +292,7 @@ def real_data():
 @real
 @pytest.mark.parametrize("code", list(G4))
 def test_real_g4_peers_are_large_urban(real_data, code):
-    p = peers(code, k=5, data=real_data)
+    p = peers(code, n_peers=5, data=real_data)
     assert (p["inwoners"] >= 100_000).all(), p[["naam", "inwoners"]]
     assert (p["stedelijkheid"] <= 2).all()
     assert len(p) == 5 and p["afstand"].is_monotonic_increasing
@@ -300,9 +300,9 @@ def test_real_g4_peers_are_large_urban(real_data, code):
 
 @real
 def test_real_g4_find_each_other(real_data):
-    ams = peers("GM0363", k=3, data=real_data)["gm_code"].tolist()
+    ams = peers("GM0363", n_peers=3, data=real_data)["gm_code"].tolist()
     assert {"GM0599", "GM0518"} <= set(ams)  # Rotterdam and Den Haag
-    rot = peers("GM0599", k=2, data=real_data)["gm_code"].tolist()
+    rot = peers("GM0599", n_peers=2, data=real_data)["gm_code"].tolist()
     assert "GM0518" in rot
 
 
@@ -310,9 +310,9 @@ def test_real_g4_find_each_other(real_data):
 def test_real_matrix_consistent_and_deterministic(real_data):
     m = peer_matrix(real_data)
     assert m.shape == (342, 342)
-    ap = all_peers(real_data, k=10, matrix=m)
+    ap = all_peers(real_data, n_peers=10, matrix=m)
     for code in m.index[::17]:
-        want = peers(code, k=10, data=real_data)
+        want = peers(code, n_peers=10, data=real_data)
         assert ap.loc[ap["gm_code"] == code, "peer_gm_code"].tolist() == want["gm_code"].tolist()
     pd.testing.assert_frame_equal(peers("GM0855", data=real_data), peers("GM0855", data=real_data))
 
@@ -340,15 +340,16 @@ def test_real_benchmark_tilburg(real_data):
 
 @real
 def test_real_bad_input(real_data):
-    with pytest.raises(ParameterError, match="filters leave 12 gemeenten, k=20 asked"):
-        peers("GM0687", k=20, data=real_data, filters={"provincie": "Zeeland"})
+    with pytest.raises(ParameterError, match="filters leave 12 gemeenten, n_peers=20 asked"):
+        peers("GM0687", n_peers=20, data=real_data, filters={"provincie": "Zeeland"})
     with pytest.raises(ParameterError, match="filters leave 0 gemeenten"):
-        peers("GM0687", k=1, data=real_data, filters={"provincie": "Zeeland", "stedelijkheid": 1})
+        peers("GM0687", n_peers=1, data=real_data,
+              filters={"provincie": "Zeeland", "stedelijkheid": 1})
     with pytest.raises(UnknownGemeente):
         peers("GM0001", data=real_data)  # not a gemeente in 2023
     with pytest.raises(UnknownGemeente, match="Atlantis"):
         peers("Atlantis", data=real_data)
-    assert peers("Tilburg", k=3, data=real_data)["gm_code"].tolist() == peers(
+    assert peers("Tilburg", n_peers=3, data=real_data)["gm_code"].tolist() == peers(
         "GM0855", k=3, data=real_data)["gm_code"].tolist()
     from analysekit.analysis.deficits import load_inputs
 
@@ -367,7 +368,43 @@ def test_real_choropleth(real_data):
     from analysekit.analysis.plots import plot_choropleth
 
     grenzen = load("grenzen", jaar=2023)
-    p = peers("GM0855", k=5, data=real_data)
+    p = peers("GM0855", n_peers=5, data=real_data)
     vals = real_data.values["bijstand"].rename("bijstand_per_inwoner").reset_index()
     fig = plot_choropleth(grenzen, vals, "bijstand_per_inwoner", "GM0855", p)
     assert isinstance(fig, Figure)
+
+
+@real
+def test_real_vijfheerenlanden_without_jaarrekening_2023_is_no_data(real_data):
+    """GM1961 did not deliver its jaarrekening 2023: its lens is NaN, it is not ranked, it
+    is nobody's peer, and medians are the medians over the gemeenten that did deliver."""
+    from analysekit.analysis.deficits import deficits_all, load_inputs
+    from analysekit.analysis.peers import benchmark, no_data
+    from analysekit.vocab import TOTAAL
+
+    t = load_inputs()
+    values = deficits_all(t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"], 2023,
+                          levering=t["iv3_levering"])
+    own = values[values["gm_code"] == "GM1961"]
+    assert len(own) == 5 and own["netto_eur"].isna().all() and not own["geleverd"].any()
+    assert no_data(values) == {"GM1961"}
+    b = benchmark("GM1961", 2023, values=values, data=real_data)
+    assert b.position["rang"].isna().all() and b.position["percentiel"].isna().all()
+    assert b.savings["potentieel_eur"].isna().all()
+    # a neighbour of Vijfheerenlanden does not get it as a peer, and its medians skip it
+    for code in ("GM0263", "GM0855"):  # Wijk bij Duurstede, Tilburg
+        bb = benchmark(code, 2023, values=values, data=real_data)
+        assert "GM1961" not in set(bb.peers["gm_code"])
+        assert "GM1961" not in set(bb.klassiek["gm_code"])
+    # with GM1961 forced into the peer list, the median is that of the others
+    p = b.peers["gm_code"].tolist()
+    pos = position(values, "GM0855", [*p[:9], "GM1961"])
+    tot = values[(values["domein"] == TOTAAL) & values["gm_code"].isin(p[:9])]
+    got = pos.set_index("domein").loc[TOTAAL]
+    assert got["peer_mediaan"] == pytest.approx(tot["netto_per_inwoner"].median())
+    assert got["n_peers_met_waarde"] == 9
+    # the national median of the lens is the median over the 341 that delivered
+    d = values[values["domein"] == TOTAAL]
+    assert d["netto_per_inwoner"].count() == 341
+    assert d["netto_per_inwoner"].median() == pytest.approx(
+        d.loc[d["geleverd"], "netto_per_inwoner"].median())

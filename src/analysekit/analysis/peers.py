@@ -27,7 +27,6 @@ group. Position and savings potential are computed against any list of peers.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -35,7 +34,9 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import cdist
 
+from analysekit import nl
 from analysekit.errors import DataError, ParameterError, UnknownGemeente
+from analysekit.vocab import DOMEINEN, TOTAAL, is_gm_code
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,7 @@ def _columns_and_weights(
 
 def _check_gemeente(data: PeerData, gm_code: str) -> str:
     code = str(gm_code).strip().upper()
-    if not re.fullmatch(r"GM\d{4}", code):
+    if not is_gm_code(code):
         from analysekit.analysis.deficits import resolve_gm_code
 
         code = resolve_gm_code(str(gm_code))  # a name: UnknownGemeente if it does not resolve
@@ -339,26 +340,49 @@ def _order(dist: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return np.lexsort((codes, np.round(dist, _ROUND)))
 
 
+def _n_peers(n_peers: object, k: object) -> int:
+    """The number of peers from ``n_peers`` (or the deprecated keyword ``k``)."""
+    if k is not None:
+        n_peers = k
+    if isinstance(n_peers, bool) or not isinstance(n_peers, (int, np.integer)) or n_peers < 1:
+        raise ParameterError(f"n_peers must be a positive int; got {n_peers!r}")
+    return int(n_peers)
+
+
+def _exclude(exclude: Iterable[str] | None) -> set[str]:
+    if exclude is None:
+        return set()
+    if isinstance(exclude, str) or not isinstance(exclude, Iterable):
+        raise ParameterError(f"exclude must be a list of gm_codes; got {exclude!r}")
+    return {str(c) for c in exclude}
+
+
 def peers(
     gm_code: str,
-    k: int = 10,
+    n_peers: int = 10,
     weights: Mapping[str, float] | None = None,
     filters: Mapping[str, object] | None = None,
     kenmerken: Sequence[str] | None = None,
     *,
     data: PeerData | None = None,
     jaar: int | None = None,
+    exclude: Iterable[str] | None = None,
+    k: int | None = None,
 ) -> pd.DataFrame:
-    """The ``k`` most similar gemeenten by weighted distance on standardised characteristics.
+    """The ``n_peers`` most similar gemeenten by weighted distance on standardised characteristics.
 
     Args:
         gm_code: The gemeente (gm_code; names: resolve with :func:`analysekit.gemeente`).
-        k: Number of peers (≥ 1).
+        n_peers: Number of peers (≥ 1).
         weights: Weight per characteristic (default 1 each).
         filters: Hard filters, see :func:`apply_filters`.
         kenmerken: Characteristics to use (default all in ``data``).
         data: Prepared :class:`PeerData` (default: :func:`load_peer_data` for ``jaar``).
         jaar: Year when ``data`` is None.
+        exclude: gm_codes that cannot be peers (e.g. gemeenten without a real Iv3
+            submission for the year compared, see
+            :func:`analysekit.analysis.deficits.not_delivered`).
+        k: Deprecated name of ``n_peers`` (kept for one release).
 
     Returns:
         One row per peer, nearest first: rang, gm_code, naam, provincie, inwoners,
@@ -372,10 +396,10 @@ def peers(
         ParameterError: Bad k, weights, kenmerken or filters; a characteristic missing for
             the gemeente; filters that leave nothing or fewer than k gemeenten.
     """
+    k = _n_peers(n_peers, k)
+    skip = _exclude(exclude)
     if data is None:
         data = load_peer_data(jaar)
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ParameterError(f"k must be a positive int; got {k!r}")
     code = _check_gemeente(data, gm_code)
     cols, w = _columns_and_weights(data, kenmerken, weights)
     z = data.z[cols]
@@ -388,13 +412,15 @@ def peers(
         )
     complete = z.notna().all(axis=1)
     n_onvolledig = int((~complete).sum())
-    cand = z.index[complete.to_numpy() & (z.index != code)]
+    cand = z.index[complete.to_numpy() & (z.index != code) & ~z.index.isin(list(skip))]
     cand, desc = apply_filters(data, code, cand, filters)
     why = desc + (f"; {n_onvolledig} without all kenmerken" if n_onvolledig else "")
+    if skip:
+        why += f"; {len(skip)} excluded"
     if len(cand) == 0:
         raise ParameterError(f"filters leave 0 gemeenten ({why}); loosen the filters")
     if k > len(cand):
-        raise ParameterError(f"filters leave {len(cand)} gemeenten, k={k} asked ({why})")
+        raise ParameterError(f"filters leave {len(cand)} gemeenten, n_peers={k} asked ({why})")
     zc = z.loc[cand].to_numpy()
     diff = zc - own.to_numpy()[None, :]
     dist = np.sqrt((diff * diff * w[None, :]).sum(axis=1))
@@ -412,7 +438,7 @@ def peers(
     columns.update({f"dz_{c}": dz[:, j] for j, c in enumerate(cols)})
     columns["lijkt_op"] = [", ".join(carr[r]) for r in similar]
     columns["verschilt_in"] = [
-        ", ".join(f"{carr[j]} ({dz[i, j]:+.1f} sd)".replace(".", ",")
+        ", ".join(f"{carr[j]} ({'+' if dz[i, j] > 0 else ''}{nl.getal(dz[i, j], 1)} sd)"
                   for j in row if contrib[i, j] > 0)
         for i, row in enumerate(different)
     ]
@@ -421,6 +447,7 @@ def peers(
         "gm_code": code, "jaar": data.jaar, "kenmerken": cols,
         "weights": dict(zip(cols, w.tolist(), strict=True)), "filters": desc,
         "n_kandidaten": int(len(cand)), "n_onvolledig": n_onvolledig,
+        "n_uitgesloten": len(skip),
     })
     return out
 
@@ -481,14 +508,15 @@ def peer_matrix(
 
 def all_peers(
     data: PeerData | None = None,
-    k: int = 10,
+    n_peers: int = 10,
     weights: Mapping[str, float] | None = None,
     kenmerken: Sequence[str] | None = None,
     *,
     matrix: pd.DataFrame | None = None,
     jaar: int | None = None,
+    k: int | None = None,
 ) -> pd.DataFrame:
-    """The ``k`` nearest peers of every gemeente at once (no filters).
+    """The ``n_peers`` nearest peers of every gemeente at once (no filters).
 
     Returns:
         Long table gm_code, rang, peer_gm_code, afstand; same order rule as :func:`peers`.
@@ -496,8 +524,9 @@ def all_peers(
     if matrix is None:
         matrix = peer_matrix(data, weights, kenmerken, jaar=jaar)
     n = len(matrix)
+    k = n_peers if k is None else k
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k < n:
-        raise ParameterError(f"k must be an int from 1 to {n - 1}; got {k!r}")
+        raise ParameterError(f"n_peers must be an int from 1 to {n - 1}; got {k!r}")
     d = np.round(matrix.to_numpy(), _ROUND)
     np.fill_diagonal(d, np.inf)
     # columns are sorted by gm_code, so a stable sort breaks ties by gm_code
@@ -595,8 +624,11 @@ def position(
         by: Grouping column (default domein).
 
     Returns:
-        One row per ``by`` value: eigen, n_peers, peer_min, peer_q1, peer_mediaan, peer_q3,
-        peer_max, peer_gemiddelde, peer_sd, rang, groep_n, percentiel, z.
+        One row per ``by`` value: eigen, n_peers_met_waarde (peers with a value for that
+        ``by``; gemeenten without data are left out), peer_min, peer_q1, peer_mediaan,
+        peer_q3, peer_max, peer_gemiddelde, peer_sd, rang, groep_n, percentiel, z (NaN
+        rang/percentiel/z when the gemeente itself has no value). Schema
+        :data:`analysekit.analysis.schemas.POSITIE`.
     """
     wide = _wide(values, measure, by)
     code = str(gm_code)
@@ -623,10 +655,11 @@ def position(
         z = (ov - mean) / np.where(sd > 0, sd, np.nan)
         pct = 100.0 * (below + 0.5 * equal) / np.where(n > 0, n, np.nan)
     out = pd.DataFrame({
-        by: wide.columns, "eigen": ov, "n_peers": n, "peer_min": q[0], "peer_q1": q[1],
+        by: wide.columns, "eigen": ov, "n_peers_met_waarde": n, "peer_min": q[0], "peer_q1": q[1],
         "peer_mediaan": q[2], "peer_q3": q[3], "peer_max": q[4], "peer_gemiddelde": mean,
         "peer_sd": sd, "rang": below + 1, "groep_n": n + 1, "percentiel": pct, "z": z,
     })
+    out["rang"] = out["rang"].astype("float64")
     out.loc[np.isnan(ov), ["rang", "percentiel", "z"]] = np.nan
     out.insert(0, "gm_code", code)
     out["maat"] = measure
@@ -634,8 +667,6 @@ def position(
 
 
 def _order_domains(df: pd.DataFrame, by: str) -> pd.DataFrame:
-    from analysekit.analysis.deficits import DOMEINEN, TOTAAL
-
     if by != "domein":
         return df.reset_index(drop=True)
     order = {d: i for i, d in enumerate((*DOMEINEN, TOTAAL))}
@@ -670,7 +701,8 @@ def savings_potential(
     Returns:
         One row per ``by`` value: inwoners, eigen_per_inwoner, mediaan_per_inwoner,
         q1_per_inwoner, q3_per_inwoner, potentieel_per_inwoner, potentieel_eur,
-        potentieel_laag_eur, potentieel_hoog_eur, iqr_per_inwoner, iqr_eur, n_peers.
+        potentieel_laag_eur, potentieel_hoog_eur, iqr_per_inwoner, iqr_eur,
+        n_peers_met_waarde. Schema :data:`analysekit.analysis.schemas.BESPARING`.
     """
     pos = position(values, gm_code, peer_list, measure, by)
     if inwoners is None:
@@ -692,7 +724,7 @@ def savings_potential(
     out["potentieel_hoog_eur"] = (out["eigen_per_inwoner"] - out["q1_per_inwoner"]) * inwoners
     out["iqr_per_inwoner"] = out["q3_per_inwoner"] - out["q1_per_inwoner"]
     out["iqr_eur"] = out["iqr_per_inwoner"] * inwoners
-    out["n_peers"] = pos["n_peers"]
+    out["n_peers_met_waarde"] = pos["n_peers_met_waarde"]
     out["maat"] = measure
     return out
 
@@ -714,7 +746,7 @@ class Benchmark:
 def benchmark(
     gemeente: str,
     jaar: int,
-    k: int = 10,
+    n_peers: int = 10,
     weights: Mapping[str, float] | None = None,
     filters: Mapping[str, object] | None = None,
     kenmerken: Sequence[str] | None = None,
@@ -722,32 +754,44 @@ def benchmark(
     *,
     values: pd.DataFrame | None = None,
     data: PeerData | None = None,
+    k: int | None = None,
 ) -> Benchmark:
     """Peers, classic group, position and savings potential of one gemeente for ``jaar``.
+
+    Gemeenten without a real submission for the year (``geleverd`` False in ``values``)
+    are not chosen as peers and are left out of the classic group's position.
 
     Args:
         gemeente: gm_code or name.
         jaar: Boekjaar (the lenses) and characteristics year.
-        k: Number of peers.
+        n_peers: Number of peers.
         weights: Weight per characteristic, see :func:`peers`.
         filters: Hard filters, see :func:`apply_filters`.
         kenmerken: Characteristics to use, see :func:`peers`.
         measure: Per-inwoner column of :func:`deficits_all` to compare.
         values: Precomputed :func:`deficits_all` for ``jaar`` (default: computed).
         data: Precomputed :class:`PeerData` (default: loaded for ``jaar``).
+        k: Deprecated name of ``n_peers``.
     """
     from analysekit.analysis.deficits import deficits_all, load_inputs, resolve_gm_code
 
+    n = _n_peers(n_peers, k)
+    if not isinstance(measure, str):
+        raise ParameterError(f"measure must be a column name; got {measure!r}")
     code = resolve_gm_code(gemeente)
     t = load_inputs() if (values is None or data is None) else None
     if values is None:
-        values = deficits_all(t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"], jaar)
+        values = deficits_all(t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"], jaar,
+                              levering=t.get("iv3_levering"))
+    if measure not in values.columns:
+        raise ParameterError(f"measure {measure!r} is not a column of the lenses")
     if data is None:
         data = peer_data(t["kenmerken"], t["gemeenten"], jaar)
-    p = peers(code, k, weights, filters, kenmerken, data=data)
+    zonder = no_data(values)
+    p = peers(code, n, weights, filters, kenmerken, data=data, exclude=zonder - {code})
     gem = data.info.reset_index().assign(jaar=data.jaar)
     kl = klassieke_groep(code, gem, data.jaar)
-    kl = kl[kl["gm_code"].isin(values["gm_code"])]
+    kl = kl[kl["gm_code"].isin(values["gm_code"]) & ~kl["gm_code"].isin(list(zonder - {code}))]
     return Benchmark(
         gm_code=code, jaar=jaar, peers=p, klassiek=kl,
         position=position(values, code, p, measure),
@@ -755,3 +799,10 @@ def benchmark(
         savings=savings_potential(values, code, p, measure),
         values=values,
     )
+
+
+def no_data(values: pd.DataFrame) -> set[str]:
+    """gm_codes of a lens table without a real submission (``geleverd`` False)."""
+    if "geleverd" not in values.columns:
+        return set()
+    return set(values.loc[~values["geleverd"].astype(bool), "gm_code"].astype(str))
