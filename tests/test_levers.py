@@ -540,3 +540,50 @@ def test_event_study_table_nl_shows_pretrend_next_to_estimates():
     t = res.table_nl()
     assert t["term"].iloc[-1] == "pre-trendtoets (leads = 0)"
     assert t["p"].iloc[-1] == L._fmt_p(res.pretrend.p)
+
+
+def test_taakveld_groups_equal_the_former_regexes():
+    """The candidates now use vocab.TAAKVELD_GROEPEN; on every code of every Iv3 revision
+    they select exactly what the former regexes of levers.py selected."""
+    import re
+
+    from analysekit.analysis import levers as Lv
+    from analysekit.vocab import TAAKVELD_GROEPEN
+
+    codes = sorted(TAAKVELD_GROEPEN["sociaal_domein"])
+    old = {
+        "_GROEP_VOORLIGGEND": r"^6\.(1|2\d*)$",
+        "_GROEP_TOEGANG": r"^6\.2\d*$",
+        "_GROEP_MAATWERK": r"^6\.[678]",
+        "_GROEP_JEUGD_VERBLIJF": r"^6\.(73[a-z]?|74[bc]|76\d)$",
+        "_GROEP_JEUGD_HULP": r"^6\.(72[a-z]?|73[a-z]?|74[a-z]?|75\d|76\d|792)$",
+        "_GROEP_PGB": r"^6\.79\d$",
+        "_GROEP_SOCIAAL": r"^6\.",
+    }
+    for name, pattern in old.items():
+        assert {c for c in codes if re.match(pattern, c)} == set(getattr(Lv, name)), name
+
+
+def test_p_text_public_and_alias():
+    from analysekit.analysis import levers as Lv
+
+    assert Lv.p_text(0.0421) == "0,042" and Lv.p_text(0.0001) == "< 0,001"
+    assert Lv.p_text(float("nan")) == "n.v.t." and Lv._fmt_p is Lv.p_text
+
+
+@pytest.mark.skipif(
+    not __import__("analysekit.paths", fromlist=["x"]).processed_dir().joinpath(
+        "iv3.parquet").exists(), reason="data/processed is missing")
+def test_real_regression_frame_leaves_out_non_delivered():
+    from analysekit.analysis import deficits as D
+    from analysekit.analysis import levers as Lv
+
+    t = D.load_inputs()
+    f = Lv.regression_frame(t["iv3"], t["gemeenten"], t["kenmerken"], "Sociaal domein", 2023,
+                            levering=t["iv3_levering"])
+    assert "GM1961" not in set(f["gm_code"]) and len(f) == 341
+    with pytest.raises(ParameterError, match="jaar"):
+        Lv.regression_frame(t["iv3"], t["gemeenten"], t["kenmerken"], "Jeugd", "twintig")
+    with pytest.raises(ParameterError, match="verslagsoort"):
+        Lv.regression_frame(t["iv3"], t["gemeenten"], t["kenmerken"], "Jeugd", 2023,
+                            verslagsoort="rekening")

@@ -50,7 +50,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysekit import nl
 from analysekit.errors import DataError, ParameterError
+from analysekit.vocab import DOMEINEN, TAAKVELD_GROEPEN, TOTAAL, VERSLAGSOORTEN, is_gm_code
 
 __all__ = [
     "CLAIMS",
@@ -67,6 +69,7 @@ __all__ = [
     "fit_event_study",
     "fit_panel",
     "lever_candidates",
+    "p_text",
     "plot_diagnostics",
     "plot_effects",
     "plot_event_study",
@@ -77,11 +80,8 @@ __all__ = [
     "within_transform",
 ]
 
-DOMEINEN = ("Sociale basisvoorzieningen", "Wmo", "Jeugd", "Participatie")
-"""The sociaal-domein domains (gemeentefonds clusters), as in docs/tables.md."""
-
-SOCIAAL_DOMEIN = "Sociaal domein"
-"""Pseudo-domain for :func:`regression_frame`: the four domains together."""
+SOCIAAL_DOMEIN = TOTAAL
+"""Pseudo-domain for :func:`regression_frame`: the four domains together (= vocab.TOTAAL)."""
 
 DEFAULT_CONTROLS = (
     "jongeren",
@@ -126,7 +126,6 @@ _DESIGN_NL = {
     "panel": "panel (vaste effecten)",
     "event-study": "event study",
 }
-_GM_RE = re.compile(r"^GM\d{4}$")
 
 
 # ---------------------------------------------------------------------------
@@ -195,7 +194,7 @@ class Diagnostics:
                     f"invloedrijk: {r['gm_code']}",
                     round(float(r["cooks_d"]), 4),
                     f"Cook's D (gemeente weggelaten); effect zonder deze gemeente "
-                    f"{r['effect_zonder']:.4g} ({r['verschuiving_se']:+.2f} se)",
+                    f"{_sig(r['effect_zonder'], 4)} ({_signed(r['verschuiving_se'], 2)} se)",
                 )
             )
         for note in self.notes:
@@ -232,7 +231,8 @@ class PretrendTest:
         )
         return (
             f"Pre-trendtoets (leads {', '.join(self.leads)} samen 0): F({self.df_num}, "
-            f"{self.df_denom:g}) = {self.statistic:.2f}, p = {_fmt_p(self.p)}: {verdict}."
+            f"{_sig(self.df_denom, 6)}) = {nl.getal(self.statistic, 2)}, "
+            f"p = {p_text(self.p)}: {verdict}."
         )
 
 
@@ -299,17 +299,17 @@ class LeverResult:
 
         For an event study the pre-trend test is the last row, next to the estimates.
         """
-        level = f"{1 - self.alpha:.0%}"
+        level = f"{nl.pct(100 * (1 - self.alpha))}"
         t = self.table
         out = pd.DataFrame(
             {
                 "term": [tt + " (referentie)" if tt == "t-1" else tt for tt in t["term"]],
                 "effect": t["effect"].round(4),
                 f"{level}-interval": [
-                    "" if np.isnan(lo) else f"{lo:.4g} tot {hi:.4g}"
+                    "" if np.isnan(lo) else f"{_sig(lo, 4)} tot {_sig(hi, 4)}"
                     for lo, hi in zip(t["ci_low"], t["ci_high"], strict=True)
                 ],
-                "p": [_fmt_p(p) for p in t["p"]],
+                "p": [p_text(p) for p in t["p"]],
                 "n": t["n"],
                 "gemeenten": t["n_gemeenten"],
             }
@@ -320,7 +320,7 @@ class LeverResult:
                 "pre-trendtoets (leads = 0)",
                 round(pt.statistic, 4),
                 f"F({pt.df_num}, {pt.df_denom:g})",
-                _fmt_p(pt.p),
+                p_text(pt.p),
                 int(t["n"].iloc[0]),
                 int(t["n_gemeenten"].iloc[0]),
             ]
@@ -329,11 +329,12 @@ class LeverResult:
     def summary_nl(self) -> str:
         """Return a Dutch summary: estimate, interval, claim, pre-trend test, diagnostics."""
         r = self.effect()
-        level = f"{1 - self.alpha:.0%}"
+        level = f"{nl.pct(100 * (1 - self.alpha))}"
         lines = [
             f"Ontwerp: {_DESIGN_NL[self.design]}. Specificatie: {self.specification}.",
-            f"Schatting {self.main_term}: {r['effect']:.4g} (se {r['se']:.3g}; "
-            f"{level}-interval {r['ci_low']:.4g} tot {r['ci_high']:.4g}; p = {_fmt_p(r['p'])}; "
+            f"Schatting {self.main_term}: {_sig(r['effect'], 4)} (se {_sig(r['se'], 3)}; "
+            f"{level}-interval {_sig(r['ci_low'], 4)} tot {_sig(r['ci_high'], 4)}; "
+            f"p = {p_text(r['p'])}; "
             f"n = {int(r['n'])}, gemeenten = {int(r['n_gemeenten'])}).",
             f"Wat dit ontwerp kan claimen: {self.claim}",
         ]
@@ -341,13 +342,13 @@ class LeverResult:
             lines.append(self.pretrend.text_nl())
         d = self.diagnostics
         lines.append(
-            f"Diagnostiek: {d.r2_label} = {d.r2:.3f}; "
-            f"Breusch-Pagan p = {_fmt_p(d.breusch_pagan_p)}; "
-            f"hoogste VIF = {float(d.vif.max()) if len(d.vif) else float('nan'):.2f}; "
+            f"Diagnostiek: {d.r2_label} = {nl.getal(d.r2, 3)}; "
+            f"Breusch-Pagan p = {p_text(d.breusch_pagan_p)}; "
+            f"hoogste VIF = {nl.getal(float(d.vif.max()) if len(d.vif) else float('nan'), 2)}; "
             f"meest invloedrijke gemeente: "
             + (
                 f"{d.influential.iloc[0]['gm_code']} (effect zonder: "
-                f"{d.influential.iloc[0]['effect_zonder']:.4g})"
+                f"{_sig(d.influential.iloc[0]['effect_zonder'], 4)})"
                 if len(d.influential)
                 else "n.v.t."
             )
@@ -440,7 +441,8 @@ def check_lever(
         missing = n_g - n_with
         raise ParameterError(
             f"{_src(source)}kolom '{lever}': ontbreekt voor {missing} van {n_g} gemeenten "
-            f"({missing / max(n_g, 1):.0%}); minstens {min_coverage:.0%} van de gemeenten "
+            f"({nl.pct(100 * (missing / max(n_g, 1)))}); minstens "
+            f"{nl.pct(100 * min_coverage)} van de gemeenten "
             f"moet een waarde hebben om een effect te schatten"
         )
     vals = x[ok]
@@ -448,7 +450,7 @@ def check_lever(
     if float(vals.max() - vals.min()) <= 1e-12 * scale:
         raise ParameterError(
             f"{_src(source)}kolom '{lever}': heeft voor alle {n_with} gemeenten dezelfde waarde "
-            f"({float(vals[0]):.6g}); een hefboom moet tussen gemeenten variëren"
+            f"({_sig(float(vals[0]), 6)}); een hefboom moet tussen gemeenten variëren"
         )
     if time is not None:
         g = codes[ok]
@@ -1092,7 +1094,7 @@ def read_adoption(path: str | Path, *, hefboom: str | None = None) -> pd.DataFra
             return rec[i].strip() if i is not None and i < len(rec) else ""
 
         gm = get("gm_code").upper()
-        if not _GM_RE.match(gm):
+        if not is_gm_code(gm):
             raise DataError(
                 f"{name}, regel {lineno}, veld gm_code: {gm!r} is geen gemeentecode; verwacht "
                 f"GM gevolgd door 4 cijfers (bijv. GM0855)"
@@ -1171,7 +1173,7 @@ def read_levers(
             continue
         vals = dict(zip(header, (v.strip() for v in rec), strict=False))
         gm = vals.get(entity, "").upper()
-        if not _GM_RE.match(gm):
+        if not is_gm_code(gm):
             raise DataError(
                 f"{name}, regel {lineno}, veld {entity}: {gm!r} is geen gemeentecode; verwacht "
                 f"GM gevolgd door 4 cijfers"
@@ -1566,7 +1568,7 @@ def to_euros(
             )
         if delta == "sd":
             d = float(lever_vals.std())
-            why = f"één standaardafwijking van '{result.lever}' ({d:.4g})"
+            why = f"één standaardafwijking van '{result.lever}' ({_sig(d, 4)})"
         elif delta == "mediaan":
             sample = result.data
             if result.time and result.time in sample:
@@ -1579,7 +1581,7 @@ def to_euros(
             mine = float(own[result.lever].dropna().iloc[-1])
             med = float(sample[result.lever].median())
             d = med - mine
-            why = f"'{result.lever}' van {mine:.4g} naar de mediaan {med:.4g}"
+            why = f"'{result.lever}' van {_sig(mine, 4)} naar de mediaan {_sig(med, 4)}"
         else:
             raise ParameterError(f"delta = {delta!r}: verwacht een getal, 'sd' of 'mediaan'")
     else:
@@ -1587,7 +1589,7 @@ def to_euros(
         why = (
             "invoering van de hefboom"
             if result.design == "event-study" and d == 1
-            else f"verandering van {d:.4g} in '{result.lever}'"
+            else f"verandering van {_sig(d, 4)} in '{result.lever}'"
         )
     m = d * float(exposure)
     lo, hi = sorted((row["ci_low"] * m, row["ci_high"] * m))
@@ -1614,13 +1616,14 @@ def to_euros(
 # Adapters to the canonical tables
 # ---------------------------------------------------------------------------
 
-_TV_VOORLIGGEND = re.compile(r"^6\.(1|2\d*)$")
-_TV_TOEGANG = re.compile(r"^6\.2\d*$")
-_TV_MAATWERK = re.compile(r"^6\.[678]")
-_TV_JEUGD_VERBLIJF = re.compile(r"^6\.(73[a-z]?|74[bc]|76\d)$")
-_TV_JEUGD_HULP = re.compile(r"^6\.(72[a-z]?|73[a-z]?|74[a-z]?|75\d|76\d|792)$")
-_TV_PGB = re.compile(r"^6\.79\d$")
-_TV_SOCIAAL = re.compile(r"^6\.")
+# Taakveld groups of the candidates, all from data/taakveld_domein.csv (vocab).
+_GROEP_SOCIAAL = TAAKVELD_GROEPEN["sociaal_domein"]
+_GROEP_VOORLIGGEND = TAAKVELD_GROEPEN["voorliggend"]
+_GROEP_TOEGANG = TAAKVELD_GROEPEN["toegang"]
+_GROEP_MAATWERK = TAAKVELD_GROEPEN["maatwerk"] | TAAKVELD_GROEPEN["geescaleerd"]
+_GROEP_JEUGD_VERBLIJF = TAAKVELD_GROEPEN["jeugdhulp_met_verblijf"]
+_GROEP_JEUGD_HULP = TAAKVELD_GROEPEN["jeugdhulp"]
+_GROEP_PGB = TAAKVELD_GROEPEN["pgb"]
 
 LEVER_DEFINITIONS = {
     "aandeel_voorliggend": "lasten 6.1 + 6.2 (6.21–6.23) / lasten sociaal domein (alle 6.x)",
@@ -1639,6 +1642,17 @@ LEVER_DEFINITIONS = {
     "voorliggend_per_inwoner": "lasten 6.1 + 6.2x per inwoner (EUR)",
 }
 """Built-in lever candidates computable from Iv3, with their definitions."""
+
+
+def _delivered_only(d: pd.DataFrame, levering: pd.DataFrame | None) -> pd.DataFrame:
+    """Rows of cells that are real submissions (all-zero or non-delivered cells dropped)."""
+    from analysekit.analysis.deficits import delivery
+
+    if d.empty or not {"lasten_eur", "baten_eur"} <= set(d.columns):
+        return d
+    lev = delivery(d, levering)
+    ok = lev.loc[lev["geleverd"], ["gm_code", "jaar", "verslagsoort"]]
+    return d.merge(ok, on=["gm_code", "jaar", "verslagsoort"], how="inner")
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -1682,7 +1696,7 @@ def lever_candidates(
         raise DataError(
             f"iv3: kolom '{miss[0]}' ontbreekt; verwacht het contract in docs/tables.md"
         )
-    d = iv3.loc[iv3["verslagsoort"] == verslagsoort]
+    d = _delivered_only(iv3.loc[iv3["verslagsoort"] == verslagsoort], None)
     if d.empty:
         raise DataError(
             f"iv3, veld verslagsoort: geen rijen '{verslagsoort}'; aanwezig: "
@@ -1692,13 +1706,13 @@ def lever_candidates(
     lasten = d["lasten_eur"].astype(float)
     sal = d["salarissen_eur"].astype(float)
     flags = {
-        "soc": tv.str.match(_TV_SOCIAAL),
-        "voor": tv.str.match(_TV_VOORLIGGEND),
-        "toeg": tv.str.match(_TV_TOEGANG),
-        "maat": tv.str.match(_TV_MAATWERK),
-        "verbl": tv.str.match(_TV_JEUGD_VERBLIJF),
-        "jeugd": tv.str.match(_TV_JEUGD_HULP),
-        "pgb": tv.str.match(_TV_PGB),
+        "soc": tv.isin(_GROEP_SOCIAAL),
+        "voor": tv.isin(_GROEP_VOORLIGGEND),
+        "toeg": tv.isin(_GROEP_TOEGANG),
+        "maat": tv.isin(_GROEP_MAATWERK),
+        "verbl": tv.isin(_GROEP_JEUGD_VERBLIJF),
+        "jeugd": tv.isin(_GROEP_JEUGD_HULP),
+        "pgb": tv.isin(_GROEP_PGB),
     }
     parts = {
         "gm_code": d["gm_code"].astype(str).to_numpy(),
@@ -1770,8 +1784,12 @@ def regression_frame(
     controls: Sequence[str] = DEFAULT_CONTROLS,
     per_inwoner: bool | Sequence[str] = True,
     verslagsoort: str = "jaarrekening",
+    levering: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Build the regression frame: net cost per inwoner of a domain, levers and controls.
+
+    Gemeente × jaar cells without a real submission (see
+    :func:`analysekit.analysis.deficits.delivery`) are left out, never counted as 0.
 
     ``netto_per_inwoner = (Σ lasten - Σ baten over the domain's taakvelden) / inwoners``
     per gemeente × jaar. The lever candidates of :func:`lever_candidates` are joined, and
@@ -1792,6 +1810,7 @@ def regression_frame(
         per_inwoner: True (divide count kenmerken by inwoners), False, or an explicit list
             of kenmerken to divide.
         verslagsoort: ``"jaarrekening"`` or ``"begroting"``.
+        levering: Table ``iv3_levering`` (None: derived from iv3).
 
     Returns:
         Frame gm_code, jaar, netto_per_inwoner, inwoners, lever columns, control columns;
@@ -1802,6 +1821,7 @@ def regression_frame(
         DataError: Missing columns or no rows for the requested selection.
     """
     valid = (*DOMEINEN, SOCIAAL_DOMEIN)
+    domein = SOCIAAL_DOMEIN if domein == "Sociaal domein totaal" else domein
     if domein not in valid:
         raise ParameterError(f"domein {domein!r} is onbekend; kies uit: {', '.join(valid)}")
     for name, tab, cols in (
@@ -1814,9 +1834,16 @@ def regression_frame(
             raise DataError(
                 f"{name}: kolom '{miss[0]}' ontbreekt; verwacht het contract in docs/tables.md"
             )
-    d = iv3.loc[iv3["verslagsoort"] == verslagsoort]
-    years = None if jaar is None else ([int(jaar)] if np.isscalar(jaar) else [int(j) for j in jaar])
+    if verslagsoort not in VERSLAGSOORTEN:
+        raise ParameterError(f"verslagsoort {verslagsoort!r} is onbekend; kies uit: "
+                             f"{', '.join(VERSLAGSOORTEN)}")
+    d = _delivered_only(iv3.loc[iv3["verslagsoort"] == verslagsoort], levering)
+    years = None if jaar is None else ([jaar] if np.isscalar(jaar) else list(jaar))
     if years is not None:
+        bad = [j for j in years if isinstance(j, bool) or not isinstance(j, (int, np.integer))]
+        if bad:
+            raise ParameterError(f"jaar {bad[0]!r} is geen jaartal; geef een int of een lijst")
+        years = [int(j) for j in years]
         d = d.loc[d["jaar"].astype(int).isin(years)]
     if d.empty:
         raise DataError(
@@ -1934,7 +1961,7 @@ def plot_effects(results: Sequence[LeverResult], term: str | None = None) -> Fig
         ax.yaxis.grid(False)
         ax.tick_params(axis="y", labelsize=9)
         P.dutch_axis(ax.xaxis, 6)
-        level = f"{1 - results[0].alpha:.0%}" if results else "95%"
+        level = f"{nl.pct(100 * (1 - results[0].alpha))}" if results else "95%"
         outcome = _outcome_nl(results[0].outcome) if results else ""
         ax.set_xlabel(f"effect op {outcome} (met {level}-interval)")
         P.header(fig, ax, "Effect van de hefboom per ontwerp", loc="center")
@@ -1964,8 +1991,8 @@ def plot_event_study(result: LeverResult) -> Figure:
         title = f"Event study: {_label(result.lever)}"
         if result.pretrend is not None:
             pt = result.pretrend
-            title += (f"\npre-trendtoets: F = {f'{pt.statistic:.2f}'.replace('.', ',')}, "
-                      f"p = {_fmt_p(pt.p)}")
+            title += (f"\npre-trendtoets: F = {nl.getal(pt.statistic, 2)}, "
+                      f"p = {p_text(pt.p)}")
         P.header(fig, ax, title, loc="center")
     return fig
 
@@ -1989,7 +2016,7 @@ def plot_diagnostics(result: LeverResult) -> Figure:
                                       else ""))
         ax1.set_ylabel(f"residu ({_outcome_nl(result.outcome)})")
         ax1.set_title(f"Residuen (Breusch-Pagan p = "
-                      f"{_fmt_p(result.diagnostics.breusch_pagan_p)})", fontsize=10, loc="left")
+                      f"{p_text(result.diagnostics.breusch_pagan_p)})", fontsize=10, loc="left")
         pos = np.arange(len(infl))
         P.bars(ax2, pos, infl["cooks_d"], 0.6, color="#c55a11", horizontal=True)
         ax2.set_yticks(pos, names)
@@ -2039,10 +2066,28 @@ def _gemeente_names(result: LeverResult, codes: Iterable[str]) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
-def _fmt_p(p: float) -> str:
-    if p is None or (isinstance(p, float) and math.isnan(p)):
+def p_text(p: float | None) -> str:
+    """A p-value in Dutch: ``< 0,001``, ``0,042``; ``n.v.t.`` when missing."""
+    if not nl.finite(p):
         return "n.v.t."
-    return "< 0,001" if p < 0.001 else f"{p:.3f}".replace(".", ",")
+    return "< 0,001" if float(p) < 0.001 else nl.getal(p, 3)
+
+
+#: Deprecated private name, kept for one release (use :func:`p_text`).
+_fmt_p = p_text
+
+
+def _sig(x: float, digits: int = 4) -> str:
+    """A statistic with ``digits`` significant digits, formatted by :func:`analysekit.nl.getal`."""
+    if not nl.finite(x) or float(x) == 0:
+        return nl.getal(x)
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(float(x)))))
+    return nl.getal(round(float(x), decimals), decimals).rstrip("0").rstrip(",") \
+        if decimals else nl.getal(x)
+
+
+def _signed(x: float, decimals: int) -> str:
+    return ("+" if nl.finite(x) and float(x) > 0 else "") + nl.getal(x, decimals)
 
 
 def _round_p(p: float) -> float:
