@@ -18,11 +18,10 @@ import typer
 
 from analysekit import cli_nl
 from analysekit.errors import AnalysekitError
+from analysekit.interrupt import EXIT_INTERRUPTED, Interrupted
 
 PROG = "analysekit"
 
-#: Exit code of an interrupted command (128 + SIGINT), as shells use it.
-EXIT_INTERRUPTED = 130
 #: Exit code of bad user input.
 EXIT_USAGE = 2
 
@@ -38,6 +37,11 @@ data_app = typer.Typer(
 app.add_typer(data_app, name="data")
 
 _registered = False
+
+_INTERRUPTED = (
+    f"{PROG}: onderbroken (Ctrl-C) voordat er iets af was; "
+    "voer hetzelfde commando opnieuw uit om het te doen"
+)
 
 
 def _usage_error_types() -> tuple[type[BaseException], ...]:
@@ -95,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     except AnalysekitError as exc:
         _fail(str(exc))
         return exc.exit_code
+    except Interrupted as exc:  # Ctrl-C; the command says what finished
+        typer.echo(f"{PROG}: {exc}", err=True)
+        return EXIT_INTERRUPTED
     except _USAGE_ERRORS as exc:  # typer's usage errors: unknown option, bad value, …
         if type(exc).__name__ == "NoArgsIsHelpError":
             typer.echo(exc.format_message())
@@ -102,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         _fail(cli_nl.usage_error(exc) + _usage_hint(exc))
         return EXIT_USAGE
     except (typer.Abort, KeyboardInterrupt):
-        typer.echo(f"{PROG}: afgebroken (Ctrl-C)", err=True)
+        typer.echo(_INTERRUPTED, err=True)
         return EXIT_INTERRUPTED
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
@@ -110,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     # Non-standalone typer returns the command's return value, or the exit code of a
     # typer.Exit / Ctrl-C (130) raised inside the command: honour it.
-    return rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
+    code = rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
+    if code == EXIT_INTERRUPTED:  # a Ctrl-C that no command turned into Interrupted
+        typer.echo(_INTERRUPTED, err=True)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,24 +8,20 @@ again resumes (reports that are up to date are skipped).
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from analysekit.errors import ParameterError
+from analysekit.interrupt import Interrupt, Interrupted
 
 #: The notebook engines a user may choose (``nbclient`` is an alias of ``kernel``).
 ENGINES = ("inprocess", "kernel")
 _ENGINE_ALIASES = {"nbclient": "kernel"}
 #: Where a batch runs its reports.
 EXECUTORS = ("process", "serial", "dask")
-#: Exit code of an interrupted command (128 + SIGINT).
-EXIT_INTERRUPTED = 130
 
 NotebookOpt = Annotated[
     str,
@@ -149,54 +145,13 @@ def validate(notebook: str, params: dict[str, Any], gemeente: str | None = None)
     return report_params.validate_params(notebook, values)
 
 
-# --------------------------------------------------------------------------- Ctrl-C
-
-
-class Interrupt:
-    """Notice Ctrl-C (SIGINT) while a command runs, even where a layer below catches it.
-
-    The notebook engine records a KeyboardInterrupt in a cell as a failed cell; this
-    handler remembers that the user pressed Ctrl-C, so the command can still stop with
-    exit 130 instead of reporting a failed report.
-    """
-
-    def __init__(self) -> None:
-        self.hit = False
-        self._previous: Any = None
-
-    def _handler(self, signum: int, frame: Any) -> None:
-        self.hit = True
-        # a second Ctrl-C while cleaning up interrupts at once
-        signal.signal(signal.SIGINT, self._previous or signal.default_int_handler)
-        raise KeyboardInterrupt
-
-    @contextlib.contextmanager
-    def watch(self) -> Iterator[Interrupt]:
-        """Install the handler (main thread only) and swallow the interrupt it causes."""
-        main = threading.current_thread() is threading.main_thread()
-        if main:
-            self._previous = signal.getsignal(signal.SIGINT)
-            signal.signal(signal.SIGINT, self._handler)
-        try:
-            yield self
-        except KeyboardInterrupt:
-            self.hit = True
-        except Exception:
-            if not self.hit:
-                raise
-        finally:
-            if main:
-                signal.signal(signal.SIGINT, self._previous or signal.default_int_handler)
-
-
 def _stop_interrupted(message: Callable[[], str]) -> None:
-    """Print the one interrupt line on stderr and exit 130."""
+    """Stop with exit 130 and one line saying what finished (printed by the CLI)."""
     try:
         text = message()
     except Exception:  # noqa: BLE001 - the line must come out even if counting fails
         text = "onderbroken; voer hetzelfde commando opnieuw uit om verder te gaan"
-    typer.echo(f"analysekit: {text}", err=True)
-    raise typer.Exit(EXIT_INTERRUPTED)
+    raise Interrupted(text)
 
 
 # --------------------------------------------------------------------------- commands
@@ -222,13 +177,15 @@ def register(app: typer.Typer) -> None:
         engine = check_engine(engine)
         check_reports_dir(reports)
         params = parse_params(param or [])
-        _prepare()
-        info = validate(notebook, params, gemeente)["gemeente"]
-        from analysekit.reporting.runner import run_report
-
         interrupt = Interrupt()
         result = None
+        naam = gemeente
         with interrupt.watch():
+            _prepare()
+            info = validate(notebook, params, gemeente)["gemeente"]
+            naam = info.naam
+            from analysekit.reporting.runner import run_report
+
             result = run_report(
                 info,
                 notebook,
@@ -241,7 +198,7 @@ def register(app: typer.Typer) -> None:
         if interrupt.hit or result is None:
             _stop_interrupted(
                 lambda: (
-                    f"onderbroken: het rapport voor {info.naam} is niet (opnieuw) gemaakt; "
+                    f"onderbroken: het rapport voor {naam} is niet (opnieuw) gemaakt; "
                     "eerder gemaakte rapporten blijven staan. Voer hetzelfde commando opnieuw "
                     "uit om het te maken."
                 )
@@ -300,39 +257,38 @@ def register(app: typer.Typer) -> None:
         if gemeenten is not None and not names:
             raise ParameterError("--gemeenten is leeg; geef namen of GM-codes, bijv. Tilburg,Breda")
         params = parse_params(param or [])
-        _prepare()
-        checked = validate(notebook, params)
-        from analysekit.reporting.batch import (
-            BatchFailed,
-            format_failures,
-            run_batch,
-            select_gemeenten,
-        )
-
-        jaar = checked.get("indeling") or params.get("jaar")
-        infos, failures = select_gemeenten(
-            all_=all_,
-            provincie=provincie,
-            gemeenten=names,
-            jaar=jaar if isinstance(jaar, int) else None,
-        )
-        if failures:  # a typo in --gemeenten: refuse before any report runs
-            raise ParameterError(f"--gemeenten: {failures[0].message}")
-        from analysekit.reporting.runner import inputs_fingerprint, plan_report, reports_dir
-
-        root = Path(reports) if reports else reports_dir()
-        fingerprint = inputs_fingerprint()
-
-        def up_to_date() -> int:
-            return sum(
-                plan_report(i, notebook, params, root=root, fingerprint=fingerprint).up_to_date()
-                for i in infos
-            )
-
-        before = 0 if force else up_to_date()
         interrupt = Interrupt()
         summary = None
+        infos: list[Any] = []
+        before: int | None = None
+        root = Path(reports) if reports else None
         with interrupt.watch():
+            _prepare()
+            checked = validate(notebook, params)
+            from analysekit.reporting.batch import run_batch, select_gemeenten
+            from analysekit.reporting.runner import inputs_fingerprint, plan_report, reports_dir
+
+            jaar = checked.get("indeling") or params.get("jaar")
+            infos, failures = select_gemeenten(
+                all_=all_,
+                provincie=provincie,
+                gemeenten=names,
+                jaar=jaar if isinstance(jaar, int) else None,
+            )
+            if failures:  # a typo in --gemeenten: refuse before any report runs
+                raise ParameterError(f"--gemeenten: {failures[0].message}")
+            root = root or reports_dir()
+            fingerprint = inputs_fingerprint()
+
+            def up_to_date() -> int:
+                return sum(
+                    plan_report(
+                        i, notebook, params, root=root, fingerprint=fingerprint
+                    ).up_to_date()
+                    for i in infos
+                )
+
+            before = 0 if force else up_to_date()
             summary = run_batch(
                 infos,
                 notebook,
@@ -348,6 +304,11 @@ def register(app: typer.Typer) -> None:
         if interrupt.hit or summary is None:
 
             def said() -> str:
+                if before is None:
+                    return (
+                        "onderbroken voordat er een rapport gemaakt werd; "
+                        "voer hetzelfde commando opnieuw uit om te beginnen"
+                    )
                 done = up_to_date()
                 nieuw = max(0, done - before)
                 again = (
@@ -361,6 +322,8 @@ def register(app: typer.Typer) -> None:
                 )
 
             _stop_interrupted(said)
+
+        from analysekit.reporting.batch import BatchFailed, format_failures
 
         median = summary.median_seconds()
         per_report = f" (mediaan {median:.2f} s per rapport)" if median is not None else ""
