@@ -102,6 +102,7 @@ class Table:
     n_rows: int = 0
     row: Callable[[int], dict[str, Any]] | None = None
     rows: list[dict[str, Any]] | None = None
+    row_json: Callable[[int], str] | None = None  # fast path: one row as JSON text
 
     def typed_rows(self, start: int, stop: int) -> list[dict[str, Any]]:
         """Rows ``start:stop`` of the TypedDataSet."""
@@ -182,7 +183,10 @@ def iv3_2023_table(
     if gemeenten is not None:
         mir = mir[mir["gm_code"].isin(gemeenten)]
     codes = sorted(mir["gm_code"].unique())
-    taakvelden = sorted(mir["taakveld"].unique(), key=lambda t: [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", t)])
+    taakvelden = sorted(
+        mir["taakveld"].unique(),
+        key=lambda t: [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", t)],
+    )
     tvs = [*taakvelden, *BALANCE_POSTS]
     cats = [*IV3_CATEGORIES, *(f"L9.{i + 1}" for i in range(extra_categories))]
     soorten = [f"2023X00{i}" for i in range(6)]
@@ -211,9 +215,7 @@ def iv3_2023_table(
             for c in range(5):
                 for v in (0, 5):
                     values[(g, t, c, v)] = 1000.0 + 17.0 * g + b + c
-    null_cells = {
-        (g_index[g], vs_index[v]) for (g, v), ok in submitted.items() if not ok
-    }
+    null_cells = {(g_index[g], vs_index[v]) for (g, v), ok in submitted.items() if not ok}
     n_vs, n_g, n_c = len(soorten), len(codes), len(cats)
     padded_g = [_pad(g, 10) for g in codes]
     padded_t = [_pad(t, 6) for t in tvs]
@@ -238,6 +240,19 @@ def iv3_2023_table(
             "k_1ePlaatsing_1": first,
             "k_2ePlaatsing_2": second,
         }
+
+    def num(x: float | None) -> str:
+        return "null" if x is None else repr(float(x))
+
+    def row_json(i: int) -> str:
+        r = row(i)
+        return (
+            f'{{"ID": {i}, "TaakveldBalanspost": "{r["TaakveldBalanspost"]}", '
+            f'"Categorie": "{r["Categorie"]}", "Gemeenten": "{r["Gemeenten"]}", '
+            f'"Verslagsoort": "{r["Verslagsoort"]}", '
+            f'"k_1ePlaatsing_1": {num(r["k_1ePlaatsing_1"])}, '
+            f'"k_2ePlaatsing_2": {num(r["k_2ePlaatsing_2"])}}}'
+        )
 
     cap = _capture_45012()
     rename = {
@@ -272,7 +287,9 @@ def iv3_2023_table(
         "Gemeenten": [{"Key": p, "Title": p.strip()} for p in padded_g],
         "Verslagsoort": [{"Key": s, "Title": s} for s in soorten],
     }
-    return Table(table_id, "dataderden", records(props), info, lookups, n_rows=n, row=row)
+    return Table(
+        table_id, "dataderden", records(props), info, lookups, n_rows=n, row=row, row_json=row_json
+    )
 
 
 @lru_cache(maxsize=1)
@@ -292,14 +309,30 @@ def kwb2020_table() -> Table:
 
 def kerncijfers_table() -> Table:
     """70072ned from the mirror's real extract, with reconstructed DataProperties."""
-    path = mirror_dir() / "lostconnectionhere-r_practice" / "data" / "regionale_kerncijfers_subset.csv"
+    path = (
+        mirror_dir() / "lostconnectionhere-r_practice" / "data" / "regionale_kerncijfers_subset.csv"
+    )
     df = pd.read_csv(path, sep=";", dtype={"RegioS": "str", "Perioden": "str"})
     df["RegioS"] = df["RegioS"].str.strip().str.ljust(10)
     measures = [c for c in df.columns if re.fullmatch(r"[A-Za-z_0-9]+_\d+", c) and c != "ID"]
     df = df[["RegioS", "Perioden", *measures]]
     props = [
-        {"ID": 0, "Position": 0, "Type": "GeoDimension", "Key": "RegioS", "Title": "Regio's", "Unit": None},
-        {"ID": 1, "Position": 1, "Type": "TimeDimension", "Key": "Perioden", "Title": "Perioden", "Unit": None},
+        {
+            "ID": 0,
+            "Position": 0,
+            "Type": "GeoDimension",
+            "Key": "RegioS",
+            "Title": "Regio's",
+            "Unit": None,
+        },
+        {
+            "ID": 1,
+            "Position": 1,
+            "Type": "TimeDimension",
+            "Key": "Perioden",
+            "Title": "Perioden",
+            "Unit": None,
+        },
     ] + [
         {"ID": i + 2, "Position": i + 2, "Type": "Topic", "Key": m, "Title": m, "Unit": "aantal"}
         for i, m in enumerate(measures)
@@ -354,7 +387,10 @@ _STARTSWITH = re.compile(r"^\s*startswith\((\w+),'((?:[^']|'')*)'\)\s*$")
 
 
 class CbsServer:
-    """The server: ``start()`` returns the base URL; roots are ``base/opendata`` and ``base/dataderden``."""
+    """The server: ``start()`` returns the base URL.
+
+    The two CBS roots are ``base/opendata`` and ``base/dataderden``.
+    """
 
     def __init__(self, tables: list[Table], *, page_size: int = PAGE_SIZE, api_cap: int = API_CAP):
         self.tables = {(t.host, t.id.lower()): t for t in tables}
@@ -414,7 +450,9 @@ class CbsServer:
 
     # -- answers --------------------------------------------------------------------
 
-    def _send(self, h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str = "application/json") -> None:
+    def _send(
+        self, h: BaseHTTPRequestHandler, status: int, body: bytes, ctype: str = "application/json"
+    ) -> None:
         h.send_response(status)
         h.send_header("Content-Type", f"{ctype}; charset=utf-8")
         h.send_header("Content-Length", str(len(body)))
@@ -425,7 +463,9 @@ class CbsServer:
         self._send(h, status, json.dumps(obj, ensure_ascii=False).encode("utf-8"))
 
     def _error(self, h: BaseHTTPRequestHandler, status: int, message: str) -> None:
-        self._json(h, {"odata.error": {"code": "", "message": {"lang": "nl-NL", "value": message}}}, status)
+        self._json(
+            h, {"odata.error": {"code": "", "message": {"lang": "nl-NL", "value": message}}}, status
+        )
 
     def handle(self, h: BaseHTTPRequestHandler) -> None:
         target = h.path
@@ -445,7 +485,9 @@ class CbsServer:
                 return
             elif fault.kind.isdigit():
                 headers_status = int(fault.kind)
-                self._send(h, headers_status, f"HTTP {headers_status} (injected)".encode(), "text/plain")
+                self._send(
+                    h, headers_status, f"HTTP {headers_status} (injected)".encode(), "text/plain"
+                )
                 return
         parts = urlsplit(target)
         query = dict(parse_qsl(parts.query))
@@ -464,8 +506,20 @@ class CbsServer:
         collection = segs[4] if len(segs) > 4 else None
         here = f"{self.base}/{host}/{service}/odata/{table.id}"
         if collection is None:
-            names = ["TableInfos", "UntypedDataSet", "TypedDataSet", "DataProperties", *table.lookups]
-            self._json(h, {"odata.metadata": f"{here}/$metadata", "value": [{"name": n, "url": f"{here}/{n}"} for n in names]})
+            names = [
+                "TableInfos",
+                "UntypedDataSet",
+                "TypedDataSet",
+                "DataProperties",
+                *table.lookups,
+            ]
+            self._json(
+                h,
+                {
+                    "odata.metadata": f"{here}/$metadata",
+                    "value": [{"name": n, "url": f"{here}/{n}"} for n in names],
+                },
+            )
             return
         if collection == "TypedDataSet":
             self._typed(h, table, service, here, query)
@@ -485,9 +539,18 @@ class CbsServer:
         if len(rows) > self.api_cap:
             self._error(h, 500, f"De query retourneert meer dan {self.api_cap} records.")
             return
-        self._json(h, {"odata.metadata": f"{here}/$metadata#Cbs.OData.WebAPI.{collection}", "value": rows})
+        self._json(
+            h, {"odata.metadata": f"{here}/$metadata#Cbs.OData.WebAPI.{collection}", "value": rows}
+        )
 
-    def _typed(self, h: BaseHTTPRequestHandler, table: Table, service: str, here: str, query: dict[str, str]) -> None:
+    def _typed(
+        self,
+        h: BaseHTTPRequestHandler,
+        table: Table,
+        service: str,
+        here: str,
+        query: dict[str, str],
+    ) -> None:
         flt = query.get("$filter")
         select = [c.strip() for c in query["$select"].split(",")] if "$select" in query else None
         if flt:
@@ -496,7 +559,9 @@ class CbsServer:
                 self._error(h, 400, f"unsupported $filter {flt!r}")
                 return
             col, prefix = m.group(1), m.group(2).replace("''", "'")
-            source = [r for r in table.typed_rows(0, table.size) if str(r.get(col, "")).startswith(prefix)]
+            source = [
+                r for r in table.typed_rows(0, table.size) if str(r.get(col, "")).startswith(prefix)
+            ]
             size = len(source)
             get = lambda a, b: source[a:b]  # noqa: E731
         else:
@@ -510,14 +575,31 @@ class CbsServer:
                 self._error(h, 500, f"De query retourneert meer dan {self.api_cap} records.")
                 return
             page = get(skip, skip + n)
-            body = {"odata.metadata": f"{here}/$metadata#Cbs.OData.WebAPI.TypedDataSet", "value": page}
+            body = {
+                "odata.metadata": f"{here}/$metadata#Cbs.OData.WebAPI.TypedDataSet",
+                "value": page,
+            }
         else:
-            if "$skip" in query and "$skiptoken" not in query and query.get("_next") != "1":
+            if "$skip" in query:
                 self._error(h, 400, "$skip is not supported by the feed; follow odata.nextLink")
                 return
             start = int(query.get("$skiptoken", 0))
+            if table.row_json is not None and not flt and not select:
+                stop = min(start + self.page_size, size)
+                text = ",".join(table.row_json(i) for i in range(start, stop))
+                nxt = ""
+                if stop < size:
+                    link = f"{here}/TypedDataSet?{urlencode({**query, '$skiptoken': str(stop)})}"
+                    nxt = f', "odata.nextLink": "{link}"'
+                meta = f"{here}/$metadata#Cbs.OData.WebAPI.TypedDataSet"
+                body_text = f'{{"odata.metadata": "{meta}", "value": [{text}]{nxt}}}'
+                self._send(h, 200, body_text.encode("utf-8"))
+                return
             page = get(start, start + self.page_size)
-            body = {"odata.metadata": f"{here}/$metadata#Cbs.OData.WebAPI.TypedDataSet", "value": page}
+            body = {
+                "odata.metadata": f"{here}/$metadata#Cbs.OData.WebAPI.TypedDataSet",
+                "value": page,
+            }
             if start + self.page_size < size:
                 nxt = {k: v for k, v in query.items() if k != "$skiptoken"}
                 nxt["$skiptoken"] = str(start + self.page_size)
@@ -529,7 +611,12 @@ class CbsServer:
 
 def default_tables(**iv3_kwargs: Any) -> list[Table]:
     """Iv3 2023 from the mirror, the real 45012NED and KWB 2020 captures, and 70072ned."""
-    return [iv3_2023_table(**iv3_kwargs), capture_45012_table(), kwb2020_table(), kerncijfers_table()]
+    return [
+        iv3_2023_table(**iv3_kwargs),
+        capture_45012_table(),
+        kwb2020_table(),
+        kerncijfers_table(),
+    ]
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use and the benchmark

@@ -14,6 +14,7 @@ import sys
 
 import pandas as pd
 import pytest
+from cbs_server import CbsServer, Fault, default_tables, iv3_2023_table
 
 from analysekit.data import fetch as fetch_mod
 from analysekit.data import live
@@ -21,7 +22,6 @@ from analysekit.data.build import build_iv3
 from analysekit.data.cbs_odata import CbsClient, api_url, feed_url
 from analysekit.data.fetch import read_manifest
 from analysekit.errors import SourceUnavailable
-from cbs_server import CbsServer, Fault, default_tables, iv3_2023_table
 
 SMALL = ["GM0014", "GM0363", "GM0855", "GM1961", "GM1992"]  # incl. the two non-submitters
 
@@ -170,11 +170,15 @@ def test_interrupted_download_resumes_at_the_last_complete_page(small_server, tm
     assert len(pages) == n_pages - 6  # pages 1-6 came from the page cache
     fresh = live.fetch_iv3(client, 2023, work_dir=tmp_path / "fresh", progress=False)
     pd.testing.assert_frame_equal(frame, fresh)
-    assert frame.loc[
-        (frame.gm_code == "GM0855") & (frame.verslagsoort == "jaarrekening")
-        & (frame.taakveld == "6.72d"),
-        "lasten_eur",
-    ].item() == 43_122_000
+    assert (
+        frame.loc[
+            (frame.gm_code == "GM0855")
+            & (frame.verslagsoort == "jaarrekening")
+            & (frame.taakveld == "6.72d"),
+            "lasten_eur",
+        ].item()
+        == 43_122_000
+    )
 
 
 # ------------------------------------------------------- isolation and bad input
@@ -188,12 +192,18 @@ def test_one_failing_source_leaves_the_others(small_server, tmp_path):
     raw = tmp_path / "raw"
     small_server.faults.append(Fault("/84799NED/TypedDataSet", "malformed"))
     result = run_live(raw)
-    assert {e["name"] for e in result} == {"live/iv3_2023.parquet", "live/kerncijfers_70072ned.parquet"}
+    assert {e["name"] for e in result} == {
+        "live/iv3_2023.parquet",
+        "live/kerncijfers_70072ned.parquet",
+    }
     failed = {f["name"]: f for f in result.failures}
     # iv3_2020 and kwb_2023 are not on the server (404), kwb_2020 got a malformed page
     assert set(failed) == {"iv3_2020", "kwb_2020", "kwb_2023"}
     assert "45050NED" in failed["iv3_2020"]["cause"] and "HTTP 404" in failed["iv3_2020"]["cause"]
-    assert "84799NED" in failed["kwb_2020"]["cause"] and "not valid JSON" in failed["kwb_2020"]["cause"]
+    assert (
+        "84799NED" in failed["kwb_2020"]["cause"]
+        and "not valid JSON" in failed["kwb_2020"]["cause"]
+    )
     assert all("\n" not in f["cause"] and "http://127.0.0.1" in f["cause"] for f in failed.values())
     assert (raw / "live" / "iv3_2023.parquet").is_file()
     assert not (raw / "live" / "kwb_2020.parquet").exists()
@@ -261,7 +271,11 @@ def test_auto_falls_back_per_source_and_manifest_says_how(small_server, mirror, 
     small_server.faults.append(Fault("/84799NED/TypedDataSet", "503"))
     said: list[str] = []
     summary = fetch_mod.fetch(
-        "auto", mirror=sub, root=tmp_path / "raw", jaren=[2020, 2023], echo=said.append,
+        "auto",
+        mirror=sub,
+        root=tmp_path / "raw",
+        jaren=[2020, 2023],
+        echo=said.append,
         progress=False,
     )
     assert set(summary["failed"]) == {"iv3_2020", "kwb_2020", "kwb_2023"}
@@ -293,9 +307,21 @@ def test_cli_live_lists_failures_keeps_successes_exits_nonzero(small_server, mir
         "ANALYSEKIT_CBS_DATADERDEN": small_server.dataderden,
     }
     proc = subprocess.run(
-        [sys.executable, "-m", "analysekit.cli", "data", "fetch", "--mode", "live",
-         "--jaar", "2023"],
-        capture_output=True, text=True, env=env, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "analysekit.cli",
+            "data",
+            "fetch",
+            "--mode",
+            "live",
+            "--jaar",
+            "2023",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr

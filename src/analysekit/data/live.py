@@ -259,47 +259,60 @@ def iv3_page_frame(rows: list[dict[str, Any]], layout: Iv3Layout, jaar: int) -> 
             f"TypedDataSet page lacks column(s) {', '.join(missing)}; "
             f"has {', '.join(list(first)[:12])}"
         )
-
-    def col(name: str) -> np.ndarray:
-        return np.array([r.get(name) for r in rows], dtype=object)
-
-    soort = pd.Series(col(layout.verslagsoort), dtype="str").str.strip()
-    suffix = soort.str.extract(rf"^{int(jaar)}X(\d{{3}})$", expand=False).map(VERSLAGSOORT_SUFFIX)
-    keep = suffix.notna().to_numpy()
-    if not keep.any():
-        return _empty_kept()
-    idx = np.flatnonzero(keep)
-    sub = [rows[i] for i in idx]
-
-    def values(name: str | None) -> np.ndarray:
-        if name is None:
-            return np.full(len(sub), np.nan)
-        return pd.to_numeric(
-            pd.Series([r.get(name) for r in sub], dtype=object), errors="coerce"
-        ).to_numpy(dtype="float64")
-
-    latest = values(layout.measure)
-    earlier = values(layout.fallback)
-    bedrag = np.where(np.isnan(latest), earlier, latest)
-    frame = pd.DataFrame(
+    soorten = {f"{int(jaar)}X{k}": v for k, v in VERSLAGSOORT_SUFFIX.items()}
+    vcol, rcol, tcol, ccol = layout.verslagsoort, layout.region, layout.taakveld, layout.categorie
+    measure, fallback = layout.measure, layout.fallback
+    is_gm = _GM.fullmatch
+    g_out: list[str] = []
+    t_out: list[str] = []
+    c_out: list[str] = []
+    v_out: list[str] = []
+    b_out: list[float] = []
+    # one pass in plain Python: most cells are 0.0 or of another verslagsoort and leave
+    # after two dictionary lookups
+    for r in rows:
+        soort = r.get(vcol)
+        soort = soorten.get(soort.strip()) if isinstance(soort, str) else None
+        if soort is None:
+            continue
+        value = r.get(measure)
+        if value is None and fallback is not None:
+            value = r.get(fallback)
+        if value is None or value == 0:
+            continue
+        if not isinstance(value, float | int):
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                continue
+        if value != value or value == 0:
+            continue
+        cat = r.get(ccol)
+        cat = cat.strip() if isinstance(cat, str) else ""
+        if cat[:1] not in ("L", "B"):
+            continue
+        tv = r.get(tcol)
+        tv = tv.strip() if isinstance(tv, str) else ""
+        if not tv[:1].isdigit():
+            continue
+        gm = r.get(rcol)
+        gm = gm.strip() if isinstance(gm, str) else ""
+        if is_gm(gm) is None:
+            continue
+        g_out.append(gm)
+        t_out.append(tv)
+        c_out.append(cat)
+        v_out.append(soort)
+        b_out.append(float(value))
+    return pd.DataFrame(
         {
-            "gm_code": pd.Series([r.get(layout.region) for r in sub], dtype="str").str.strip(),
-            "taakveld": pd.Series([r.get(layout.taakveld) for r in sub], dtype="str").str.strip(),
-            "categorie": pd.Series([r.get(layout.categorie) for r in sub], dtype="str").str.strip(),
-            "verslagsoort": suffix.to_numpy()[idx],
-            "bedrag": bedrag,
+            "gm_code": pd.Series(g_out, dtype="str"),
+            "taakveld": pd.Series(t_out, dtype="str"),
+            "categorie": pd.Series(c_out, dtype="str"),
+            "verslagsoort": pd.Series(v_out, dtype="str"),
+            "bedrag": pd.Series(b_out, dtype="float64"),
         }
     )
-    ok = (
-        frame["gm_code"].str.fullmatch(GM_CODE).fillna(False)
-        & frame["taakveld"].str.match(r"\d").fillna(False)
-        & frame["categorie"].str[:1].isin(["L", "B"])
-        & frame["bedrag"].notna()
-        & frame["bedrag"].ne(0.0)
-    )
-    out = frame[ok.to_numpy(dtype=bool)].reset_index(drop=True)
-    out["verslagsoort"] = out["verslagsoort"].astype("str")
-    return out
 
 
 def _empty_kept() -> pd.DataFrame:
