@@ -11,17 +11,28 @@ SITE     ?= site
 WORKERS  ?= $(shell nproc 2>/dev/null || echo 2)
 NOTEBOOK ?= foto-sociaal-domein
 STAMP   := $(VENV)/.installed
+# Python that gets the Jupyter kernel (`make kernel PY=python` inside a conda env).
+PY      ?= $(BIN)/python
+# JupyterLab: address and port (`make lab LAB_IP=0.0.0.0` to reach it from outside a container).
+LAB_IP   ?= 127.0.0.1
+LAB_PORT ?= 8888
+# Jupyter refuses to run as root unless told; root is normal in containers and CI.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup data fetch build demo test lab bench lint clean-data report reports site browser
+.PHONY: setup kernel data fetch build demo test lab bench lint clean-data report reports site browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (analysekit)" >/dev/null
+	$(MAKE) --no-print-directory kernel PY=$(BIN)/python
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+## kernel: register the "Python 3 (analysekit)" Jupyter kernel in $(PY)'s environment.
+kernel:
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (analysekit)" >/dev/null
 
 fetch: setup
 	$(AK) data fetch
@@ -38,9 +49,10 @@ demo: data
 	$(AK) report "$(GEMEENTE)"
 	$(AK) publish
 
-## test: the whole suite on the real mirror (data built first).
-test: data
-	$(BIN)/python -m pytest -q
+## test: everything .ci/run runs: install, data, Chromium (`make browser`), the whole suite.
+## The browser test fails (it does not skip) when Chromium is missing under `make test`.
+test: data browser
+	ANALYSEKIT_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
 
 ## report: one report for $(GEMEENTE); reports: all gemeenten; site: the static site.
 report: data
@@ -52,11 +64,22 @@ reports: data
 site: reports
 	$(AK) publish --notebook $(NOTEBOOK) --reports $(REPORTS) --site $(SITE)
 
+## browser: headless Chromium for the browser test (Debian package `chromium`; needs root).
 browser:
-	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Chromium installeren (Debian-pakket chromium) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "Chromium ontbreekt (nodig voor de browsertest): installeer het met 'sudo make browser' of 'sudo apt-get install chromium' en start 'make test' opnieuw." >&2; \
+	  exit 1; \
+	fi
 
+## lab: JupyterLab on http://$(LAB_IP):$(LAB_PORT)/lab (no browser opened; Ctrl-C stops it).
 lab: data
-	$(BIN)/jupyter lab notebooks/
+	@echo "JupyterLab start op http://$(LAB_IP):$(LAB_PORT)/lab (de link met token volgt hieronder; stoppen met Ctrl-C)"
+	$(BIN)/jupyter lab --no-browser --ip=$(LAB_IP) --port=$(LAB_PORT) $(ROOT_FLAG) notebooks/
 
 bench: data
 	$(BIN)/python benchmarks/run_all.py

@@ -133,16 +133,16 @@ def parse_params(pairs: Sequence[str]) -> dict[str, Any]:
 def validate(notebook: str, params: dict[str, Any], gemeente: str | None = None) -> Any:
     """Validate notebook and parameters before anything runs (no notebook is executed).
 
-    Uses :func:`analysekit.reporting.params.validate_params`: unknown parameter names,
-    wrong types, years that are not in the data, missing register/goals files and an
-    unknown gemeente are refused here with one line.
+    Uses :func:`analysekit.reporting.params.validate` (the same checks as the notebook's
+    own): unknown parameter names, wrong types, years that are not in the data, missing
+    register/goals files and an unknown gemeente are refused here with one line.
+
+    Returns:
+        The :class:`~analysekit.reporting.params.ReportParams` the notebook will build.
     """
     from analysekit.reporting import params as report_params
 
-    values = dict(params)
-    if gemeente is not None:
-        values["gemeente"] = gemeente
-    return report_params.validate_params(notebook, values)
+    return report_params.validate(notebook, params, gemeente=gemeente)
 
 
 def _stop_interrupted(message: Callable[[], str]) -> None:
@@ -182,7 +182,7 @@ def register(app: typer.Typer) -> None:
         naam = gemeente
         with interrupt.watch():
             _prepare()
-            info = validate(notebook, params, gemeente)["gemeente"]
+            info = validate(notebook, params, gemeente).gemeente
             naam = info.naam
             from analysekit.reporting.runner import run_report
 
@@ -268,7 +268,7 @@ def register(app: typer.Typer) -> None:
             from analysekit.reporting.batch import run_batch, select_gemeenten
             from analysekit.reporting.runner import inputs_fingerprint, plan_report, reports_dir
 
-            jaar = checked.get("indeling") or params.get("jaar")
+            jaar = checked.indeling or params.get("jaar")
             infos, failures = select_gemeenten(
                 all_=all_,
                 provincie=provincie,
