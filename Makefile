@@ -51,8 +51,9 @@ demo: data
 
 ## test: everything .ci/run runs: install, data, Chromium (`make browser`), the whole suite.
 ## The browser test fails (it does not skip) when Chromium is missing under `make test`.
+## A subset: `make test PYTEST_ARGS="-k cli"`.
 test: data browser
-	ANALYSEKIT_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q
+	ANALYSEKIT_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 ## report: one report for $(GEMEENTE); reports: all gemeenten; site: the static site.
 report: data

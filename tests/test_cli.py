@@ -164,6 +164,7 @@ CORPUS = [
     pytest.param(["data", "fetch", "--mirror", "/nergens/data"], "/nergens/data", id="mirror"),
     pytest.param(["data", "summary", "Tilburg", "--jaar", "1990"], "2023", id="summary-jaar"),
     pytest.param(["data", "summary", "Nergenshuizen"], "Nergenshuizen", id="summary-gemeente"),
+    pytest.param(["data", "summary", "Haaren"], "Vught", id="summary-dissolved-gemeente"),
     pytest.param(["publish", "--reports", "/nergens/rapporten"], "/nergens", id="publish-reports"),
     pytest.param(["rapport", "Tilburg"], "report", id="unknown-command"),
     pytest.param(["report", "Tilburg", "--jaar", "2024"], "--jaar", id="unknown-option"),
