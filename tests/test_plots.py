@@ -306,9 +306,27 @@ def test_choropleth_outlines(tilburg, tilburg_peers):
     ax, cax = fig.axes
     assert ax.get_title() == "Netto lasten sociaal domein per inwoner, 2023"
     assert cax.get_ylabel() == "netto kosten per inwoner (€)"
+    # Vijfheerenlanden has no jaarrekening 2023: grey and labelled, never coloured as € 0
+    assert np.isnan(vals.set_index("gm_code").loc["GM1961", "netto_per_inwoner"])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "Tilburg", "vergelijkbare gemeenten"]
+        "Tilburg", "vergelijkbare gemeenten", "geen gegevens"]
+    from matplotlib.colors import to_rgba
+
+    grey = to_rgba(P.GEEN_GEGEVENS_KLEUR)
+    faces = [tuple(c) for coll in ax.collections for c in np.atleast_2d(coll.get_facecolor())]
+    assert any(np.allclose(f, grey) for f in faces)
     assert fits_canvas(fig)
+
+
+def test_choropleth_geleverd_false_is_grey_even_with_a_value(tilburg):
+    from analysekit import load
+
+    grenzen = load("grenzen", jaar=2023)
+    d = tilburg["d"]
+    vals = d.loc[d["domein"] == D.TOTAAL, ["gm_code", "netto_per_inwoner", "geleverd"]].copy()
+    vals.loc[vals["gm_code"] == "GM0855", ["netto_per_inwoner", "geleverd"]] = (0.0, False)
+    fig = P.plot_choropleth(grenzen, vals, "netto_per_inwoner")
+    assert "geen gegevens" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
 
 
 # --------------------------------------------------------------------------- goals

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysekit import nl
 from analysekit.errors import ParameterError
 
 MIN_POINTS = 4
@@ -164,7 +165,7 @@ def _project_ols(s: pd.Series, observed: pd.DataFrame, horizon: int, alpha: floa
     a, b = (float(v) for v in res.params)
     sigma = float(np.sqrt(res.scale))
     pct = round((1 - alpha) * 100)
-    trend = f"{b:+,.0f}".replace(",", ".")
+    trend = ("+" if round(b) > 0 else "") + nl.getal(b)
     msg = (
         f"Lineaire trend (OLS) over {len(s)} jaren ({first}–{last}): "
         f"{trend} per jaar; {pct}%-voorspellingsinterval voor {jaren[0]}–{jaren[-1]}. "

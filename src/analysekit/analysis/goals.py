@@ -32,9 +32,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysekit.analysis.levers import DOMEINEN, lever_candidates
+from analysekit import nl
+from analysekit.analysis.levers import lever_candidates
 from analysekit.analysis.register import Record, parse_number, read_records
 from analysekit.errors import DataError, ParameterError
+from analysekit.vocab import DOMEINEN
 
 __all__ = [
     "INDICATORS",
@@ -557,7 +559,7 @@ def goal_status(
         p = d.pad(t)
         change = d.doel_waarde - d.baseline_waarde
         s = math.copysign(1.0, change) if change != 0 else 0.0
-        w = functools.partial(_fmt_waarde, eenheid=d.eenheid)  # values as in the report
+        w = functools.partial(waarde_text, eenheid=d.eenheid)  # values as in the report
         if s == 0:
             scale = max(abs(d.doel_waarde), 1e-12)
             ok = abs(v - d.doel_waarde) <= tolerantie * scale
@@ -604,15 +606,15 @@ def goal_status(
     return pd.DataFrame(rows)
 
 
-def _fmt_waarde(v: float, eenheid: str | None = None) -> str:
+def waarde_text(v: float, eenheid: str | None = None) -> str:
     """A goal value the Dutch way, rounded as in the report: ``25,3``, ``1.775``, ``22,7%``.
 
     Shares (eenheid with "aandeel", values 0–1) as percentages with one decimal; values of
     100 or more without decimals; smaller values with one decimal (three significant
     digits below 1).
     """
-    if v is None or not math.isfinite(v):
-        return "–"
+    if not nl.finite(v):
+        return nl.ONTBREEKT
     if eenheid and "aandeel" in eenheid:
         return _getal(100 * v, 1) + "%"
     a = abs(v)
@@ -624,8 +626,12 @@ def _fmt_waarde(v: float, eenheid: str | None = None) -> str:
 
 
 def _getal(v: float, decimals: int) -> str:
-    s = f"{v:,.{decimals}f}"
-    return s.replace(",", "_").replace(".", ",").replace("_", ".").replace("-", "−")
+    """:func:`analysekit.nl.getal` with a true minus sign (as the report tables show)."""
+    return nl.getal(v, decimals).replace("-", "−")
+
+
+#: Deprecated private name, kept for one release (use :func:`waarde_text`).
+_fmt_waarde = waarde_text
 
 
 @dataclass

@@ -46,9 +46,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from analysekit.analysis.deficits import DOMEINEN, TOTAAL
+from analysekit import nl
 from analysekit.analysis.forecast import Projection
 from analysekit.errors import ParameterError
+from analysekit.vocab import DOMEINEN, TOTAAL
 
 DOMEIN_KLEUREN = {
     "Sociale basisvoorzieningen": "#4C72B0",
@@ -63,6 +64,8 @@ NEUTRAAL = "#B0B0B0"
 PEER_RAND = "#1F77B4"  # peer outlines on a map (contrasts with the warm colour scale)
 GF_KLEUREN = {"verdeelmodel": "#9ECAE1", "iu_du": "#4292C6"}
 OVERSCHOT = "#2E7D32"
+#: Fill of a gemeente without data on a map (labelled nl.GEEN_GEGEVENS, never coloured as 0).
+GEEN_GEGEVENS_KLEUR = "#BDBDBD"
 
 MATEN = {
     "netto_eur": "netto kosten (€)",
@@ -109,17 +112,17 @@ def style() -> Iterator[None]:
 
 
 def fmt_getal(x: float, decimals: int = 0) -> str:
-    """Format a number the Dutch way: ``1234567.8`` → ``1.234.568``."""
-    if x is None or (isinstance(x, float) and not np.isfinite(x)):
-        return "–"
-    s = f"{x:,.{decimals}f}"
-    return s.replace(",", "_").replace(".", ",").replace("_", ".")
+    """Axis helper: a number the Dutch way, by :func:`analysekit.nl.getal`."""
+    return nl.getal(x, decimals)
 
 
 def fmt_eur(x: float, compact: bool = True) -> str:
-    """Format euros the Dutch way, compact for large amounts (``€ 12,3 mln``)."""
-    if x is None or not np.isfinite(x):
-        return "–"
+    """Axis helper: euros, compact for large amounts (``€ 12,3 mln``, ``€ 12 mln``).
+
+    Digits by :func:`analysekit.nl.getal`.
+    """
+    if not nl.finite(x):
+        return nl.ONTBREEKT
     a = abs(x)
     if compact and a >= 1e9:
         return f"€ {_compact(x / 1e9)} mld"
@@ -958,8 +961,10 @@ def plot_choropleth(
         raise ParameterError("plot_choropleth: grenzen holds several jaren; select one indeling")
     if values["gm_code"].duplicated().any():
         raise ParameterError("plot_choropleth: values must have one row per gm_code")
-    geo = grenzen[["gm_code", "geometry"]].merge(values[["gm_code", column]], on="gm_code",
-                                                 how="left")
+    vals = values[["gm_code", column]].copy()
+    if "geleverd" in values.columns:  # no submission: no value, never 0
+        vals.loc[~values["geleverd"].astype(bool).to_numpy(), column] = np.nan
+    geo = grenzen[["gm_code", "geometry"]].merge(vals, on="gm_code", how="left")
     geo = gpd.GeoDataFrame(geo, geometry="geometry", crs=grenzen.crs)
     if geo.crs is not None and geo.crs.to_epsg() != 28992:
         geo = geo.to_crs(28992)
@@ -971,7 +976,7 @@ def plot_choropleth(
         fig = new_figure(7.0, 7.2)
         ax = fig.subplots()
         geo.plot(column=column, ax=ax, cmap=cmap, legend=True, edgecolor="white", linewidth=0.2,
-                 missing_kwds={"color": "#EEEEEE", "label": "onbekend"},
+                 missing_kwds={"color": GEEN_GEGEVENS_KLEUR, "label": nl.GEEN_GEGEVENS},
                  legend_kwds={"label": MATEN.get(column, column), "shrink": 0.6,
                               "pad": 0.02, "fraction": 0.05,
                               "format": _EUR_AXIS if euro else None})
@@ -990,6 +995,8 @@ def plot_choropleth(
         if codes:
             handles.append(Line2D([], [], color=PEER_RAND, lw=1.4,
                                   label="vergelijkbare gemeenten"))
+        if geo[column].isna().any():
+            handles.append(Patch(color=GEEN_GEGEVENS_KLEUR, label=nl.GEEN_GEGEVENS))
         if handles:
             ax.legend(handles=handles, loc="upper left")
         title = wrap(titel or MATEN.get(column, column), 7.0 - 2 * PAD, TITLE_FONT, "bold")
