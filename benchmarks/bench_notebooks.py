@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import report  # noqa: E402
 
-from analysekit.reporting import batch, context, runner  # noqa: E402
+from analysekit.reporting import batch, cache, context, runner  # noqa: E402
 from analysekit.reporting.params import notebook_path, validate_params  # noqa: E402
 
 NOTEBOOKS = ["foto-sociaal-domein", "01-verkenning", "02-benchmark", "03-hefbomen", "04-scenario"]
@@ -95,12 +95,8 @@ def main() -> None:
         rows.append({"what": f"{name}: sum of cell times", "median_s": cells})
         rows.append({"what": f"{name}: HTML export", "median_s": html_s})
     shared_s = median_over(compute_only, gems)
-    original = context.shared
-    context.shared = lambda key, compute: compute()  # no sharing: recompute per report
-    try:
+    with cache.disabled():  # no sharing: recompute per report
         naive_s = median_over(compute_only, gems[:3])
-    finally:
-        context.shared = original
     rows.append({"what": "foto computations without figures (shared)", "median_s": shared_s,
                  "naive_s": naive_s})
     report("notebooks", rows)

@@ -195,11 +195,14 @@ def test_shared_computes_once_per_data_and_code_version(tmp_path, monkeypatch):
     assert cache.shared("peers", compute) == {"matrix": [1, 2, 3]}
     assert len(calls) == 1
 
-    # new data or code: a new key, computed again; the stale folder is removed
-    monkeypatch.setenv(cache.KEY_ENV, "sleutel2")
-    assert cache.shared("peers", compute) == {"matrix": [1, 2, 3]}
-    assert len(calls) == 2
-    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["sleutel2"]
+    # new data or code: a new key, computed again; stale folders beyond the newest
+    # cache.KEEP_OTHERS are removed
+    for i, key in enumerate(["sleutel2", "sleutel3", "sleutel4"], start=2):
+        monkeypatch.setenv(cache.KEY_ENV, key)
+        assert cache.shared("peers", compute) == {"matrix": [1, 2, 3]}
+        assert len(calls) == i
+    left = {p.name for p in (tmp_path / "cache").iterdir()}
+    assert "sleutel4" in left and "sleutel1" not in left and len(left) == 1 + cache.KEEP_OTHERS
 
 
 def test_cache_key_follows_the_data(tmp_path, monkeypatch):

@@ -38,28 +38,8 @@ def template_shift(reg: R.Register, last_data_year: int) -> int:
     return last_data_year + 1 - first
 
 
-def adapt_register(reg: R.Register, factor: float, shift: int) -> R.Register:
-    """Scale the amounts and shift the start years of a register (for the shipped example).
-
-    Args:
-        reg: The register as read.
-        factor: Multiplier of every amount (min, waarschijnlijk, max).
-        shift: Years added to every startjaar.
-
-    Returns:
-        A new register, without the register's own ``tekort`` (the report computes one).
-    """
-    levers = [
-        dataclasses.replace(
-            h,
-            besparing_min=h.besparing_min * factor,
-            besparing_waarschijnlijk=h.besparing_waarschijnlijk * factor,
-            besparing_max=h.besparing_max * factor,
-            startjaar=h.startjaar + shift,
-        )
-        for h in reg.hefbomen
-    ]
-    return dataclasses.replace(reg, hefbomen=levers, tekort=None)
+#: Scale and shift a register: :func:`analysekit.analysis.register.adapt_register`.
+adapt_register = R.adapt_register
 
 
 def rebase_goals(

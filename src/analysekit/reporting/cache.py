@@ -13,10 +13,12 @@ list of sources, the tornado of the shipped register) do not depend on the gemee
 **Key.** The cache folder is named after :func:`cache_key`: a hash of the processed data
 (:func:`data_fingerprint`) and of the package source (:func:`code_version`). A
 ``data build`` that changes a table, or an edit of the code, gives a new key and so a new,
-empty folder; folders of other keys are removed when a new one is made
-(:func:`drop_stale`). Within a process the in-memory values are keyed the same way, so the
-memory cache and the disk cache can never disagree after a rebuild; :func:`tables` (the
-canonical tables the analyses read) is keyed by the data fingerprint as well.
+empty folder; when a new folder is made, the folders of older keys are removed except the
+two most recent (:func:`drop_stale`: another process may still be using one). Within a
+process the in-memory values are keyed the same way, so the memory cache and the disk
+cache can never disagree after a rebuild; :func:`tables` (the canonical tables the
+analyses read) is keyed by the data fingerprint as well. Reports never use the analysis
+layer's own per-process table cache.
 
 **Where.** ``data/cache/reports/<key>/`` in the project (``data/`` is not in git), or the
 folder in ``$ANALYSEKIT_CACHE``. Values are pickles written atomically, with a file lock
@@ -31,7 +33,7 @@ import hashlib
 import os
 import pickle
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +42,14 @@ from analysekit.paths import data_dir, processed_dir
 __all__ = [
     "CACHE_ENV",
     "KEY_ENV",
+    "LazyTables",
     "cache_dir",
     "cache_key",
     "cache_root",
     "clear_memory",
     "code_version",
     "data_fingerprint",
+    "disabled",
     "drop_stale",
     "pinned",
     "read_stamped",
@@ -144,21 +148,43 @@ def pinned(key: str) -> Iterator[None]:
             os.environ[KEY_ENV] = old
 
 
-def drop_stale(keep: str | None = None) -> list[Path]:
-    """Remove the cache folders of other keys (they can never be used again).
+#: Cache folders of other keys kept besides the current one (other checkouts or code
+#: versions working on the same data folder at the same time); older ones are removed.
+KEEP_OTHERS = 2
+
+
+def drop_stale(keep: str | None = None, others: int = KEEP_OTHERS) -> list[Path]:
+    """Remove the cache folders of other keys, except the ``others`` most recently made.
 
     Returns:
         The folders removed.
     """
     keep = keep or cache_key()
     root = cache_root()
+    if not root.is_dir():
+        return []
+    folders = [f for f in root.iterdir() if f.is_dir() and f.name != keep]
+    folders.sort(key=lambda f: f.stat().st_mtime, reverse=True)
     removed = []
-    if root.is_dir():
-        for folder in root.iterdir():
-            if folder.is_dir() and folder.name != keep:
-                shutil.rmtree(folder, ignore_errors=True)
-                removed.append(folder)
+    for folder in folders[others:]:
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
     return removed
+
+
+@contextlib.contextmanager
+def disabled() -> Iterator[None]:
+    """Compute every shared value afresh for the duration (benchmarks, debugging)."""
+    global _ON_DISK
+    saved, old = dict(_MEMO), _ON_DISK
+    _MEMO.clear()
+    _ON_DISK = False
+    try:
+        yield
+    finally:
+        _MEMO.clear()
+        _MEMO.update(saved)
+        _ON_DISK = old
 
 
 def clear_memory() -> None:
@@ -190,7 +216,9 @@ def shared(key: str, compute: Callable[[], Any]) -> Any:
     memo_key = (safe, ck)
     if memo_key in _MEMO:
         return _MEMO[memo_key]
-    value = _disk(cache_dir(ck), ck, safe, compute) if _ON_DISK else compute()
+    if not _ON_DISK:
+        return compute()
+    value = _disk(cache_dir(ck), ck, safe, compute)
     _MEMO[memo_key] = value
     return value
 
@@ -244,6 +272,23 @@ def tables() -> dict[str, Any]:
         _TABLES.clear()
         _TABLES[fp] = {name: analysekit.load(name) for name in TABLES}
     return _TABLES[fp]
+
+
+class LazyTables(Mapping):
+    """:func:`tables` as a mapping that loads on first access to a table.
+
+    A report whose shared values are all on disk never loads a table (nor imports the
+    data layer's schemas).
+    """
+
+    def __getitem__(self, name: str) -> Any:
+        return tables()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
 
 
 _STAMPED: dict[tuple[str, str, int], Any] = {}

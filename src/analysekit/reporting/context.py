@@ -116,10 +116,10 @@ class ReportContext:
 
     # ------------------------------------------------------------------ identity
 
-    @cached_property
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The canonical tables the analyses need (see :func:`cache.tables`)."""
-        return cache.tables()
+    @property
+    def tables(self) -> Mapping[str, pd.DataFrame]:
+        """The canonical tables, loaded on first access (:class:`cache.LazyTables`)."""
+        return cache.LazyTables()
 
     @property
     def gm_code(self) -> str:  # noqa: D102

@@ -19,7 +19,8 @@ goes through :func:`analysekit.reporting.cache.shared`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from analysekit.reporting.context import ReportContext
@@ -39,6 +40,6 @@ class Section:
         return self.p.naam_kort
 
     @property
-    def tables(self) -> dict:
-        """The canonical tables (see :func:`analysekit.reporting.cache.tables`)."""
+    def tables(self) -> Mapping[str, Any]:
+        """The canonical tables, loaded on first access (:class:`.cache.LazyTables`)."""
         return self.ctx.tables

@@ -14,17 +14,11 @@ from analysekit.analysis.lever_fits import (
     fit_levers,
     without_fits,
 )
+from analysekit.analysis.levers import p_text
 from analysekit.errors import AnalysekitError
-from analysekit.nl import eur, finite, getal, pct
+from analysekit.nl import eur, getal, pct
 from analysekit.reporting.cache import shared
 from analysekit.reporting.sections import Section
-
-
-def p_waarde(p: Any) -> str:
-    """A p-value in Dutch: ``< 0,001``, ``0,042``; ``n.v.t.`` when missing."""
-    if not finite(p):
-        return "n.v.t."
-    return "< 0,001" if float(p) < 0.001 else getal(p, 3)
 
 
 class Hefbomen(Section):
@@ -129,7 +123,7 @@ class Hefbomen(Section):
                 f"{eur(a)} ({eur(b)} tot {eur(c)})"
                 for a, b, c in zip(t["effect_per_sd"], t["ci_low_per_sd"], t["ci_high_per_sd"],
                                    strict=True)],
-            "p": [p_waarde(v) for v in t["p"]],
+            "p": [p_text(v) for v in t["p"]],
             "n": t["n"],
             naam: [fmt(h, v) for h, v in zip(t["hefboom"], t["eigen"], strict=True)],
             "mediaan": [fmt(h, v) for h, v in zip(t["hefboom"], t["mediaan"], strict=True)],
@@ -149,7 +143,7 @@ class Hefbomen(Section):
                 "n": d.n,
                 "R²": getal(d.r2, 3),
                 "R² gecorrigeerd": getal(d.r2_adj, 3),
-                "Breusch-Pagan p": p_waarde(d.breusch_pagan_p),
+                "Breusch-Pagan p": p_text(d.breusch_pagan_p),
                 "hoogste VIF": getal(float(d.vif.max()) if len(d.vif) else float("nan"), 2),
                 "meest invloedrijke gemeente (effect zonder)": (
                     f"{self.ctx.positie.name_of(top['gm_code'])} "
@@ -166,7 +160,7 @@ class Hefbomen(Section):
                 "hefboom": LEVER_LABELS.get(lever, lever),
                 "effect per eenheid": getal(r["effect"], 2),
                 "95%-interval": f"{getal(r['ci_low'], 2)} tot {getal(r['ci_high'], 2)}",
-                "p": p_waarde(float(r["p"])),
+                "p": p_text(float(r["p"])),
                 "n": int(r["n"]),
                 "gemeenten": int(r["n_gemeenten"]),
             })

@@ -8,6 +8,7 @@ inwoners and shifted to start after the data
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cached_property
 from typing import Any
 
@@ -18,24 +19,12 @@ from analysekit.analysis import examples
 from analysekit.analysis import register as R
 from analysekit.analysis.gap_target import GapTarget, gap_target
 from analysekit.errors import DataError
-from analysekit.nl import eur, finite, getal, kans, pct
+from analysekit.nl import eur, finite, getal, kans
 from analysekit.reporting.cache import read_stamped, shared
 from analysekit.reporting.display import box
 from analysekit.reporting.sections import Section
 from analysekit.settings import DEFAULT_REGISTER, TEMPLATE_GEMEENTE
 from analysekit.vocab import DOMEINEN
-
-
-def risico_tekst(r: R.Risico) -> str:
-    """A risk in one phrase: ``naam (kans 30%, -50%, +1 jr)``."""
-    if not r.quantified:
-        return r.naam
-    parts = [f"kans {pct(100 * r.kans)}"]
-    if r.vermindering:
-        parts.append(f"-{pct(100 * r.vermindering)}")
-    if r.vertraging_jaren:
-        parts.append(f"+{r.vertraging_jaren} jr")
-    return f"{r.naam} ({', '.join(parts)})"
 
 
 class Scenarios(Section):
@@ -135,8 +124,6 @@ class Scenarios(Section):
                 f"{g.laatste_jaar} ({g.laatste_verslagsoort}) gelijk blijft: "
                 f"{eur(g.laatste_tekort, compact=True)}, {why_sd}."
             )
-        import dataclasses
-
         return dataclasses.replace(g, uitleg=uitleg)
 
     @cached_property
@@ -186,7 +173,7 @@ class Scenarios(Section):
         """The register as a Dutch table."""
         rows = []
         for h in self.register.hefbomen:
-            risks = "; ".join(risico_tekst(r) for r in h.risicos) if h.risicos else "–"
+            risks = "; ".join(R.risk_text(r) for r in h.risicos) if h.risicos else "–"
             rows.append({
                 "hefboom": h.naam,
                 "domein": h.domein,
