@@ -140,7 +140,8 @@ def cluster_costs(
         methode: ``"kit"`` (column ``domein`` of iv3) or ``"bzk"`` (:data:`BZK_CLUSTERS`).
         overhead: Add each cluster's salary share of the lasten on taakveld 0.4.
         clusters: Other prefixes for ``methode="bzk"`` (e.g.
-            :data:`BZK_CLUSTERS_6_82_TWEEMAAL`).
+            :data:`BZK_CLUSTERS_6_82_TWEEMAAL`), taken literally: no kit fallback for
+            codes they do not match.
         levering: Table ``iv3_levering`` (None: derived from iv3).
         bzk_afronding: Truncate each allocated overhead amount towards zero to whole
             millions, as the BZK app does (it works in € mln and applies ``int``). Only
@@ -182,8 +183,9 @@ def cluster_costs(
             anywhere |= hit
             parts.append(d.loc[hit].assign(_cl=dom))
         # 2025 codes the prefixes do not know: by the kit's mapping, reported separately
+        # (only for the default prefixes; explicit ``clusters`` are taken literally)
         rest = d.loc[~anywhere & d["domein"].isin(DOMEINEN)]
-        if len(rest):
+        if len(rest) and clusters is None:
             parts.append(rest.assign(_cl=rest["domein"], _extra=True))
     long = pd.concat(parts, ignore_index=True) if parts else d.iloc[:0].assign(_cl="")
     if "_extra" not in long.columns:
