@@ -381,3 +381,79 @@ def test_real_wrappers_by_name(real_tables):
     assert set(r["domein"]) == {*DOMEINEN, TOTAAL}
     b = dm.taakvelden("GM0855", 2023)
     assert set(JEUGD_TAAKVELDEN) <= set(b["taakveld"])
+
+
+# ----------------------------------------------------------------- missing is not zero
+
+
+def test_all_zero_submission_is_nan_not_zero(syn):
+    """SYNTHETIC: a gemeente whose jaarrekening is all zeros is 'geen gegevens'."""
+    iv3 = syn["iv3"].copy()
+    m = (iv3["gm_code"] == "GM9002") & (iv3["verslagsoort"] == "jaarrekening")
+    iv3.loc[m, ["lasten_eur", "baten_eur"]] = 0.0
+    lev = dm.levering_from_iv3(iv3)
+    row = lev[(lev["gm_code"] == "GM9002") & (lev["verslagsoort"] == "jaarrekening")]
+    assert not row["geleverd"].any() and (row["n_taakvelden_niet_nul"] == 0).all()
+    d = deficits_all(iv3, syn["gemeenten"], syn["kenmerken"], syn["gemeentefonds"], 2023)
+    own = d[d["gm_code"] == "GM9002"]
+    assert not own["geleverd"].any() and own["netto_eur"].isna().all()
+    assert own["overschrijding_eur"].isna().all() and own["tekort_eur"].isna().all()
+    assert (d["verslagsoort"] == "jaarrekening").all()  # no fallback to its begroting
+    others = d[(d["gm_code"] != "GM9002") & (d["domein"] == "Jeugd")]
+    assert d.loc[d["domein"] == "Jeugd", "netto_eur"].median() == others["netto_eur"].median()
+
+
+def test_single_zero_taakveld_stays_zero(syn):
+    iv3 = syn["iv3"].copy()
+    first = iv3.index[(iv3["gm_code"] == "GM9001") & (iv3["domein"] == "Jeugd")][0]
+    iv3.loc[first, ["lasten_eur", "baten_eur"]] = 0.0
+    lev = dm.levering_from_iv3(iv3)
+    assert lev.loc[lev["gm_code"] == "GM9001", "geleverd"].all()
+
+
+@pytest.mark.parametrize(("kw", "msg"), [
+    ({"jaar": "twintig"}, "jaar"),
+    ({"jaar": 2023.0}, "jaar"),
+    ({"jaar": 1999}, "jaar 1999"),
+    ({"jaar": 2023, "verslagsoort": "rekening"}, "verslagsoort"),
+    ({"jaar": 2023, "totaal": "ja"}, "totaal"),
+    ({"jaar": 2023, "gf_soorten": ("alles",)}, "gf_soorten"),
+    ({"jaar": 2023, "levering": "GM1961"}, "levering"),
+])
+def test_deficits_all_bad_input_one_line(syn, kw, msg):
+    with pytest.raises(ParameterError, match=msg) as e:
+        deficits_all(syn["iv3"], syn["gemeenten"], syn["kenmerken"], syn["gemeentefonds"], **kw)
+    assert "\n" not in str(e.value)
+
+
+def test_old_total_label_accepted_as_alias(syn):
+    traj = trajectory_all(syn["iv3"], syn["gemeenten"], syn["kenmerken"], syn["gemeentefonds"])
+    a = project_gap(traj, "GM9001", "Sociaal domein totaal")
+    b = project_gap(traj, "GM9001", TOTAAL)
+    assert a.message == b.message and TOTAAL == "Sociaal domein"
+    with pytest.raises(ParameterError, match="horizon"):
+        project_gap(traj, "GM9001", TOTAAL, horizon="drie")
+    with pytest.raises(ParameterError, match="jaren"):
+        trajectory_all(syn["iv3"], syn["gemeenten"], syn["kenmerken"], syn["gemeentefonds"],
+                       jaren="2023")
+
+
+@real
+def test_real_vijfheerenlanden_2023_jaarrekening_is_geen_gegevens(real_tables):
+    t = real_tables
+    d = deficits_all(t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"], 2023,
+                     levering=t["iv3_levering"])
+    v = d[d["gm_code"] == "GM1961"]
+    assert len(v) == 5 and not v["geleverd"].any()
+    assert v["netto_eur"].isna().all() and v["netto_per_inwoner"].isna().all()
+    assert v["netto_begroting_eur"].notna().all()  # its begroting 2023 was delivered
+    tot = d[d["domein"] == TOTAAL]
+    assert tot["netto_per_inwoner"].count() == 341 and len(tot) == 342
+    assert set(d["verslagsoort"]) == {"jaarrekening"}
+    assert not d["gf_zelfde_jaar"].any() and "ontbreekt" in d["gf_bron"].iloc[0]
+    # 2024/2025: the gemeenten without a begroting keep rows without numbers
+    for jaar, codes in ((2024, {"GM1961"}), (2025, {"GM0310", "GM0415", "GM1731", "GM1961"})):
+        dj = deficits_all(t["iv3"], t["gemeenten"], None, t["gemeentefonds"], jaar,
+                          levering=t["iv3_levering"])
+        assert set(dj.loc[~dj["geleverd"], "gm_code"]) == codes
+        assert dj["gf_zelfde_jaar"].all()
