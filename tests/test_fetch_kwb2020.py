@@ -31,7 +31,7 @@ def test_kwb2020_figures_as_published(mirror):
     assert d[("GM1680", "personen_met_bijstand")] == 380  # Aa en Hunze
     assert len(d.index.get_level_values(0).unique()) == 355
     # Wmo and jeugdzorg were not yet published in this capture: no rows, not zeros
-    assert not {"wmo_clienten", "jongeren_met_jeugdzorg", "jeugdzorg_pct"} & set(
+    assert not {"wmo_clienten", "wmo_clienten_per_1000", "jeugdzorg_pct"} & set(
         d.index.get_level_values(1)
     )
 

@@ -160,7 +160,6 @@ KWB2020_DIRECT = {
     "PersonenPerSoortUitkeringBijstand": "personen_met_bijstand",
     "WmoClienten": "wmo_clienten",
     "WmoClientenRelatief": "wmo_clienten_per_1000",
-    "JongerenMetJeugdzorgInNatura": "jongeren_met_jeugdzorg",
     "PercentageJongerenMetJeugdzorg": "jeugdzorg_pct",
     "HuishoudensMetEenLaagInkomen": "lage_inkomens_pct",
     "GemiddeldInkomenPerInwoner": "gemiddeld_inkomen_per_inwoner",
