@@ -221,7 +221,9 @@ class _State:
         if "matplotlib" in sys.modules:
             import matplotlib as mpl
 
-            self.rc = {k: v for k, v in mpl.rcParams.items() if k != "backend"}
+            # dict.items: the snapshot must not resolve the backend (that imports pyplot
+            # and a GUI-capable backend, about 0.5 s, before any notebook asked for it)
+            self.rc = {k: v for k, v in dict.items(mpl.rcParams) if k != "backend"}
 
     def restore(self) -> None:
         with contextlib.suppress(OSError):
