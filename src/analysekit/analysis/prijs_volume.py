@@ -127,11 +127,13 @@ class ClientBron:
 
 
 #: Domein → client counts in order of preference (absolute CBS counts first, then rates).
+#: For Wmo the published rate comes first: the mirror's absolute count for KWB 2021 is worked
+#: back from that rate (kenmerken adapter), so the rate is the figure CBS itself published.
 CLIENT_BRONNEN: dict[str, tuple[ClientBron, ...]] = {
     "Wmo": (
-        ClientBron("wmo_clienten", "aantal"),
         ClientBron("wmo_clienten_per_1000", "per_1000",
                    "wmo_clienten_per_1000 × inwoners / 1000"),
+        ClientBron("wmo_clienten", "aantal"),
     ),
     "Jeugd": (
         ClientBron("jongeren_met_jeugdzorg", "aantal"),
@@ -140,7 +142,7 @@ CLIENT_BRONNEN: dict[str, tuple[ClientBron, ...]] = {
     ),
     "Participatie": (
         ClientBron("bijstandsontvangers", "aantal"),
-        ClientBron("bijstand_personen", "aantal"),
+        ClientBron("personen_met_bijstand", "aantal"),
         ClientBron("bijstand_per_1000", "per_1000", "bijstand_per_1000 × inwoners / 1000"),
     ),
 }
