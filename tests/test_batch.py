@@ -108,7 +108,8 @@ def test_process_batch_failures_resume(tmp_path, data, flaky_notebook, monkeypat
     assert [r.status for r in changed.results] == ["ok"]
 
 
-def test_cli_batch_lists_failures_and_exits_nonzero(tmp_path, data, capsys):
+def test_cli_batch_refuses_an_unknown_gemeente_before_running(tmp_path, data, capsys):
+    """A typo in --gemeenten is a user error: one line, exit 2, no report runs (issue 10)."""
     from analysekit.cli import main
 
     code = main(
@@ -126,11 +127,10 @@ def test_cli_batch_lists_failures_and_exits_nonzero(tmp_path, data, capsys):
         ]
     )
     captured = capsys.readouterr()
-    assert code == 1
-    assert "1 gemaakt, 0 ongewijzigd, 1 mislukt" in captured.out
-    assert "Mislukt:" in captured.err and "Nergenshuizen" in captured.err
-    assert "1 of 2 reports failed" in captured.err and "Traceback" not in captured.err
-    assert (tmp_path / "GM0344-utrecht" / "00-demo.html").is_file()
+    assert code == 2
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+    assert "--gemeenten" in captured.err and "Nergenshuizen" in captured.err
+    assert not any(tmp_path.iterdir())  # refused before any report ran
 
 
 @pytest.mark.slow
