@@ -15,12 +15,15 @@ non-zero with that one line.
 The known parameters of a notebook are read from its ``parameters`` cell, so a notebook
 declares them in one place only. Validators exist for the common names (:data:`KNOWN`:
 ``gemeente``, ``jaar``, ``verslagsoort``, ``indeling``, ``n_peers``, ``register``,
-``goals``, ``domein``, ``n_draws``, ``seed``, ``adoptie``); other parameters are checked
-against the type of their default.
+``goals``, ``domein``, ``n_draws``, ``seed``, ``adoptie``, ``tekort_eur``); other
+parameters are checked against the type of their default.
 
 The result is one frozen :class:`ReportParams`, built once, with the gemeente resolved to a
 :class:`GemeenteInfo`; the report context and its sections use it as is. The CLI validates
 the same way before a notebook starts, with :func:`validate`.
+
+Finding notebooks and reading their ``parameters`` cell, and parsing the CLI's ``-p``
+pairs, live in :mod:`analysekit.reporting.notebooks` (re-exported here).
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ from typing import Any, NoReturn
 
 from analysekit.errors import AnalysekitError, ParameterError, UnknownGemeente
 from analysekit.paths import project_root
+from analysekit.reporting.notebooks import notebook_parameters as notebook_parameters
+from analysekit.reporting.notebooks import notebook_path as notebook_path
+from analysekit.reporting.notebooks import notebooks_dir as notebooks_dir
+from analysekit.reporting.notebooks import parse_cli_params as parse_cli_params
 from analysekit.settings import DEFAULT_GEMEENTE
 from analysekit.vocab import DOMEINEN, TOTAAL, VERSLAGSOORTEN
 
@@ -87,6 +94,7 @@ KNOWN: Mapping[str, Any] = types.MappingProxyType({
     "n_draws": 10_000,
     "seed": 2024,
     "adoptie": None,
+    "tekort_eur": None,
 })
 
 #: Limits of the numeric report parameters (inclusive).
@@ -117,6 +125,7 @@ class ReportParams:
     n_draws: int = 10_000
     seed: int = 2024
     adoptie: str | None = None
+    tekort_eur: float | None = None
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)
     declared: tuple[str, ...] = ()
 
@@ -206,73 +215,6 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "onbekend"
 
 
-# --------------------------------------------------------------------------- notebooks
-
-
-def notebooks_dir() -> Path:
-    """Return the folder with the report notebooks (``notebooks/`` in the project)."""
-    return project_root() / "notebooks"
-
-
-def notebook_path(notebook: str | Path) -> Path:
-    """Resolve a notebook name (``foto-sociaal-domein``) or path to an existing file.
-
-    Raises:
-        ParameterError: No such notebook.
-    """
-    p = Path(notebook)
-    candidates = [p] if p.suffix == ".ipynb" else []
-    candidates += [notebooks_dir() / p.name, notebooks_dir() / f"{p.name}.ipynb"]
-    for c in candidates:
-        if c.is_file():
-            return c.resolve()
-    available = ", ".join(sorted(x.stem for x in notebooks_dir().glob("*.ipynb")))
-    raise ParameterError(f"unknown notebook {str(notebook)!r}; expected one of: {available}")
-
-
-@functools.lru_cache(maxsize=64)
-def _parameters_cached(path: str, mtime_ns: int) -> dict[str, Any]:
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not cells:
-        raise ParameterError(f"notebook {path} has no cell tagged 'parameters'")
-    defaults: dict[str, Any] = {}
-    for cell in cells:
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError as exc:
-            raise ParameterError(f"parameters cell of {path} is not valid Python: {exc}") from exc
-        for node in tree.body:
-            if isinstance(node, ast.AnnAssign):
-                raise ParameterError(
-                    f"parameters cell of {path} uses a type annotation on line {node.lineno}; "
-                    "papermill cannot parse those: write plain assignments"
-                )
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-                if isinstance(target, ast.Name):
-                    try:
-                        defaults[target.id] = ast.literal_eval(node.value)
-                    except ValueError:
-                        defaults[target.id] = None
-    return defaults
-
-
-def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
-    """Return the parameters a notebook declares, with their default values.
-
-    Args:
-        notebook: Notebook name or path.
-
-    Returns:
-        ``{name: default}`` in the order of the ``parameters`` cell.
-    """
-    path = notebook_path(notebook)
-    return dict(_parameters_cached(str(path), path.stat().st_mtime_ns))
-
-
 # --------------------------------------------------------------------------- data lookups
 
 
@@ -356,6 +298,21 @@ def _as_int(name: str, value: Any) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     raise ParameterError(f"parameter {name} must be a whole number, got {value!r}")
+
+
+def _positive_amount(name: str, value: Any) -> float:
+    """A positive, finite amount in euros (``12e6``, ``"12000000"``)."""
+    import math
+
+    try:
+        v = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        v = math.nan
+    if not math.isfinite(v) or v <= 0:
+        raise ParameterError(
+            f"parameter {name} must be a positive amount in euros per year, got {value!r}"
+        )
+    return v
 
 
 def _check_path(name: str, value: Any) -> str | None:
@@ -523,6 +480,10 @@ def validate_params(
         out["n_draws"] = n
     if "seed" in out:
         out["seed"] = _as_int("seed", out["seed"])
+    if out.get("tekort_eur") not in (None, ""):
+        out["tekort_eur"] = _positive_amount("tekort_eur", out["tekort_eur"])
+    elif "tekort_eur" in out:
+        out["tekort_eur"] = None
     for key in ("register", "goals", "adoptie"):
         if key in out:
             out[key] = _check_path(key, out[key])
@@ -706,27 +667,3 @@ def _glue_identity(g: GemeenteInfo) -> None:
     sb.glue("gm_code", g.gm_code)
     sb.glue("naam", g.naam)
     sb.glue("provincie", g.provincie or "")
-
-
-def parse_cli_params(pairs: Iterable[str]) -> dict[str, Any]:
-    """Parse ``-p key=value`` pairs; values are read as YAML scalars (``2023`` → int).
-
-    Raises:
-        ParameterError: A pair without ``=``.
-    """
-    import yaml
-
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        key = key.strip()
-        if not sep or not key.isidentifier():
-            raise ParameterError(f"parameter {pair!r} must look like name=value")
-        try:
-            value = yaml.safe_load(raw) if raw.strip() else ""
-        except yaml.YAMLError:
-            value = raw
-        if isinstance(value, dict | set):
-            value = raw
-        out[key] = value
-    return out

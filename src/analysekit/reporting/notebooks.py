@@ -1,0 +1,111 @@
+"""The report notebooks: where they are, and the parameters they and the CLI declare.
+
+Split out of :mod:`analysekit.reporting.params` (which re-exports these names):
+
+* :func:`notebooks_dir`, :func:`notebook_path` — find a report notebook by name;
+* :func:`notebook_parameters` — the names and defaults of a notebook's ``parameters``
+  cell (read with nbformat and :mod:`ast`, cached per file version);
+* :func:`parse_cli_params` — the CLI's ``-p name=value`` pairs.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from analysekit.errors import ParameterError
+from analysekit.paths import project_root
+
+__all__ = ["notebook_parameters", "notebook_path", "notebooks_dir", "parse_cli_params"]
+
+
+def notebooks_dir() -> Path:
+    """Return the folder with the report notebooks (``notebooks/`` in the project)."""
+    return project_root() / "notebooks"
+
+
+def notebook_path(notebook: str | Path) -> Path:
+    """Resolve a notebook name (``foto-sociaal-domein``) or path to an existing file.
+
+    Raises:
+        ParameterError: No such notebook.
+    """
+    p = Path(notebook)
+    candidates = [p] if p.suffix == ".ipynb" else []
+    candidates += [notebooks_dir() / p.name, notebooks_dir() / f"{p.name}.ipynb"]
+    for c in candidates:
+        if c.is_file():
+            return c.resolve()
+    available = ", ".join(sorted(x.stem for x in notebooks_dir().glob("*.ipynb")))
+    raise ParameterError(f"unknown notebook {str(notebook)!r}; expected one of: {available}")
+
+
+@functools.lru_cache(maxsize=64)
+def _parameters_cached(path: str, mtime_ns: int) -> dict[str, Any]:
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        raise ParameterError(f"notebook {path} has no cell tagged 'parameters'")
+    defaults: dict[str, Any] = {}
+    for cell in cells:
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError as exc:
+            raise ParameterError(f"parameters cell of {path} is not valid Python: {exc}") from exc
+        for node in tree.body:
+            if isinstance(node, ast.AnnAssign):
+                raise ParameterError(
+                    f"parameters cell of {path} uses a type annotation on line {node.lineno}; "
+                    "papermill cannot parse those: write plain assignments"
+                )
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name):
+                    try:
+                        defaults[target.id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        defaults[target.id] = None
+    return defaults
+
+
+def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
+    """Return the parameters a notebook declares, with their default values.
+
+    Args:
+        notebook: Notebook name or path.
+
+    Returns:
+        ``{name: default}`` in the order of the ``parameters`` cell.
+    """
+    path = notebook_path(notebook)
+    return dict(_parameters_cached(str(path), path.stat().st_mtime_ns))
+
+
+
+def parse_cli_params(pairs: Iterable[str]) -> dict[str, Any]:
+    """Parse ``-p key=value`` pairs; values are read as YAML scalars (``2023`` → int).
+
+    Raises:
+        ParameterError: A pair without ``=``.
+    """
+    import yaml
+
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise ParameterError(f"parameter {pair!r} must look like name=value")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            value = raw
+        if isinstance(value, dict | set):
+            value = raw
+        out[key] = value
+    return out
