@@ -138,7 +138,8 @@ KEY = ["gm_code", "jaar", "domein"]
 # --------------------------------------------------------------------------- helpers
 
 
-def _check_columns(df: pd.DataFrame, name: str, cols: Iterable[str]) -> None:
+def check_columns(df: pd.DataFrame, name: str, cols: Iterable[str]) -> None:
+    """Raise :class:`DataError` naming the columns of ``cols`` that ``df`` lacks."""
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise DataError(
@@ -146,7 +147,8 @@ def _check_columns(df: pd.DataFrame, name: str, cols: Iterable[str]) -> None:
         )
 
 
-def _check_jaar(iv3: pd.DataFrame, jaar: object) -> int:
+def check_jaar(iv3: pd.DataFrame, jaar: object) -> int:
+    """Return ``jaar`` as an int; raise :class:`ParameterError` unless it is a year in ``iv3``."""
     if isinstance(jaar, bool) or not isinstance(jaar, (int, np.integer)):
         raise ParameterError(f"jaar must be an int year like 2023; got {jaar!r}")
     jaren = sorted(int(j) for j in iv3["jaar"].unique())
@@ -170,7 +172,7 @@ def levering_from_iv3(iv3: pd.DataFrame) -> pd.DataFrame:
     Returns:
         gm_code, jaar, verslagsoort, geleverd (bool), reden (str), n_taakvelden_niet_nul.
     """
-    _check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "lasten_eur", "baten_eur"])
+    check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "lasten_eur", "baten_eur"])
     nz = (iv3["lasten_eur"].fillna(0.0).ne(0.0) | iv3["baten_eur"].fillna(0.0).ne(0.0))
     g = nz.groupby([iv3["gm_code"], iv3["jaar"], iv3["verslagsoort"]], observed=True,
                    sort=True).sum()
@@ -202,7 +204,7 @@ def delivery(iv3: pd.DataFrame, levering: pd.DataFrame | None = None) -> pd.Data
     if not isinstance(levering, pd.DataFrame):
         raise ParameterError(f"levering must be a DataFrame (table iv3_levering); got "
                              f"{type(levering).__name__}")
-    _check_columns(levering, "iv3_levering", LEVERING_COLUMNS)
+    check_columns(levering, "iv3_levering", LEVERING_COLUMNS)
     lev = levering[list(LEVERING_COLUMNS)].astype({"jaar": "int64", "geleverd": "bool"})
     both = pd.concat([lev, own], ignore_index=True)
     keys = ["gm_code", "jaar", "verslagsoort"]
@@ -263,7 +265,7 @@ def noemer_values(kenmerken: pd.DataFrame, noemer: Noemer) -> pd.DataFrame:
 
 
 def _inwoners(gemeenten: pd.DataFrame, jaar: int) -> pd.DataFrame:
-    _check_columns(gemeenten, "gemeenten", ["gm_code", "jaar", "inwoners"])
+    check_columns(gemeenten, "gemeenten", ["gm_code", "jaar", "inwoners"])
     g = gemeenten.loc[gemeenten["inwoners"].notna(), ["gm_code", "jaar", "inwoners"]]
     g = nearest_year(g, ["gm_code"], jaar)
     return g.rename(columns={"jaar": "noemer_jaar_inwoners"}).set_index("gm_code")
@@ -286,7 +288,7 @@ def denominators(
     out = _inwoners(gemeenten, jaar)
     if kenmerken is None:
         kenmerken = pd.DataFrame(columns=["gm_code", "jaar", "kenmerk", "waarde"])
-    _check_columns(kenmerken, "kenmerken", ["gm_code", "jaar", "kenmerk", "waarde"])
+    check_columns(kenmerken, "kenmerken", ["gm_code", "jaar", "kenmerk", "waarde"])
     names = {n.kenmerk for ns in NOEMERS.values() for n in ns}
     names |= {m for ns in NOEMERS.values() for n in ns for m, _w in n.maal}
     kenmerken = kenmerken.loc[kenmerken["kenmerk"].isin(names) & kenmerken["waarde"].notna()]
@@ -335,7 +337,7 @@ def select_gemeentefonds(
     if gemeentefonds is None or len(gemeentefonds) == 0:
         return empty, {"circulaire": None, "uitkeringsjaar": pd.NA, "zelfde_jaar": False,
                        "bron": "geen gemeentefondsgegevens"}
-    _check_columns(gemeentefonds, "gemeentefonds",
+    check_columns(gemeentefonds, "gemeentefonds",
                    ["gm_code", "circulaire", "uitkeringsjaar", "domein", "soort", "bedrag_eur"])
     jaren = np.array(sorted(int(j) for j in gemeentefonds["uitkeringsjaar"].unique()))
     dist = np.abs(jaren - jaar)
@@ -433,9 +435,9 @@ def deficits_all(
         ParameterError: ``jaar`` not in iv3, unknown ``verslagsoort``, or the forced
             verslagsoort does not exist for that year.
     """
-    _check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "domein", "lasten_eur",
+    check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "domein", "lasten_eur",
                                 "baten_eur"])
-    jaar = _check_jaar(iv3, jaar)
+    jaar = check_jaar(iv3, jaar)
     if verslagsoort is not None and verslagsoort not in VERSLAGSOORTEN:
         raise ParameterError(
             f"verslagsoort {verslagsoort!r} unknown; expected one of {VERSLAGSOORTEN}"
@@ -585,7 +587,7 @@ def taakveld_breakdown(
         netto_begroting_eur, netto_jaarrekening_eur, overschrijding_eur and
         ``aandeel_domein`` (share of the domain's net cost, %).
     """
-    jaar = _check_jaar(iv3, jaar)
+    jaar = check_jaar(iv3, jaar)
     bad = [x for x in domeinen if x not in DOMEINEN]
     if isinstance(domeinen, str) or bad:
         raise ParameterError(f"domeinen must be a list from {DOMEINEN}; got {domeinen!r}")
@@ -674,7 +676,7 @@ def trajectory_all(
     else:
         if isinstance(jaren, (str, bytes)) or not isinstance(jaren, Iterable):
             raise ParameterError(f"jaren must be a list of int years; got {jaren!r}")
-        jaren = [_check_jaar(iv3, j) for j in jaren]
+        jaren = [check_jaar(iv3, j) for j in jaren]
     frames = [deficits_all(iv3, gemeenten, kenmerken, gemeentefonds, j, **kwargs) for j in jaren]
     t = pd.concat(frames, ignore_index=True).sort_values(["gm_code", "domein", "jaar"])
     g = t.groupby(["gm_code", "domein"], sort=False)
@@ -747,7 +749,8 @@ def project_gap(
 
 
 @lru_cache(maxsize=1)
-def _load_inputs_cached() -> tuple[pd.DataFrame | None, ...]:
+def _load_inputs_cached(fingerprint: str) -> tuple[pd.DataFrame | None, ...]:
+    """The tables of one data version (``fingerprint`` keys the cache; a rebuild reloads)."""
     from analysekit import load
 
     tables: list[pd.DataFrame | None] = []
@@ -761,13 +764,18 @@ def _load_inputs_cached() -> tuple[pd.DataFrame | None, ...]:
 
 
 def load_inputs() -> dict[str, pd.DataFrame | None]:
-    """Load (once per process) the canonical tables the lenses need.
+    """Load (once per data version) the canonical tables the lenses need.
+
+    Cached per process, keyed on :func:`analysekit.data.provenance.data_fingerprint`: after
+    a ``data build`` that changes a table, the next call loads the new tables.
 
     Returns:
         Dict with keys iv3, gemeenten, kenmerken, gemeentefonds and iv3_levering (None
         when the data layer has no such table yet: delivery is then derived from iv3).
     """
-    iv3, gem, ken, gf, lev = _load_inputs_cached()
+    from analysekit.data.provenance import data_fingerprint
+
+    iv3, gem, ken, gf, lev = _load_inputs_cached(data_fingerprint())
     return {"iv3": iv3, "gemeenten": gem, "kenmerken": ken, "gemeentefonds": gf,
             "iv3_levering": lev}
 

@@ -39,8 +39,8 @@ import pandas as pd
 from analysekit import nl
 from analysekit.analysis.deficits import (
     GF_SOORTEN,
-    _check_columns,
-    _check_jaar,
+    check_columns,
+    check_jaar,
     delivery,
     nearest_year,
     select_gemeentefonds,
@@ -152,9 +152,9 @@ def cluster_costs(
         bzk_aanvulling_eur (2025 codes no prefix matches, counted by the kit mapping),
         netto_eur (lasten − baten + overhead). Non-delivered gemeenten have no rows.
     """
-    _check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "taakveld", "domein",
+    check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "taakveld", "domein",
                                 "lasten_eur", "baten_eur"])
-    jaar = _check_jaar(iv3, jaar)
+    jaar = check_jaar(iv3, jaar)
     _check_choice("verslagsoort", verslagsoort, VERSLAGSOORTEN)
     _check_choice("methode", methode, METHODEN)
     _check_bool("overhead", overhead)
@@ -306,7 +306,7 @@ def gap(
     out["geleverd"] = out["gm_code"].map(cells.set_index("gm_code")["geleverd"]).fillna(
         False).astype(bool)
     if budget is not None:
-        _check_columns(budget, "budget", ["gm_code", "domein", "gf_eur"])
+        check_columns(budget, "budget", ["gm_code", "domein", "gf_eur"])
         b = budget.set_index(["gm_code", "domein"])["gf_eur"]
         meta = {"circulaire": str(budget["gf_circulaire"].iloc[0]) if
                 "gf_circulaire" in budget.columns else "eigen budget",
@@ -327,7 +327,7 @@ def gap(
     out["methode"] = methode
     out["overhead"] = overhead
     if gemeenten is not None:
-        _check_columns(gemeenten, "gemeenten", ["gm_code", "jaar", "inwoners"])
+        check_columns(gemeenten, "gemeenten", ["gm_code", "jaar", "inwoners"])
         g = gemeenten.loc[gemeenten["inwoners"].notna(), ["gm_code", "jaar", "inwoners"]]
         inw = nearest_year(g, ["gm_code"], jaar).set_index("gm_code")["inwoners"]
         out["inwoners"] = out["gm_code"].map(inw).astype("float64")
