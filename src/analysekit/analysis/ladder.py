@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from analysekit import nl
-from analysekit.analysis.prijs_volume import _check_columns, levering_uit_iv3, peer_tabel
+from analysekit.analysis.prijs_volume import check_columns, levering_uit_iv3, peer_tabel
 from analysekit.errors import ParameterError, UnknownGemeente
 from analysekit.vocab import TAAKVELD_GROEPEN, TREDEN, VERSLAGSOORTEN
 
@@ -84,12 +84,12 @@ def ladder_all(
         ``aandeel_<trede>`` (percent of ladder_eur, 0–100), basis, status (``ok``,
         ``geen gegevens``, ``ladder ≤ 0``, ``negatieve trede``).
     """
-    _check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "taakveld", "lasten_eur",
+    check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "taakveld", "lasten_eur",
                                 "baten_eur"])
     if basis not in BASES:
         raise ParameterError(f"basis {basis!r} unknown; expected one of {BASES}")
     lev = levering_uit_iv3(iv3) if levering is None else levering
-    _check_columns(lev, "iv3_levering", [*_KEY, "geleverd"])
+    check_columns(lev, "iv3_levering", [*_KEY, "geleverd"])
     lev = lev[[*_KEY, "geleverd"]].drop_duplicates(_KEY)
     d = iv3.loc[iv3["taakveld"].astype(str).str.startswith("6"), [*_KEY, "taakveld",
                                                                    "lasten_eur", "baten_eur"]]

@@ -76,6 +76,7 @@ __all__ = [
     "MIN_PEERS",
     "PV_DOMEINEN",
     "ClientBron",
+    "check_columns",
     "clienten",
     "decompose",
     "decompose_vs_jaar",
@@ -179,7 +180,14 @@ PV_COLUMNS = [
 # --------------------------------------------------------------------------- checks
 
 
-def _check_columns(df: pd.DataFrame | None, name: str, cols: Sequence[str]) -> None:
+def check_columns(df: pd.DataFrame | None, name: str, cols: Sequence[str]) -> None:
+    """Raise :class:`DataError` when table ``name`` is absent or lacks any of ``cols``.
+
+    Args:
+        df: The table (None when it could not be loaded).
+        name: Its canonical name, for the message.
+        cols: Columns it must have (docs/tables.md).
+    """
     if df is None:
         raise DataError(f"table {name} is missing; expected a DataFrame (docs/tables.md)")
     missing = [c for c in cols if c not in df.columns]
@@ -234,7 +242,7 @@ def levering_uit_iv3(iv3: pd.DataFrame) -> pd.DataFrame:
         gm_code, jaar, verslagsoort, geleverd (bool); one row per gemeente × jaar ×
         verslagsoort of that year.
     """
-    _check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "lasten_eur", "baten_eur"])
+    check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "lasten_eur", "baten_eur"])
     key = ["gm_code", "jaar", "verslagsoort"]
     nz = (iv3["lasten_eur"].fillna(0.0).to_numpy() != 0) | (
         iv3["baten_eur"].fillna(0.0).to_numpy() != 0)
@@ -250,12 +258,12 @@ def levering_uit_iv3(iv3: pd.DataFrame) -> pd.DataFrame:
 def _levering(iv3: pd.DataFrame, levering: pd.DataFrame | None) -> pd.DataFrame:
     if levering is None:
         return levering_uit_iv3(iv3)
-    _check_columns(levering, "iv3_levering", ["gm_code", "jaar", "verslagsoort", "geleverd"])
+    check_columns(levering, "iv3_levering", ["gm_code", "jaar", "verslagsoort", "geleverd"])
     return levering[["gm_code", "jaar", "verslagsoort", "geleverd"]]
 
 
 def _universe(gemeenten: pd.DataFrame, jaar: int) -> pd.DataFrame:
-    _check_columns(gemeenten, "gemeenten", ["gm_code", "jaar", "inwoners"])
+    check_columns(gemeenten, "gemeenten", ["gm_code", "jaar", "inwoners"])
     jaren = sorted(int(j) for j in gemeenten["jaar"].unique())
     jaar = _check_jaar(jaar, jaren, "table gemeenten")
     g = gemeenten.loc[gemeenten["jaar"] == jaar].drop_duplicates("gm_code")
@@ -291,7 +299,7 @@ def netto_per_domein(
         gm_code, naam, jaar, verslagsoort, domein, netto_eur, inwoners, netto_per_inwoner,
         geleverd; one row per gemeente of ``jaar`` × domein.
     """
-    _check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "domein", "lasten_eur",
+    check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "domein", "lasten_eur",
                                 "baten_eur"])
     verslagsoort = _check_verslagsoort(verslagsoort)
     jaren = sorted(int(j) for j in iv3.loc[iv3["verslagsoort"] == verslagsoort, "jaar"].unique())
@@ -397,8 +405,8 @@ def clienten(
         client year), clienten_jaar (Int64), jaar_afwijkend (bool: client year ≠ cost year),
         clienten_kenmerk, clienten_bron (source id), status_clienten.
     """
-    _check_columns(kenmerken, "kenmerken", ["gm_code", "jaar", "kenmerk", "waarde"])
-    _check_columns(gemeenten, "gemeenten", ["gm_code", "jaar", "inwoners"])
+    check_columns(kenmerken, "kenmerken", ["gm_code", "jaar", "kenmerk", "waarde"])
+    check_columns(gemeenten, "gemeenten", ["gm_code", "jaar", "inwoners"])
     min_clienten = _check_int(min_clienten, "min_clienten", 1)
     bronnen = bronnen or CLIENT_BRONNEN
     bad = [d for d in domeinen if d not in bronnen]
@@ -594,7 +602,7 @@ def decompose_vs_peers(
         prijs_deel, interactie, methode, referentie (``peers``), status. NaN parts where
         the gemeente or the reference has no figures (status says why).
     """
-    _check_columns(pv, "prijs_volume", PV_COLUMNS)
+    check_columns(pv, "prijs_volume", PV_COLUMNS)
     methode = _check_methode(methode)
     min_peers = _check_int(min_peers, "min_peers", 1)
     if pv["jaar"].nunique() > 1 or pv["verslagsoort"].nunique() > 1:
@@ -674,8 +682,8 @@ def decompose_vs_jaar(
         The columns of :func:`decompose_vs_peers` with referentie ``eerder jaar``,
         ref_jaar and ref_clienten_jaar.
     """
-    _check_columns(pv, "prijs_volume", PV_COLUMNS)
-    _check_columns(pv_eerder, "prijs_volume (eerder jaar)", PV_COLUMNS)
+    check_columns(pv, "prijs_volume", PV_COLUMNS)
+    check_columns(pv_eerder, "prijs_volume (eerder jaar)", PV_COLUMNS)
     methode = _check_methode(methode)
     for frame, what in ((pv, "pv"), (pv_eerder, "pv_eerder")):
         if frame["jaar"].nunique() != 1 or frame["verslagsoort"].nunique() != 1:
