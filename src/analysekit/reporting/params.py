@@ -28,27 +28,26 @@ pairs, live in :mod:`analysekit.reporting.notebooks` (re-exported here).
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import functools
-import html
 import re
 import types
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from analysekit.errors import AnalysekitError, ParameterError, UnknownGemeente
 from analysekit.paths import project_root
+from analysekit.reporting.notebooks import NotebookParameterError as NotebookParameterError
+from analysekit.reporting.notebooks import fail as fail
+from analysekit.reporting.notebooks import injected_names, user_names
 from analysekit.reporting.notebooks import notebook_parameters as notebook_parameters
 from analysekit.reporting.notebooks import notebook_path as notebook_path
 from analysekit.reporting.notebooks import notebooks_dir as notebooks_dir
 from analysekit.reporting.notebooks import parse_cli_params as parse_cli_params
+from analysekit.reporting.notebooks import show_error as show_error
 from analysekit.settings import DEFAULT_GEMEENTE
 from analysekit.vocab import DOMEINEN, TOTAAL, VERSLAGSOORTEN
-
-#: Names in a notebook namespace that are never parameters.
-_IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open"})
 
 #: Years that the ``indeling`` parameter may take when no data says otherwise.
 _INDELING_RANGE = (2015, 2030)
@@ -71,13 +70,6 @@ class GemeenteInfo:
     def naam_kort(self) -> str:
         """The name without the CBS suffix: ``Utrecht (gemeente)`` → ``Utrecht``."""
         return re.sub(r"\s*\(gemeente\)\s*$", "", self.naam)
-
-
-class NotebookParameterError(ParameterError):
-    """A :class:`ParameterError` raised inside a notebook; IPython shows it as one line."""
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"ParameterError: {self}"]
 
 
 #: The parameters every report notebook may declare, with their defaults. A notebook
@@ -544,51 +536,6 @@ def from_mapping(values: Mapping[str, Any] | ReportParams) -> ReportParams:
 
 # --------------------------------------------------------------------------- in the notebook
 
-_ERROR_BOX = """<div class="ak-parameterfout" style="border:2px solid #b00020;background:#fdecee;\
-padding:0.8em 1em;margin:0.5em 0;font-family:sans-serif;color:#3b0008">\
-<strong>Dit rapport kon niet worden gemaakt: ongeldige parameter.</strong><br>\
-{message}<br><small>Pas de parameter aan en voer het rapport opnieuw uit \
-(<code>analysekit report GEMEENTE -p naam=waarde</code>).</small></div>"""
-
-
-def _user_names(namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """The variables a user (or papermill) assigned: no modules, functions or IPython names."""
-    return {
-        k: v
-        for k, v in namespace.items()
-        if not k.startswith("_")
-        and k not in _IPYTHON_NAMES
-        and not isinstance(
-            v, types.ModuleType | types.FunctionType | types.BuiltinFunctionType | type
-        )
-    }
-
-
-def _injected_names(namespace: Mapping[str, Any]) -> list[str] | None:
-    """Names assigned in papermill's injected-parameters cell, from IPython's input history.
-
-    Returns None outside IPython, and an empty list when no parameters were injected (an
-    interactive session), so variables from later cells are never mistaken for parameters.
-    """
-    history = namespace.get("In")
-    if not isinstance(history, list):
-        return None
-    for source in reversed(history):
-        if isinstance(source, str) and source.lstrip().startswith("# Parameters"):
-            try:
-                tree = ast.parse(source)
-            except SyntaxError:
-                return None
-            return [
-                t.id
-                for node in tree.body
-                if isinstance(node, ast.Assign)
-                for t in node.targets
-                if isinstance(t, ast.Name)
-            ]
-    return []
-
-
 def check(
     namespace: Mapping[str, Any],
     notebook: str,
@@ -617,8 +564,8 @@ def check(
     """
     try:
         defaults = notebook_parameters(notebook)
-        values = _user_names(namespace)
-        injected = _injected_names(namespace)
+        values = user_names(namespace)
+        injected = injected_names(namespace)
         if injected is None:  # not run by papermill: judge every assigned name
             injected = [k for k in values if k not in ("p", "params")]
         given = {k: values[k] for k in defaults if k in values}
@@ -635,26 +582,6 @@ def check(
     if glue and p.gemeente is not None:
         _glue_identity(p.gemeente)
     return p
-
-
-def show_error(message: str) -> None:
-    """Show the Dutch parameter-error box in the running notebook (nothing outside IPython)."""
-    from IPython import get_ipython
-
-    if get_ipython() is not None:
-        from IPython.display import HTML, display
-
-        display(HTML(_ERROR_BOX.format(message=html.escape(message))))
-
-
-def fail(message: str) -> NoReturn:
-    """Stop a notebook at the top: show the error box and raise a one-line error.
-
-    Raises:
-        NotebookParameterError: Always, with ``message``.
-    """
-    show_error(message)
-    raise NotebookParameterError(message) from None
 
 
 def _glue_identity(g: GemeenteInfo) -> None:
