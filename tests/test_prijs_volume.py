@@ -126,8 +126,9 @@ def test_sentences_synthetic(syn):
                            "mediaan van 4 vergelijkbare gemeenten")
     assert "€ 45 meer doordat meer inwoners een Wmo-voorziening hebben" in z[0]
     assert "€ 25 meer doordat de Wmo per cliënt duurder is" in z[0]
-    assert "(en € 5 door de samenhang van beide)" in z[0]
+    assert "(en € 5 meer door de samenhang van beide)" in z[0]
     assert "geen splitsing" in z[1]  # Jeugd: too few peers
+    assert "want er zijn minder dan 3 vergelijkbare gemeenten met gegevens" in z[1]
     assert "2 jaar vóór het kostenjaar 2023" in z[2]  # Participatie, client year 2021
     for dom in PV.PV_DOMEINEN:
         assert "geen oorzakelijk effect" in PV.kanttekening(dom)
@@ -309,3 +310,20 @@ def test_figure(real):
     assert "geen gegevens" in texts
     with pytest.raises(ParameterError, match="no rows for gemeente"):
         plot_prijs_volume(real["d"], "GM0000")
+
+
+def test_sources_in_words_and_real_tilburg_sentences(real):
+    assert PV.bron_label("85039NED") == "CBS Kerncijfers wijken en buurten 2021 (85039NED)"
+    assert PV.bron_label("gf:S2024_2024") == ("BZK, maatstaf gemeentefonds, "
+                                               "septembercirculaire 2024")
+    assert PV.bron_label("onbekend") == "onbekend" and PV.bron_label(None) == ""
+    z = PV.zinnen(real["d"], "GM0855", "Tilburg")
+    # Participatie: interaction -€ 6,70 reads as "minder", never as "-€ 7"
+    assert "(en € 7 minder door de samenhang van beide)" in z[2] and "-€" not in " ".join(z)
+    assert "(de samenhang van beide is minder dan € 1)" in z[1]  # Jeugd: -€ 0,18
+    assert ("Het aantal bijstandsontvangers komt uit 2024 (BZK, maatstaf gemeentefonds, "
+            "septembercirculaire 2024), 1 jaar na het kostenjaar 2023.") in z[2]
+    g = PV.zinnen(real["d"], "GM1961", "Vijfheerenlanden")
+    assert g[0] == ("Wmo (jaarrekening 2023): geen splitsing in prijs en volume voor "
+                    "Vijfheerenlanden, want er zijn geen gegevens: Vijfheerenlanden heeft over "
+                    "de jaarrekening 2023 geen Iv3-cijfers aan het CBS geleverd.")

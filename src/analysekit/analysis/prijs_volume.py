@@ -58,6 +58,7 @@ sources whose populations differ, an association, not a causal effect.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -76,6 +77,7 @@ __all__ = [
     "MIN_PEERS",
     "PV_DOMEINEN",
     "ClientBron",
+    "bron_label",
     "check_columns",
     "clienten",
     "decompose",
@@ -729,6 +731,47 @@ def _deel(x: float, words: tuple[str, str]) -> str:
     return f"{nl.eur(abs(x))} {'meer' if more else 'minder'} doordat {words[0 if more else 1]}"
 
 
+#: KWB editions (CBS Kerncijfers wijken en buurten) by table id, for :func:`bron_label`.
+_KWB_EDITIES = {"85039NED": 2021, "84799NED": 2020, "83765NED": 2017}
+_CIRCULAIRES = {"S": "septembercirculaire", "M": "meicirculaire", "D": "decembercirculaire"}
+
+
+def bron_label(bron: object) -> str:
+    """The source of a client count in words a report reader knows.
+
+    ``85039NED`` → ``CBS Kerncijfers wijken en buurten 2021 (85039NED)``;
+    ``gf:S2024_2024`` → ``BZK, maatstaf gemeentefonds, septembercirculaire 2024``;
+    anything else is returned as is.
+    """
+    b = str(bron or "")
+    m = re.fullmatch(r"gf:([SMD])(\d{4})_(\d{4})", b)
+    if m:
+        return f"BZK, maatstaf gemeentefonds, {_CIRCULAIRES[m.group(1)]} {m.group(2)}"
+    if b.upper() in _KWB_EDITIES:
+        return f"CBS Kerncijfers wijken en buurten {_KWB_EDITIES[b.upper()]} ({b})"
+    return b
+
+
+def _geen_zin(r: dict, naam: str) -> str:
+    """The plain sentence for a domein without a split: why, never a 0."""
+    dom, vs, jaar = str(r["domein"]), r["verslagsoort"], int(r["jaar"])
+    reden = str(r.get("status") or nl.GEEN_GEGEVENS)
+    wat = CLIENT_WOORDEN[dom][0]
+    if reden == STATUS_GEEN_GEGEVENS:
+        uitleg = (f"er zijn geen gegevens: {naam} heeft over de {vs} {jaar} geen Iv3-cijfers "
+                  "aan het CBS geleverd")
+    elif reden == STATUS_GEEN_TELLING:
+        uitleg = f"er zijn geen gegevens over het aantal {wat} ({reden})"
+    elif reden == STATUS_KLEIN:
+        uitleg = (f"het aantal {wat} is kleiner dan {MIN_CLIENTEN} en wordt niet getoond "
+                  f"({reden})")
+    elif reden.startswith("minder dan") and "peers" in reden:
+        uitleg = "er zijn " + reden.replace("peers", "vergelijkbare gemeenten")
+    else:
+        uitleg = reden
+    return f"{dom} ({vs} {jaar}): geen splitsing in prijs en volume voor {naam}, want {uitleg}."
+
+
 def zin(row: pd.Series | dict, naam: str | None = None) -> str:
     """One Dutch sentence for one row of :func:`decompose_vs_peers` / :func:`decompose_vs_jaar`.
 
@@ -740,8 +783,8 @@ def zin(row: pd.Series | dict, naam: str | None = None) -> str:
         E.g. "Tilburg geeft € 120 per inwoner meer uit aan Jeugd dan de mediaan van 10
         vergelijkbare gemeenten (…; jaarrekening 2023): € 80 meer doordat meer jongeren
         jeugdzorg krijgen, € 30 meer doordat jeugdzorg per jongere duurder is (en € 10
-        door de samenhang van beide). …", or a sentence saying why there is no split
-        ("geen gegevens").
+        meer door de samenhang van beide). …", or a plain sentence saying why there is
+        no split ("geen gegevens", never a 0).
     """
     r = dict(row)
     dom = str(r["domein"])
@@ -756,9 +799,7 @@ def zin(row: pd.Series | dict, naam: str | None = None) -> str:
     else:
         ref = f"in {r['ref_jaar']}"
     if r.get("status") != STATUS_OK or not nl.finite(r.get("verschil")):
-        reden = r.get("status") or nl.GEEN_GEGEVENS
-        return (f"{dom} ({vs} {jaar}): geen splitsing in prijs en volume voor {naam} "
-                f"mogelijk ({reden}).")
+        return _geen_zin(r, naam)
     x = float(r["verschil"])
     richting = "meer" if x >= 0 else "minder"
     vol_w, prijs_w = _ZINDELEN[dom]
@@ -768,10 +809,14 @@ def zin(row: pd.Series | dict, naam: str | None = None) -> str:
             f"{_deel(float(r['volume_deel']), vol_w)}, {_deel(float(r['prijs_deel']), prijs_w)}")
     w = float(r["interactie"])
     if r.get("methode") == "shift_share":
-        text += f" (en {nl.eur(w)} door de samenhang van beide)"
+        if abs(w) < 0.5:
+            text += " (de samenhang van beide is minder dan € 1)"
+        else:
+            text += (f" (en {nl.eur(abs(w))} {'meer' if w > 0 else 'minder'} door de "
+                     "samenhang van beide)")
     text += "."
     text += " " + _jaar_zin(r)
-    return text
+    return text.strip()
 
 
 def _jaar_zin(r: dict) -> str:
@@ -781,10 +826,11 @@ def _jaar_zin(r: dict) -> str:
     cj = int(cj)
     jaar = int(r["jaar"])
     wat = CLIENT_WOORDEN[str(r["domein"])][0]
-    bron = r.get("clienten_bron") or ""
+    bron = bron_label(r.get("clienten_bron"))
+    bron = f" ({bron})" if bron else ""
     if cj == jaar:
-        return f"Aantal {wat}: {cj} ({bron})."
-    return (f"Aantal {wat}: {cj} ({bron}), {abs(jaar - cj)} jaar "
+        return f"Het aantal {wat} komt uit hetzelfde jaar {cj}{bron}."
+    return (f"Het aantal {wat} komt uit {cj}{bron}, {abs(jaar - cj)} jaar "
             f"{'vóór' if cj < jaar else 'na'} het kostenjaar {jaar}.")
 
 
