@@ -18,6 +18,7 @@ memory and on disk, for single reports and batches alike.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -36,6 +37,7 @@ from analysekit.reporting.sections.hefbomen import Hefbomen
 from analysekit.reporting.sections.lenzen import Lenzen
 from analysekit.reporting.sections.ontwikkeling import Ontwikkeling
 from analysekit.reporting.sections.positie import Positie
+from analysekit.reporting.sections.prijs_volume import PrijsVolume
 from analysekit.reporting.sections.scenarios import Scenarios
 
 __all__ = [
@@ -57,6 +59,7 @@ SECTIONS = {
     "ontwikkeling": Ontwikkeling,
     "doelen": Doelen,
     "positie": Positie,
+    "prijs_volume": PrijsVolume,
     "hefbomen": Hefbomen,
     "scenarios": Scenarios,
     "bronnen": Bronnen,
@@ -76,8 +79,12 @@ class ReportContext:
     ``ctx.params`` (a frozen :class:`~analysekit.reporting.params.ReportParams`).
     """
 
-    def __init__(self, params: ReportParams) -> None:
+    def __init__(self, params: ReportParams,
+                 gevraagd: tuple[int, str] | None = None) -> None:
         self.params = params
+        #: The (jaar, verslagsoort) asked for, when the gemeente did not deliver it and the
+        #: report uses the nearest delivered one instead (None otherwise).
+        self.gevraagd = gevraagd
         for name, cls in SECTIONS.items():
             setattr(self, name, cls(self))
 
@@ -91,14 +98,25 @@ class ReportContext:
             p: The :class:`ReportParams` returned by ``check()``, used as is; a plain
                 mapping of known parameters is validated first.
 
+        When the gemeente did not deliver the requested jaar × verslagsoort (table
+        ``iv3_levering``), the context uses the nearest one it did deliver (same year
+        first) and keeps the request in :attr:`gevraagd`; the report says so
+        (:meth:`Lenzen.missing_note`).
+
         Returns:
-            The context; the gemeente has data for ``jaar``.
+            The context; the gemeente exists in ``jaar``.
 
         Raises:
             NotebookParameterError: One line naming the bad parameter.
         """
         try:
-            ctx = cls(from_mapping(p))
+            params = from_mapping(p)
+            ctx = cls(params)
+            if params.gemeente is not None and params.jaar is not None:
+                cel = ctx.lenzen.effective_cell()
+                if cel is not None and cel != (params.jaar, params.verslagsoort):
+                    ctx = cls(dataclasses.replace(params, jaar=cel[0], verslagsoort=cel[1]),
+                              gevraagd=(params.jaar, params.verslagsoort))
             ctx.lenzen.check()
         except AnalysekitError as exc:
             fail(str(exc))
@@ -159,22 +177,37 @@ class ReportContext:
         """``"jaarrekening 2023"``: what the figures of ``jaar`` are based on."""
         return self.params.basis
 
+    @property
+    def ingevuld(self) -> bool:
+        """True when the report uses another jaar/verslagsoort than asked (not delivered)."""
+        return self.gevraagd is not None
+
     # ------------------------------------------------------------------ summary
 
     def kernpunten(self) -> list[str]:
         """Three to five key points in Dutch with the headline figures (for the summary)."""
         lz = self.lenzen
-        points = [lz.cost_sentence(), lz.gap_sentence()]
+        points = [lz.missing_note()] if lz.missing_note() else []
+        points.append(lz.cost_sentence())
+        if not lz.geleverd:
+            return points
+        points.append(lz.gap_sentence(kort=True))
         if finite(lz.lens()["overschrijding_eur"]):
             points.append(lz.overrun_sentence())
         points.append(self.positie.position_sentence().split(". Dat is")[0] + ".")
         points.append(self.ontwikkeling.trajectory_sentence())
-        return points[:5]
+        return points[:6]
 
     @cached_property
     def headlines(self) -> dict[str, float]:
-        """The headline figures glued for the site (real data only, never illustrative)."""
+        """The headline figures glued for the site (real data only, never illustrative).
+
+        Only for the jaar × verslagsoort that was asked for and delivered: a gemeente
+        without that submission gets its inwoners only, never another year's figures.
+        """
         d = self.lenzen.deficits
+        if self.ingevuld or not self.lenzen.geleverd:
+            return {"inwoners": self.lenzen.inwoners}
         tot = d.loc[D.TOTAAL]
         med = float(self.lenzen.median_all[D.TOTAAL])
         out: dict[str, float] = {

@@ -22,9 +22,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from analysekit.reporting.cache import shared
+
 if TYPE_CHECKING:
     from analysekit.reporting.context import ReportContext
     from analysekit.reporting.params import ReportParams
+
+
+def _load_levering() -> pd.DataFrame:
+    import analysekit
+
+    return analysekit.load("iv3_levering")
+
+
+def _load_kenmerk_bronnen() -> dict[tuple[str, int], str]:
+    import analysekit
+
+    k = analysekit.load("kenmerken").loc[:, ["kenmerk", "jaar", "bron"]].drop_duplicates()
+    k = k.sort_values(["kenmerk", "jaar", "bron"])
+    return {(str(a), int(j)): str(b) for (a, j), b in
+            k.groupby(["kenmerk", "jaar"])["bron"].agg(lambda s: sorted(set(s))[0]).items()}
 
 
 class Section:
@@ -43,3 +62,13 @@ class Section:
     def tables(self) -> Mapping[str, Any]:
         """The canonical tables, loaded on first access (:class:`.cache.LazyTables`)."""
         return self.ctx.tables
+
+    @property
+    def levering(self) -> pd.DataFrame:
+        """Table ``iv3_levering``: which gemeente × jaar × verslagsoort delivered (shared)."""
+        return shared("iv3_levering", _load_levering)
+
+    @property
+    def kenmerk_bronnen(self) -> dict[tuple[str, int], str]:
+        """(kenmerk, jaar) → the ``bron`` of table ``kenmerken`` (shared; for the labels)."""
+        return shared("kenmerk_bronnen", _load_kenmerk_bronnen)

@@ -9,11 +9,21 @@ from typing import Any
 
 import pandas as pd
 
-from analysekit.nl import getal
+from analysekit.nl import ONTBREEKT, datum, finite, getal
 from analysekit.paths import processed_dir
 from analysekit.reporting.cache import shared
 from analysekit.reporting.sections import Section
+from analysekit.reporting.sections.labels import circulaire_label
 from analysekit.settings import DEFAULT_GOALS, DEFAULT_REGISTER
+
+#: Canonical table → what the report uses it for (Dutch).
+_GEBRUIK = {
+    "iv3": "lasten en baten per taakveld",
+    "gemeenten": "inwoners, grootteklasse, stedelijkheid",
+    "kenmerken": "noemers en kenmerken van vergelijkbare gemeenten",
+    "gemeentefonds": "objectief budget per cluster",
+    "grenzen": "kaart",
+}
 
 
 def sources_summary(t: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
@@ -90,31 +100,63 @@ class Bronnen(Section):
         t = self.tables
         return shared("bronnen", lambda: sources_summary(t))
 
+    @cached_property
+    def sources_table(self) -> pd.DataFrame:
+        """The CBS and BZK tables behind the figures (:func:`provenance.sources_table`, shared)."""
+        from analysekit.data import provenance
+
+        return shared("bronnen_tabel", provenance.sources_table)
+
+    @cached_property
+    def titels(self) -> dict[str, str]:
+        """CBS table id → title, for the labels of kenmerken."""
+        t = self.sources_table
+        t = t.loc[t["uitgever"] == "CBS"]
+        return {str(i): str(ti) for i, ti in zip(t["id"], t["titel"], strict=True) if i}
+
     def sources_sentence(self) -> str:
-        """Dutch paragraph naming the sources, the gemeentefonds used and the snapshot."""
+        """Dutch paragraph naming the publishers and the gemeentefonds used."""
+        lz = self.ctx.lenzen
+        tot = lz.lens()
+        gf = (f"uitkeringsjaar {tot['gf_uitkeringsjaar']} uit de "
+              f"{circulaire_label(tot['gf_circulaire'])}" if finite(tot["gf_eur"]) else "geen")
+        anders = "" if lz.gf_zelfde_jaar else f", een ander jaar dan de kosten van {self.p.jaar}"
+        return (
+            "Cijfers: CBS (Iv3-gegevens die gemeenten aan CBS leveren, Regionale kerncijfers, "
+            "Kerncijfers wijken en buurten; CC BY 4.0) en het Ministerie van BZK "
+            f"(gemeentefondscirculaires). Gemeentefonds in dit rapport: {gf}{anders}. De "
+            "tabellen staan hieronder met hun nummer, titel en jaren.¹"
+        )
+
+    def mirror_footnote(self) -> str:
+        """Footnote: where the files were read from (the offline mirror and its versions)."""
         snap = self.sources["snapshot"]
         if snap.get("offline"):
             mappen = "; ".join(
                 f"{m['map']} ({m['versie'] or str(m['bestanden']) + ' bestanden'})"
                 for m in snap["mappen"]
             )
-            herkomst = (
-                "De gegevens komen uit de **offline mirror** van echte CBS- en BZK-bestanden "
-                f"(momentopname, opgehaald op {snap['opgehaald']}): {mappen}."
-            )
-        else:
-            herkomst = (f"De gegevens zijn opgehaald bij de bron (modus {snap.get('modus')}, "
-                        f"{snap.get('opgehaald', '')}).")
-        return (
-            "Cijfers: CBS (Iv3-gegevens van gemeenten, Regionale kerncijfers, Kerncijfers wijken "
-            "en buurten; CC BY 4.0) en het Ministerie van BZK (gemeentefondscirculaires). "
-            f"Gemeentefonds voor het structureel tekort: {self.ctx.lenzen.lens()['gf_bron']}. "
-            f"{herkomst}"
-        )
+            return ("¹ De bestanden komen uit de offline mirror van de openbare CBS- en "
+                    f"BZK-bestanden (momentopname, opgehaald op {datum(snap['opgehaald'])}): "
+                    f"{mappen}.")
+        return (f"¹ De gegevens zijn opgehaald bij de bron (modus {snap.get('modus')}, "
+                f"{snap.get('opgehaald', '')}).")
 
     def sources_display(self) -> pd.DataFrame:
-        """The tables used, with source, years and rows, as a Dutch table."""
-        return pd.DataFrame(self.sources["tabellen"])
+        """The CBS and BZK tables used: publisher, id, title, years, what they are used for."""
+        t = self.sources_table
+        if t.empty:
+            return pd.DataFrame(self.sources["tabellen"])
+        t = t.assign(gebruik=[_GEBRUIK.get(str(x), str(x)) for x in t["tabel"]])
+        t = (t.groupby(["uitgever", "id", "titel", "gebruik"], sort=False)["jaren"]
+             .agg(lambda j: ", ".join(dict.fromkeys(j))).reset_index())
+        return pd.DataFrame({
+            "uitgever": t["uitgever"],
+            "tabel": [i or ONTBREEKT for i in t["id"]],
+            "titel": t["titel"],
+            "jaren": t["jaren"],
+            "gebruikt voor": t["gebruik"],
+        })
 
     def parameters_display(self) -> pd.DataFrame:
         """The parameters of this report as a Dutch table."""

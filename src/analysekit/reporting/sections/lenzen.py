@@ -9,10 +9,37 @@ import pandas as pd
 
 from analysekit.analysis import deficits as D
 from analysekit.errors import ParameterError
-from analysekit.nl import ONTBREEKT, eur, finite, getal, pct
+from analysekit.nl import GEEN_GEGEVENS, ONTBREEKT, eur, finite, getal, pct, teken
 from analysekit.reporting.cache import shared
+from analysekit.reporting.display import box, opsomming
 from analysekit.reporting.sections import Section
+from analysekit.reporting.sections.labels import bron_label, circulaire_label, kenmerk_label
 from analysekit.vocab import DOMEINEN
+
+#: The sign key of every gap column and sentence.
+SIGN_KEY = "tekort (+) / overschot (−)"
+
+
+def plusmin(v: Any, compact: bool = True) -> str:
+    """A gap in euros with its sign spelled out: ``+€ 4,0 mln`` (tekort), ``−€ 1,4 mln``."""
+    if not finite(v):
+        return ONTBREEKT
+    text = eur(abs(float(v)), compact=compact)
+    if text.strip("€ 0,") == "":
+        return text
+    return ("+" if float(v) > 0 else "−") + text
+
+
+def nearest_cell(cells: list[tuple[int, str]], jaar: int, verslagsoort: str
+                 ) -> tuple[int, str] | None:
+    """The delivered (jaar, verslagsoort) nearest to the requested one.
+
+    Same year first (the other verslagsoort), then the nearest year with the same
+    verslagsoort, then any; later years before earlier ones at equal distance.
+    """
+    if not cells:
+        return None
+    return min(cells, key=lambda c: (abs(c[0] - jaar), c[1] != verslagsoort, -c[0]))
 
 
 class Lenzen(Section):
@@ -20,14 +47,80 @@ class Lenzen(Section):
 
     @cached_property
     def deficits_all(self) -> pd.DataFrame:
-        """The three lenses for all gemeenten in ``jaar`` (shared)."""
+        """The three lenses for all gemeenten in ``jaar`` (shared).
+
+        Gemeenten without a real submission keep their rows with NaN amounts and
+        ``geleverd`` False (table ``iv3_levering``): missing is not zero.
+        """
         t = self.tables
         jaar, vs = self.p.jaar, self.p.verslagsoort
+        lev = self.levering
         return shared(
             f"deficits_all_{jaar}_{vs}",
             lambda: D.deficits_all(t["iv3"], t["gemeenten"], t["kenmerken"],
-                                   t["gemeentefonds"], jaar, verslagsoort=vs),
+                                   t["gemeentefonds"], jaar, verslagsoort=vs, levering=lev),
         )
+
+    # ------------------------------------------------------------------ delivery
+
+    def cells(self, geleverd: bool = True) -> list[tuple[int, str]]:
+        """(jaar, verslagsoort) of the gemeente that it did (or did not) deliver."""
+        lev = self.levering
+        r = lev.loc[(lev["gm_code"] == self.p.gm_code) & (lev["geleverd"] == geleverd)]
+        return sorted((int(j), str(v)) for j, v in zip(r["jaar"], r["verslagsoort"],
+                                                        strict=True))
+
+    def effective_cell(self) -> tuple[int, str] | None:
+        """The (jaar, verslagsoort) the report uses: the requested one if delivered.
+
+        Otherwise the nearest delivered one (:func:`nearest_cell`); None when the
+        gemeente delivered nothing at all (the report then says so and leaves the
+        amounts out).
+        """
+        want = (self.p.jaar, self.p.verslagsoort)
+        done = self.cells(True)
+        if want in done or not done:
+            return want
+        return nearest_cell(done, *want)
+
+    @property
+    def gevraagd(self) -> tuple[int, str]:
+        """The (jaar, verslagsoort) the user asked for (differs when it was not delivered)."""
+        return getattr(self.ctx, "gevraagd", None) or (self.p.jaar, self.p.verslagsoort)
+
+    @property
+    def geleverd(self) -> bool:
+        """True when the gemeente delivered the figures this report is based on."""
+        return bool(self.lens()["geleverd"])
+
+    def missing_note(self) -> str:
+        """Dutch note on what the gemeente did not deliver and what the report uses instead.
+
+        Empty when the requested jaarrekening/begroting was delivered.
+        """
+        jaar, vs = self.gevraagd
+        naam = self.naam_kort
+        if (jaar, vs) == (self.p.jaar, self.p.verslagsoort) and self.geleverd:
+            return ""
+        text = (f"{naam} heeft over {jaar} geen {vs} aan CBS geleverd ({GEEN_GEGEVENS}): in de "
+                f"Iv3-gegevens van CBS zijn alle lasten en baten van {naam} voor de {vs} "
+                f"{jaar} nul of leeg. Dat is een ontbrekende opgave, geen uitgave van € 0.")
+        if self.geleverd:
+            text += (f" Dit rapport gebruikt daarom de {self.p.basis}, de dichtstbijzijnde "
+                     f"opgave die er wel is, en vergelijkt die met de {self.p.basis} van de "
+                     "andere gemeenten.")
+        else:
+            text += (" Er is ook geen andere opgave; de onderdelen met bedragen, rangen en "
+                     "vergelijkingen vallen daarom weg.")
+        other = [f"{v} {j}" for j, v in self.cells(False) if (j, v) != (jaar, vs)]
+        if other:
+            text += f" Ook de {opsomming(other)} ontbreken."
+        return text
+
+    def missing_box(self) -> Any:
+        """:meth:`missing_note` as a blue box (None when nothing is missing)."""
+        note = self.missing_note()
+        return box(note, "info") if note else None
 
     def check(self) -> None:
         """The gemeente must have Iv3 data in ``jaar``.
@@ -107,12 +200,14 @@ class Lenzen(Section):
                                zip(d["netto_per_client"], d["clienten_soort"], strict=True)],
             })
         if kind == "tekort":
+            uj = d["gf_uitkeringsjaar"].iloc[0]
+            anders = "" if bool(d["gf_zelfde_jaar"].iloc[0]) else " (ander jaar!)"
             return pd.DataFrame({
                 "domein": d["domein"],
-                "netto lasten": [eur(v, compact=True) for v in d["netto_eur"]],
-                "gemeentefonds": [eur(v, compact=True) for v in d["gf_eur"]],
-                "tekort (+) / overschot (−)": [eur(v, compact=True) for v in d["tekort_eur"]],
-                "tekort per inwoner": [eur(v) for v in d["tekort_per_inwoner"]],
+                f"netto lasten {jaar}": [eur(v, compact=True) for v in d["netto_eur"]],
+                f"gemeentefonds {uj}{anders}": [eur(v, compact=True) for v in d["gf_eur"]],
+                SIGN_KEY: [plusmin(v) for v in d["tekort_eur"]],
+                "per inwoner": [plusmin(v, compact=False) for v in d["tekort_per_inwoner"]],
                 f"jaarrekening − begroting {jaar}": [
                     f"{eur(v, compact=True)} ({pct(q, 1, sign=True)})" if finite(v) else ONTBREEKT
                     for v, q in zip(d["overschrijding_eur"], d["overschrijding_pct"],
@@ -148,45 +243,160 @@ class Lenzen(Section):
 
     # ------------------------------------------------------------------ sentences
 
-    def noemers_note(self) -> str:
-        """Dutch note on the denominators used (kenmerk and year), read from the lenses."""
+    def noemers_display(self) -> pd.DataFrame:
+        """The denominators of the per-person figures: what, year and CBS/BZK table."""
         d = self.deficits.reset_index()
-        parts = [f"inwoners {int(d['noemer_jaar_inwoners'].iloc[0])}"]
+        bronnen = self.kenmerk_bronnen
+        titels = self.ctx.bronnen.titels
+        rows = [{"bedrag per": "inwoner", "gegeven": kenmerk_label("inwoners"),
+                 "jaar": str(int(d["noemer_jaar_inwoners"].iloc[0]))
+                 if finite(d["noemer_jaar_inwoners"].iloc[0]) else ONTBREEKT,
+                 "bron": bron_label(bronnen.get(("inwoners", int(d["noemer_jaar_inwoners"]
+                                                              .iloc[0])), "70072ned")
+                                    if finite(d["noemer_jaar_inwoners"].iloc[0]) else "70072ned",
+                                    titels)}]
+        labels = {n.label: n.kenmerk for ns in D.NOEMERS.values() for n in ns}
+        seen: set[str] = set()
         for lab_col, ken_col, year_col in (("doelgroep", "doelgroep_kenmerk",
                                             "noemer_jaar_doelgroep"),
                                            ("clienten_soort", "clienten_kenmerk",
                                             "noemer_jaar_clienten")):
-            seen = set()
-            for lab, ken, yr in zip(d[lab_col], d[ken_col], d[year_col], strict=True):
-                if isinstance(lab, str) and lab not in seen and not pd.isna(yr):
-                    seen.add(lab)
-                    parts.append(f"{lab}: {ken}, {int(yr)}")
-        return ("Noemers (kenmerk, jaar): " + "; ".join(parts) + ". Elk uit het jaar dat het "
-                f"dichtst bij {self.p.jaar} ligt; oudere jaren en rates maal inwoners zijn "
-                "benaderingen.")
+            for dom, lab, ken, yr in zip(d["domein"], d[lab_col], d[ken_col], d[year_col],
+                                         strict=True):
+                if not isinstance(lab, str) or lab in seen or pd.isna(yr):
+                    continue
+                seen.add(lab)
+                kenmerk = labels.get(str(ken), str(ken))
+                bron = bronnen.get((kenmerk, int(yr)))
+                rows.append({
+                    "bedrag per": f"{lab} ({dom})",
+                    "gegeven": kenmerk_label(kenmerk),
+                    "jaar": str(int(yr)),
+                    "bron": bron_label(bron, titels) if bron else ONTBREEKT,
+                })
+        return pd.DataFrame(rows)
 
-    def gap_sentence(self) -> str:
-        """Dutch sentence on the structural gap of the sociaal domein in ``jaar``."""
-        tot = self.lens()
-        gap, gap_pi = float(tot["tekort_eur"]), float(tot["tekort_per_inwoner"])
-        circ = f"{tot['gf_circulaire']}, uitkeringsjaar {tot['gf_uitkeringsjaar']}"
-        doms = self.deficits.loc[list(DOMEINEN), "tekort_eur"].dropna()
-        if gap > 0:
-            worst = doms.idxmax()
-            return (
-                f"Tegenover het objectieve budget uit het gemeentefonds ({circ}) heeft "
-                f"{self.naam_kort} op het sociaal domein een **structureel tekort van "
-                f"{eur(gap, compact=True)}** ({eur(gap_pi)} per inwoner); het grootste tekort "
-                f"zit bij {worst} ({eur(doms[worst], compact=True)})."
-            )
-        best = doms.idxmin()
-        return (
-            f"De netto lasten liggen **{eur(-gap, compact=True)} onder** het objectieve budget "
-            f"uit het gemeentefonds ({circ}; {eur(-gap_pi)} per inwoner): op deze maatstaf is er "
-            f"geen structureel tekort. Het grootste verschil zit bij {best} "
-            f"({eur(doms[best], compact=True)}). Het gemeentefonds is niet geoormerkt: dit is "
-            "een vergelijking met een norm, geen boekhoudkundig tekort."
+    def noemers_note(self) -> str:
+        """Dutch note on the denominators (the table :meth:`noemers_display` has the details)."""
+        return (f"Waardoor de bedragen per persoon zijn gedeeld, uit welk jaar en uit welke "
+                f"tabel staat in de tabel hieronder. Elk gegeven komt uit het jaar dat het "
+                f"dichtst bij {self.p.jaar} ligt; gegevens uit een ander jaar, en aantallen "
+                "die uit een percentage of een aantal per 1.000 inwoners zijn teruggerekend, "
+                "zijn benaderingen.")
+
+    # ------------------------------------------------------------------ gemeentefonds
+
+    @cached_property
+    def gf_methods_all(self) -> pd.DataFrame:
+        """The kit's and the BZK lens side by side, all gemeenten (shared)."""
+        from analysekit.analysis.gemeentefonds_gap import compare_methods
+
+        t = self.tables
+        jaar, vs = self.p.jaar, self.p.verslagsoort
+        lev = self.levering
+        return shared(
+            f"gf_methods_{jaar}_{vs}",
+            lambda: compare_methods(t["iv3"], t["gemeentefonds"], jaar, vs,
+                                    gemeenten=t["gemeenten"], levering=lev),
         )
+
+    @cached_property
+    def gf_methods(self) -> pd.DataFrame:
+        """:attr:`gf_methods_all` for the gemeente, the four clusters plus the total."""
+        c = self.gf_methods_all
+        c = c.loc[c["gm_code"] == self.p.gm_code].set_index("domein")
+        num = [k for k in c.columns if k.endswith("_eur")]
+        tot = c[num].sum(min_count=4)
+        c.loc[D.TOTAAL, num] = tot
+        for k in ("gf_label", "geleverd"):
+            c.loc[D.TOTAAL, k] = c[k].iloc[0]
+        return c
+
+    @property
+    def gf_zelfde_jaar(self) -> bool:
+        """True when the gemeentefonds is of the same uitkeringsjaar as the costs."""
+        return bool(self.lens()["gf_zelfde_jaar"])
+
+    @property
+    def gf_wie(self) -> str:
+        """``gemeentefonds 2024 (septembercirculaire 2024)``."""
+        tot = self.lens()
+        return (f"gemeentefonds {tot['gf_uitkeringsjaar']} "
+                f"({circulaire_label(tot['gf_circulaire'])})")
+
+    def gf_methods_display(self) -> pd.DataFrame:
+        """The gap per cluster by the kit's mapping and by the BZK method, one sign key."""
+        c = self.gf_methods
+        order = [d for d in (*DOMEINEN, D.TOTAAL) if d in c.index]
+        c = c.loc[order]
+        uj = self.lens()["gf_uitkeringsjaar"]
+        return pd.DataFrame({
+            "domein": order,
+            f"gemeentefonds {uj}": [eur(v, compact=True) for v in c["gf_eur"]],
+            "netto lasten, indeling kit": [eur(v, compact=True) for v in c["netto_kit_eur"]],
+            f"kit: {SIGN_KEY}": [plusmin(v) for v in c["tekort_kit_eur"]],
+            "netto lasten, indeling BZK": [eur(v, compact=True) for v in c["netto_bzk_eur"]],
+            f"BZK: {SIGN_KEY}": [plusmin(v) for v in c["tekort_bzk_eur"]],
+            f"BZK met overhead: {SIGN_KEY}": [plusmin(v)
+                                              for v in c["tekort_bzk_overhead_eur"]],
+        })
+
+    def gf_methods_note(self) -> str:
+        """Dutch note under the method table: how the two mappings differ, and where to read."""
+        return (
+            "Twee manieren om de netto lasten naast het gemeentefonds te leggen. De **kit** "
+            "telt alleen de taakvelden van hoofdtaakveld 6 (sociaal domein). De "
+            "**begrotingsanalyse van BZK** telt ook taakveld 7.1 Volksgezondheid (GGD, "
+            "jeugdgezondheidszorg) bij Sociale basisvoorzieningen, zoals de cluster van het "
+            "gemeentefonds, en kan de overhead (taakveld 0.4) naar het aandeel in de "
+            "salarissen over de clusters verdelen; het gemeentefonds is een norm *inclusief* "
+            "overhead. Het verschil tussen de twee is uitgelegd in docs/deficits.md van "
+            f"analysekit. Teken: {SIGN_KEY}."
+        )
+
+    def gap_sentence(self, kort: bool = False) -> str:
+        """Dutch sentence on the gap against the gemeentefonds of the sociaal domein.
+
+        Args:
+            kort: For the summary: a mismatched year is never a headline, only named.
+        """
+        tot = self.lens()
+        jaar = self.p.jaar
+        if not self.geleverd:
+            return (f"Een vergelijking met het gemeentefonds is niet mogelijk: er zijn geen "
+                    f"Iv3-gegevens over {self.p.basis} ({GEEN_GEGEVENS}).")
+        gap = tot["tekort_eur"]
+        if not finite(gap):
+            return (f"Voor {jaar} zijn er geen gemeentefondsgegevens om de lasten mee te "
+                    "vergelijken.")
+        uj = tot["gf_uitkeringsjaar"]
+        if not self.gf_zelfde_jaar:
+            if kort:
+                return (f"Een vergelijking met het gemeentefonds van hetzelfde jaar is voor "
+                        f"{jaar} niet mogelijk: uitkeringsjaar {jaar} staat niet in de gegevens. "
+                        f"De vergelijking met uitkeringsjaar {uj} staat bij de uitgangssituatie, "
+                        "als indicatie.")
+            intro = (f"**Let op: ander jaar.** Het gemeentefonds voor uitkeringsjaar {jaar} staat "
+                     f"niet in de gegevens. Hieronder staan de netto lasten van {jaar} daarom "
+                     f"naast het {self.gf_wie}: een indicatie, geen tekort van {jaar}. Het fonds "
+                     "groeit van jaar op jaar, dus deze vergelijking neigt naar een overschot. ")
+        else:
+            intro = f"Netto lasten ({self.p.basis}) tegenover het {self.gf_wie}: "
+        gap_pi = tot["tekort_per_inwoner"]
+        body = (f"{'V' if intro.endswith('. ') else 'v'}olgens de indeling van de kit een "
+                f"**{teken(gap)} van "
+                f"{eur(abs(gap), compact=True)}** ({eur(abs(gap_pi))} per inwoner; "
+                f"{SIGN_KEY}: {plusmin(gap)}).")
+        if kort:
+            return intro + body
+        c = self.gf_methods
+        if D.TOTAAL in c.index:
+            b, bo = c.loc[D.TOTAAL, "tekort_bzk_eur"], c.loc[D.TOTAAL, "tekort_bzk_overhead_eur"]
+            if finite(b) and finite(bo):
+                body += (f" Met de indeling van de begrotingsanalyse van BZK is dat "
+                         f"{plusmin(b)}, en met de overhead meegeteld {plusmin(bo)}.")
+        return (intro + body + " Het gemeentefonds is niet geoormerkt: dit is een vergelijking "
+                "met een norm, geen boekhoudkundig tekort.")
 
     def overrun_sentence(self) -> str:
         """Dutch sentence on jaarrekening − begroting of ``jaar`` (or why it is missing)."""
@@ -208,13 +418,19 @@ class Lenzen(Section):
     def cost_sentence(self) -> str:
         """Dutch sentence: net cost of the sociaal domein, per inwoner, vs all gemeenten."""
         tot = self.lens()
+        if not self.geleverd or not finite(tot["netto_eur"]):
+            return (f"Over {self.p.basis} zijn er voor {self.naam_kort} geen Iv3-gegevens "
+                    f"({GEEN_GEGEVENS}); netto lasten en de vergelijking met andere gemeenten "
+                    "ontbreken daarom.")
         med = float(self.median_all[D.TOTAAL])
         diff = 100.0 * (float(tot["netto_per_inwoner"]) / med - 1.0)
         werkwoord = "besteedde" if self.p.verslagsoort == "jaarrekening" else "begrootte"
+        n = int(self.deficits_all.loc[self.deficits_all["domein"] == D.TOTAAL,
+                                      "geleverd"].sum())
         return (
             f"{self.naam_kort} ({getal(self.inwoners)} inwoners) {werkwoord} in {self.p.jaar} "
-            f"netto **{eur(tot['netto_eur'], compact=True)}** aan het sociaal domein: "
-            f"**{eur(tot['netto_per_inwoner'])} per inwoner**, {pct(abs(diff))} "
-            f"{'meer' if diff > 0 else 'minder'} dan de mediaan van alle gemeenten "
-            f"({eur(med)})."
+            f"netto **{eur(tot['netto_eur'], compact=True)}** aan het sociaal domein "
+            f"({self.p.basis}): **{eur(tot['netto_per_inwoner'])} per inwoner**, "
+            f"{pct(abs(diff))} {'meer' if diff > 0 else 'minder'} dan de mediaan van de "
+            f"{n} gemeenten met een {self.p.verslagsoort} {self.p.jaar} ({eur(med)})."
         )
