@@ -56,7 +56,7 @@ def test_select_gemeenten_real(data):
     assert len(alle) == 342 and len({g.gm_code for g in alle}) == 342
     infos, failures = batch.select_gemeenten(gemeenten=["Tilburg", "GM0855", "Nergenshuizen"])
     assert [g.gm_code for g in infos] == ["GM0855"]
-    assert failures[0].naam == "Nergenshuizen" and "unknown gemeente" in failures[0].message
+    assert failures[0].naam == "Nergenshuizen" and "gemeente 'Nergenshuizen'" in failures[0].message
     with pytest.raises(
         ParameterError, match="unknown provincie 'Atlantis'; expected one of: Drenthe"
     ):
@@ -106,6 +106,29 @@ def test_process_batch_failures_resume(tmp_path, data, flaky_notebook, monkeypat
         infos[:1], str(flaky_notebook), {"factor": 4}, executor="serial", root=out
     )
     assert [r.status for r in changed.results] == ["ok"]
+
+
+def test_batch_resume_follows_jaar_and_verslagsoort(tmp_path, data):
+    """A begroting batch is not up to date because of jaarrekening reports, nor overwrites them."""
+    utrecht = [GemeenteInfo("GM0344", "Utrecht (gemeente)", "Utrecht")]
+    first = batch.run_batch(utrecht, "00-demo", executor="serial", root=tmp_path, progress=False)
+    begroting = {"jaar": 2024, "verslagsoort": "begroting"}
+    other = batch.run_batch(
+        utrecht, "00-demo", begroting, executor="serial", root=tmp_path, progress=False
+    )
+    again = batch.run_batch(
+        utrecht, "00-demo", begroting, executor="serial", root=tmp_path, progress=False
+    )
+    default_again = batch.run_batch(
+        utrecht, "00-demo", executor="serial", root=tmp_path, progress=False
+    )
+    assert [r.status for r in (*first.results, *other.results)] == ["ok", "ok"]
+    assert [r.status for r in (*again.results, *default_again.results)] == ["skipped", "skipped"]
+    assert again.results[0].html == tmp_path / "GM0344-utrecht/2024-begroting/00-demo.html"
+    assert sorted(p.name for p in (tmp_path / "GM0344-utrecht").iterdir()) == [
+        "2023-jaarrekening",
+        "2024-begroting",
+    ]
 
 
 def test_cli_batch_refuses_an_unknown_gemeente_before_running(tmp_path, data, capsys):
@@ -158,9 +181,9 @@ def test_dask_executor_local_cluster(tmp_path, data):
         )
     assert [(r.gm_code, r.status) for r in summary.results] == [("GM0344", "ok"), ("GM0855", "ok")]
     for folder in ("GM0855-tilburg", "GM0344-utrecht"):
-        book = sb.read_notebook(str(tmp_path / folder / "00-demo.ipynb"))
+        book = sb.read_notebook(str(tmp_path / folder / "2023-jaarrekening" / "00-demo.ipynb"))
         assert book.scraps["gm_code"].data == folder[:6]
-        assert (tmp_path / folder / "00-demo.html").is_file()
+        assert (tmp_path / folder / "2023-jaarrekening" / "00-demo.html").is_file()
 
 
 def test_dask_needs_a_scheduler(tmp_path, data):

@@ -136,7 +136,7 @@ def test_real_gemeente_lookup_and_year(data):
     p = P.validate_params("foto-sociaal-domein", {"gemeente": "Den Bosch", "jaar": 2023})
     assert (p.gm_code, p.naam, p.provincie) == ("GM0796", "'s-Hertogenbosch", "Noord-Brabant")
     assert P.years_available() == (2023, 2024, 2025)
-    with pytest.raises(UnknownGemeente, match="closest matches: Tilburg"):
+    with pytest.raises(UnknownGemeente, match="(closest matches|bedoelde u): Tilburg"):
         P.validate_params("foto-sociaal-domein", {"gemeente": "Tilbrug"})
     with pytest.raises(UnknownGemeente, match="no longer exists; its area went to .*Tilburg"):
         P.validate_params("foto-sociaal-domein", {"gemeente": "Haaren"})
@@ -182,8 +182,9 @@ def test_demo_report_with_non_default_parameters(tmp_path, data):
     params = {"jaar": 2024, "verslagsoort": "begroting", "titel": "Proef"}
     res = runner.run_report("Utrecht", "00-demo", params, root=tmp_path)
     assert res.status == "ok", res.message
-    folder = tmp_path / "GM0344-utrecht"
+    folder = tmp_path / "GM0344-utrecht" / "2024-begroting"
     assert res.ipynb == folder / "00-demo.ipynb" and res.html == folder / "00-demo.html"
+    assert (res.jaar, res.verslagsoort) == (2024, "begroting")
     nb = nbformat.read(res.ipynb, as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert 'verslagsoort = "begroting"' in injected[0].source
@@ -214,17 +215,37 @@ def test_demo_report_with_non_default_parameters(tmp_path, data):
 @pytest.mark.parametrize(
     ("gemeente", "params", "message", "folder"),
     [
-        ("Utrecht", {"jaar": 1990}, "jaar 1990 is not available", "GM0344-utrecht"),
+        (
+            "Utrecht",
+            {"jaar": 1990},
+            "jaar 1990 is not available",
+            "GM0344-utrecht/1990-jaarrekening",
+        ),
         (
             "Utrecht",
             {"kleur": "rood"},
             "unknown parameter 'kleur' for notebook 00-demo; allowed:",
-            "GM0344-utrecht",
+            "GM0344-utrecht/2023-jaarrekening",
         ),
-        ("Nergenshuizen", {}, "unknown gemeente 'Nergenshuizen'", "_fouten/nergenshuizen"),
-        ("Haaren", {}, "no longer exists; its area went to", "_fouten/haaren"),
-        ("Utrecht", {"jaar": 2024}, "no jaarrekening for jaar 2024 in the data", "GM0344-utrecht"),
-        ("Utrecht", {"titel": 3}, "parameter titel must be text", "GM0344-utrecht"),
+        (
+            "Nergenshuizen",
+            {},
+            "gemeente 'Nergenshuizen'",
+            "_fouten/nergenshuizen/2023-jaarrekening",
+        ),
+        ("Haaren", {}, "no longer exists; its area went to", "_fouten/haaren/2023-jaarrekening"),
+        (
+            "Utrecht",
+            {"jaar": 2024},
+            "no jaarrekening for jaar 2024 in the data",
+            "GM0344-utrecht/2024-jaarrekening",
+        ),
+        (
+            "Utrecht",
+            {"titel": 3},
+            "parameter titel must be text",
+            "GM0344-utrecht/2023-jaarrekening",
+        ),
     ],
 )
 def test_bad_parameters_fail_at_the_top_of_the_notebook(
@@ -257,7 +278,8 @@ def test_cli_report_prints_paths_and_bad_parameter_is_one_line(tmp_path, capsys,
     )
     out = capsys.readouterr().out
     assert "Rapport gemaakt: Utrecht (gemeente) (GM0344)" in out
-    assert "GM0344-utrecht/00-demo.html" in out and "GM0344-utrecht/00-demo.ipynb" in out
+    assert "GM0344-utrecht/2023-jaarrekening/00-demo.html" in out
+    assert "GM0344-utrecht/2023-jaarrekening/00-demo.ipynb" in out
 
     code = main(
         ["report", "Utrecht", "-n", "00-demo", "-p", "jaar=3000", "--reports", str(tmp_path)]
@@ -267,9 +289,9 @@ def test_cli_report_prints_paths_and_bad_parameter_is_one_line(tmp_path, capsys,
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "jaar 3000 is not available" in err
     # checked before any notebook runs (params.validate): no failed notebook left behind
-    assert not (tmp_path / "GM0344-utrecht" / "00-demo.failed.ipynb").exists()
+    assert not list(tmp_path.rglob("*.failed.ipynb"))
     # the good report of before is left alone
-    assert (tmp_path / "GM0344-utrecht" / "00-demo.html").is_file()
+    assert (tmp_path / "GM0344-utrecht" / "2023-jaarrekening" / "00-demo.html").is_file()
 
 
 def test_up_to_date_report_is_skipped_and_changes_rerun(tmp_path, data):
@@ -298,7 +320,7 @@ def test_interrupted_write_leaves_no_half_html(tmp_path, data, monkeypatch):
     monkeypatch.setattr(runner, "export_html", crash)
     with pytest.raises(KeyboardInterrupt):
         runner.run_report("Utrecht", "00-demo", {}, root=tmp_path, fingerprint="x")
-    folder = tmp_path / "GM0344-utrecht"
+    folder = tmp_path / "GM0344-utrecht" / "2023-jaarrekening"
     assert sorted(p.name for p in folder.iterdir()) == [
         "00-demo.ipynb"
     ]  # no html, no hash, no temp
@@ -386,3 +408,35 @@ def test_executed_notebook_metadata_is_json(tmp_path, data):
     res = runner.run_report("Utrecht", "00-demo", {}, root=tmp_path)
     meta = json.loads(res.ipynb.read_text())["metadata"]["analysekit"]
     assert meta["params"] == {"gemeente": "GM0344"} and meta["notebook"] == "00-demo"
+    assert (meta["jaar"], meta["verslagsoort"]) == (2023, "jaarrekening")  # the default
+
+
+def test_reports_of_other_years_do_not_overwrite_each_other(tmp_path, data):
+    """Issue 9: Utrecht's begroting 2024 beside its jaarrekening 2023, both kept (real data)."""
+    default = runner.run_report("Utrecht", "00-demo", {}, root=tmp_path)
+    begroting = runner.run_report(
+        "Utrecht", "00-demo", {"jaar": 2024, "verslagsoort": "begroting"}, root=tmp_path
+    )
+    assert (default.status, begroting.status) == ("ok", "ok")
+    folder = tmp_path / "GM0344-utrecht"
+    assert sorted(p.name for p in folder.iterdir()) == ["2023-jaarrekening", "2024-begroting"]
+    assert default.html == folder / "2023-jaarrekening" / "00-demo.html"
+    assert begroting.html == folder / "2024-begroting" / "00-demo.html"
+    # each report holds its own figures, straight from the tables
+    for res, jaar, soort in ((default, 2023, "jaarrekening"), (begroting, 2024, "begroting")):
+        netto, _, _ = _netto("GM0344", jaar, soort)
+        assert _scraps(res.ipynb)["netto_sd_eur"] == pytest.approx(netto, abs=0.01)
+        meta = nbformat.read(res.ipynb, as_version=4).metadata
+        assert (meta["analysekit"]["jaar"], meta["analysekit"]["verslagsoort"]) == (jaar, soort)
+        assert meta["title"].endswith(f"{soort} {jaar}")
+    # the default report is still up to date (not overwritten), and so is the other
+    assert runner.run_report("Utrecht", "00-demo", {}, root=tmp_path).status == "skipped"
+    again = runner.run_report(
+        "Utrecht", "00-demo", {"jaar": 2024, "verslagsoort": "begroting"}, root=tmp_path
+    )
+    assert again.status == "skipped"
+    assert runner.report_period("00-demo", {}) == (2023, "jaarrekening")
+    assert runner.report_period("00-demo", {"verslagsoort": "begroting", "jaar": "2025"}) == (
+        2025,
+        "begroting",
+    )

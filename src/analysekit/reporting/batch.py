@@ -8,6 +8,8 @@
   each value is computed once and loaded by the other workers (and by later runs).
 * One failing gemeente does not stop the others; failures come back with a one-line cause.
 * Up-to-date reports (same input hash, see :mod:`analysekit.reporting.runner`) are skipped.
+  Reports live per jaar and verslagsoort (``reports/<GM-code>-<naam>/<jaar>-<verslagsoort>/``),
+  so a begroting batch neither skips because of nor overwrites the jaarrekening reports.
 * ``executor="dask"`` runs the same tasks on a Dask cluster (``scheduler`` address); the
   reports folder must then be on storage that the workers share.
 """

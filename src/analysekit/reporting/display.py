@@ -2,6 +2,13 @@
 
 Plain HTML without JavaScript, so a report reads the same in JupyterLab, in the
 exported HTML and as text (every object's text fallback is readable too).
+
+User text is never markup. Table cells, captions and box texts are HTML-escaped unless
+they are :class:`markupsafe.Markup` (HTML the kit built itself and marked as trusted);
+:func:`markdown` escapes raw HTML in Markdown, and :func:`escape_markdown_outputs` does the
+same for every Markdown output of an executed notebook before it is exported (so a
+register's ``toelichting`` with ``<img onerror=…>`` shows as text). The exported HTML is
+sanitised once more by :mod:`analysekit.reporting.sanitize`.
 """
 
 from __future__ import annotations
@@ -13,10 +20,72 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from analysekit.nl import ONTBREEKT
 
-__all__ = ["box", "glue", "opsomming", "show", "table"]
+__all__ = [
+    "Markup",
+    "box",
+    "escape_markdown",
+    "escape_markdown_outputs",
+    "glue",
+    "markdown",
+    "opsomming",
+    "show",
+    "table",
+]
+
+
+def _html_text(value: Any) -> str:
+    """``value`` for HTML: escaped, unless it is :class:`Markup` the kit built."""
+    if isinstance(value, Markup):
+        return str(value)
+    return html.escape(str(value))
+
+
+def escape_markdown(text: Any) -> str:
+    """Escape raw HTML in Markdown text: ``<`` becomes ``&lt;`` (shown as ``<``, never a tag).
+
+    Markdown passes raw HTML through to the rendered page; with this, user text such as
+    ``<img src=x onerror=…>`` is shown literally. Markdown formatting is left alone.
+    """
+    return str(text).replace("<", "&lt;")
+
+
+def markdown(text: Any) -> Any:
+    """An IPython ``Markdown`` object whose raw HTML is escaped (see :func:`escape_markdown`)."""
+    from IPython.display import Markdown
+
+    return Markdown(escape_markdown(text))
+
+
+def escape_markdown_outputs(nb: Any) -> Any:
+    """A copy of an executed notebook whose Markdown *outputs* have their raw HTML escaped.
+
+    The notebook's own Markdown cells (the narrative the authors wrote) are left alone;
+    outputs are what code displayed, and may contain user text (register, goals,
+    parameters). The kit's own Markdown outputs contain no HTML.
+    """
+    import copy
+
+    out = copy.copy(nb)
+    out.cells = []
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code" and cell.get("outputs"):
+            cell = copy.copy(cell)
+            outputs = []
+            for o in cell.outputs:
+                data = o.get("data") if hasattr(o, "get") else None
+                if data and "text/markdown" in data:
+                    o = copy.deepcopy(o)
+                    md = o["data"]["text/markdown"]
+                    md = "".join(md) if isinstance(md, list) else md
+                    o["data"]["text/markdown"] = escape_markdown(md)
+                outputs.append(o)
+            cell.outputs = outputs
+        out.cells.append(cell)
+    return out
 
 _NUMERIC_START = re.compile(r"^\s*[-+−–<>]?\s*(€|\d)")
 
@@ -57,36 +126,40 @@ class _HTML:
 def table(df: pd.DataFrame, caption: str | None = None) -> Any:
     """Display a small (pre-formatted) table as plain HTML, without the index.
 
-    Text columns are left-aligned, figures right-aligned; cells are HTML-escaped. The
-    text/plain fallback is the table as text, readable (and comparable) outside a browser.
+    Text columns are left-aligned, figures right-aligned; cells, headers and the caption are
+    HTML-escaped (a :class:`Markup` cell, HTML built by the kit, is kept). The text/plain
+    fallback is the table as text, readable (and comparable) outside a browser.
     """
     cols = [str(c) for c in df.columns]
     left = [_is_text_column(df.iloc[:, i]) for i in range(df.shape[1])]
 
     def cell(tag: str, value: Any, is_left: bool) -> str:
-        text = ONTBREEKT if _missing(value) else str(value)
+        text = ONTBREEKT if _missing(value) else _html_text(value)
         align = "left" if is_left else "right"
-        return f'<{tag} style="text-align:{align}">{html.escape(text)}</{tag}>'
+        return f'<{tag} style="text-align:{align}">{text}</{tag}>'
 
     head = "".join(cell("th", c, lf) for c, lf in zip(cols, left, strict=True))
     body = "".join(
         "<tr>" + "".join(cell("td", v, lf) for v, lf in zip(row, left, strict=True)) + "</tr>"
         for row in df.itertuples(index=False, name=None)
     )
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    cap = f"<caption>{_html_text(caption)}</caption>" if caption else ""
     markup = (f'<table class="ak-tabel">{cap}<thead><tr>{head}</tr></thead>'
               f"<tbody>{body}</tbody></table>")
     return _HTML(markup, df.to_string(index=False))
 
 
 def box(text: str, kind: str = "illustratief") -> Any:
-    """A coloured note for the report: ``illustratief`` (orange), ``info`` (blue)."""
+    """A coloured note for the report: ``illustratief`` (orange), ``info`` (blue).
+
+    ``text`` is escaped unless it is :class:`Markup` built by the kit.
+    """
     colours = {"illustratief": ("#b45309", "#fff7ed"), "info": ("#1f4e79", "#eef4fa")}
     edge, fill = colours.get(kind, colours["info"])
     return _HTML(
         f'<div class="ak-{kind}" style="border-left:4px solid {edge};background:{fill};'
-        f'padding:0.6em 0.9em;margin:0.6em 0">{html.escape(text)}</div>',
-        text,
+        f'padding:0.6em 0.9em;margin:0.6em 0">{_html_text(text)}</div>',
+        str(text),
     )
 
 

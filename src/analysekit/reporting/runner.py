@@ -1,18 +1,29 @@
 """Run one report: execute a parameterised notebook for a gemeente and export HTML.
 
-Outputs go to ``reports/<GM0855-tilburg>/<notebook>.ipynb`` and ``.html``, with a
-``<notebook>.hash`` sidecar recording the inputs they were made from (notebook bytes,
-parameters, the processed data files and the package version). A run whose hash matches
-and whose outputs exist is skipped unless forced. All files are written atomically and
-the hash last, so an interrupted run is simply redone next time.
+Outputs go to ``reports/<GM0855-tilburg>/<jaar>-<verslagsoort>/<notebook>.ipynb`` and
+``.html`` (e.g. ``reports/GM0344-utrecht/2024-begroting/foto-sociaal-domein.html``), so a
+report on another year or verslagsoort never overwrites one on the default (the
+jaarrekening of the notebook's year). A notebook without ``jaar``/``verslagsoort``
+parameters writes to ``reports/<GM0855-tilburg>/`` itself. A ``<notebook>.hash`` sidecar
+records the inputs the outputs were made from (notebook bytes, parameters, the processed
+data files and the package version). A run whose hash matches and whose outputs exist is
+skipped unless forced. All files are written atomically and the hash last, so an
+interrupted run is simply redone next time.
 
 A run that fails (a bad parameter, an error in a cell) leaves the outputs of the last
 good run alone and writes the executed notebook, with papermill's error marker at the
-top, to ``<notebook>.failed.ipynb``.
+top, to ``<notebook>.failed.ipynb`` in the same folder (``reports/_fouten/<naam>/…`` when
+the gemeente could not be resolved).
+
+Every exported HTML goes through :func:`analysekit.reporting.sanitize.sanitize_html`
+(event-handler attributes, ``javascript:`` URLs and foreign scripts removed), and raw HTML
+in ``text/markdown`` outputs is escaped first (:func:`analysekit.reporting.display.
+escape_markdown_outputs`): user text is shown as text, never run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -62,6 +73,8 @@ class ReportResult:
     message: str = ""
     error_kind: str = ""
     seconds: float = 0.0
+    jaar: int | None = None
+    verslagsoort: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -189,11 +202,19 @@ def _without_scraps(nb: Any) -> Any:
 
 
 def export_html(nb: Any) -> str:
-    """Render an executed notebook to standalone HTML (inline CSS, embedded images)."""
+    """Render an executed notebook to standalone HTML (inline CSS, embedded images).
+
+    Raw HTML in Markdown outputs is escaped before rendering, and the result is sanitised
+    (:mod:`analysekit.reporting.sanitize`): no event handler, ``javascript:`` URL or
+    script survives from user text (a report's template has no scripts of its own).
+    """
+    from analysekit.reporting.display import escape_markdown_outputs
+    from analysekit.reporting.sanitize import sanitize_html
+
     body, _ = html_exporter().from_notebook_node(
-        _without_scraps(nb), resources={"metadata": {"name": "rapport"}}
+        escape_markdown_outputs(_without_scraps(nb)), resources={"metadata": {"name": "rapport"}}
     )
-    return body
+    return sanitize_html(body)
 
 
 # --------------------------------------------------------------------------- running
@@ -261,9 +282,51 @@ def _one_line(exc: Any) -> tuple[str, str]:
     return kind, f"{ename}: {evalue}" if evalue else ename
 
 
-def report_folder(info: GemeenteInfo, root: Path | None = None) -> Path:
-    """Return ``reports/<GM0855-tilburg>``."""
-    return (root or reports_dir()) / info.slug
+def period_name(jaar: Any, verslagsoort: Any) -> str:
+    """Folder name of a report's year and verslagsoort: ``2024-begroting``."""
+    return slugify(f"{jaar}-{verslagsoort}") or "onbekend"
+
+
+def report_period(notebook: str | Path, params: Mapping[str, Any]) -> tuple[Any, Any] | None:
+    """The ``(jaar, verslagsoort)`` a report will be about, or None for a notebook without them.
+
+    A parameter given wins; else the notebook's default; a default ``jaar`` of None means
+    the latest year with data of that verslagsoort (the jaarrekening by default). A ``jaar``
+    that is not a whole number is returned as given (the notebook's check refuses it).
+    """
+    from analysekit.reporting.params import iv3_available, notebook_parameters
+
+    declared = notebook_parameters(notebook)
+    if "jaar" not in declared and "jaar" not in params:
+        return None
+    soort = params.get("verslagsoort", declared.get("verslagsoort") or "jaarrekening")
+    jaar = params.get("jaar", declared.get("jaar"))
+    if jaar is None:
+        with contextlib.suppress(AnalysekitError):
+            years = [j for j, v in iv3_available() if v == soort]
+            jaar = max(years) if years else None
+    if isinstance(jaar, str) and jaar.strip().isdigit():
+        jaar = int(jaar)
+    elif isinstance(jaar, float) and jaar.is_integer():
+        jaar = int(jaar)
+    return jaar, soort
+
+
+def _default_jaar_is_none(notebook: Path) -> bool:
+    from analysekit.reporting.params import notebook_parameters
+
+    declared = notebook_parameters(notebook)
+    return "jaar" in declared and declared["jaar"] is None
+
+
+def report_folder(
+    info: GemeenteInfo,
+    root: Path | None = None,
+    period: tuple[Any, Any] | None = None,
+) -> Path:
+    """Return ``reports/<GM0855-tilburg>/<jaar>-<verslagsoort>`` (no period: the gemeente's)."""
+    folder = (root or reports_dir()) / info.slug
+    return folder / period_name(*period) if period is not None else folder
 
 
 @dataclasses.dataclass
@@ -275,6 +338,7 @@ class Plan:
     params: dict[str, Any]
     folder: Path
     digest: str
+    period: tuple[Any, Any] | None = None
 
     @property
     def name(self) -> str:
@@ -318,9 +382,10 @@ def plan_report(
 ) -> Plan:
     """Resolve the gemeente and work out the output folder and input hash of a report.
 
-    A gemeente that cannot be resolved is passed to the notebook as given (its parameter
-    check then reports the error at the top of the notebook); its outputs go to
-    ``reports/_fouten/<slug>``.
+    The folder is ``reports/<GM-code>-<naam>/<jaar>-<verslagsoort>`` (see
+    :func:`report_period`). A gemeente that cannot be resolved is passed to the notebook as
+    given (its parameter check then reports the error at the top of the notebook); its
+    outputs go to ``reports/_fouten/<slug>/<jaar>-<verslagsoort>``.
     """
     nb_path = notebook_path(notebook)
     root = Path(root) if root else reports_dir()
@@ -331,14 +396,23 @@ def plan_report(
         info: GemeenteInfo | None = resolve_gemeente(gemeente)
     except AnalysekitError:
         info = None
+    period = report_period(nb_path, params)
+    if period is not None and period[0] is None:  # no year in the data: the notebook says so
+        period = None
+    if period is not None and "jaar" not in params and _default_jaar_is_none(nb_path):
+        params["jaar"] = period[0]  # "latest year with data", made explicit for the notebook
     if info is not None:
-        folder = report_folder(info, root)
+        folder = report_folder(info, root, period)
         params["gemeente"] = info.gm_code
     else:
-        folder = root / "_fouten" / slugify(str(gemeente))
+        folder = root / "_fouten" / (slugify(str(gemeente)) or "onbekend")
+        if period is not None:
+            folder = folder / period_name(*period)
         params["gemeente"] = str(gemeente)
     digest = report_hash(nb_path, params, fingerprint or inputs_fingerprint())
-    return Plan(notebook=nb_path, info=info, params=params, folder=folder, digest=digest)
+    return Plan(
+        notebook=nb_path, info=info, params=params, folder=folder, digest=digest, period=period
+    )
 
 
 def run_report(
@@ -379,6 +453,8 @@ def run_report(
         folder=plan.folder,
         ipynb=plan.ipynb,
         html=plan.html,
+        jaar=plan.period[0] if plan.period else None,
+        verslagsoort=plan.period[1] if plan.period else None,
     )
     if not force and plan.up_to_date():
         result.status = "skipped"
@@ -394,11 +470,15 @@ def run_report(
         "naam": info.naam if info else None,
         "provincie": info.provincie if info else None,
         "params": dict(plan.params),
+        "jaar": plan.period[0] if plan.period else None,
+        "verslagsoort": plan.period[1] if plan.period else None,
         "hash": plan.digest,
         "version": __version__,
     }
     if info is not None:
-        nb.metadata["title"] = f"{_title(plan.name)} — {info.naam}"
+        nb.metadata["title"] = f"{_title(plan.name)} — {info.naam}" + (
+            f", {plan.period[1]} {plan.period[0]}" if plan.period else ""
+        )
 
     if error is not None:
         write_text(plan.failed_file, nbformat.writes(nb))
