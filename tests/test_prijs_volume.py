@@ -313,7 +313,7 @@ def test_figure(real):
 
 
 def test_sources_in_words_and_real_tilburg_sentences(real):
-    assert PV.bron_label("85039NED") == "CBS Kerncijfers wijken en buurten 2021 (85039NED)"
+    assert PV.bron_label("85039NED") == "CBS Kerncijfers wijken en buurten 2021, tabel 85039NED"
     assert PV.bron_label("gf:S2024_2024") == ("BZK, maatstaf gemeentefonds, "
                                                "septembercirculaire 2024")
     assert PV.bron_label("onbekend") == "onbekend" and PV.bron_label(None) == ""

@@ -35,7 +35,7 @@ from analysekit.analysis.plots import (
     new_figure,
     style,
 )
-from analysekit.analysis.prijs_volume import CLIENT_WOORDEN, PV_DOMEINEN
+from analysekit.analysis.prijs_volume import CLIENT_WOORDEN, PV_DOMEINEN, bron_label
 from analysekit.errors import ParameterError
 from analysekit.vocab import TREDEN
 
@@ -52,14 +52,22 @@ _EUR = FuncFormatter(lambda x, _pos: nl.eur(x).replace("-", "−"))
 def _bron_prijs_volume(rows: pd.DataFrame) -> str:
     r = rows.iloc[0]
     telling = []
-    for _, x in rows.drop_duplicates("clienten_bron").iterrows():
-        if pd.notna(x["clienten_jaar"]):
-            telling.append(f"{CLIENT_WOORDEN[x['domein']][0]} {int(x['clienten_jaar'])} "
-                           f"({x['clienten_bron']})")
+    have = rows.loc[rows["clienten_jaar"].notna()]
+    for (jaar, bron), g in have.groupby(["clienten_jaar", "clienten_bron"], sort=False):
+        wie = " en ".join(CLIENT_WOORDEN[d][0] for d in g["domein"])
+        telling.append(f"{wie} {int(jaar)} ({bron_label(bron)})")
     methode = "shift-share met samenhang" if r["methode"] == "shift_share" else "Kitagawa"
     return (f"Bron: CBS Iv3 ({r['verslagsoort']} {int(r['jaar'])}); cliënten: "
             f"{'; '.join(telling) or nl.GEEN_GEGEVENS}; bewerking analysekit. "
             f"Ontleding: {methode}. Rekenkundig, geen oorzakelijk verband.")
+
+
+def _label(v: float, signed: bool) -> str:
+    """A bar label: euros with a real minus sign; the parts also with a plus sign."""
+    text = nl.eur(abs(v))
+    if text == "€ 0" or not signed and v >= 0:
+        return text
+    return ("+" if v > 0 else "−") + text
 
 
 def plot_prijs_volume(result: pd.DataFrame, gm_code: str, naam: str | None = None) -> Figure:
@@ -110,8 +118,8 @@ def plot_prijs_volume(result: pd.DataFrame, gm_code: str, naam: str | None = Non
         for j in range(len(pos)):
             v = length[j]
             y = base[j] + max(v, 0.0)
-            ax.text(pos[j], y + 0.01 * top, nl.eur(v).replace("-", "−"), ha="center",
-                    va="bottom", fontsize=7.5, color="#333333")
+            ax.text(pos[j], y + 0.01 * top, _label(v, signed=j % 5 in (1, 2, 3)),
+                    ha="center", va="bottom", fontsize=7.5, color="#333333")
         for x, text in notes:
             ax.text(x, 0.5 * top, text, ha="center", va="center", fontsize=9, color="#555555")
         # the legend names the bars by colour; the axis names the domeinen

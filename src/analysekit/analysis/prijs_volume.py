@@ -739,7 +739,7 @@ _CIRCULAIRES = {"S": "septembercirculaire", "M": "meicirculaire", "D": "december
 def bron_label(bron: object) -> str:
     """The source of a client count in words a report reader knows.
 
-    ``85039NED`` → ``CBS Kerncijfers wijken en buurten 2021 (85039NED)``;
+    ``85039NED`` → ``CBS Kerncijfers wijken en buurten 2021, tabel 85039NED``;
     ``gf:S2024_2024`` → ``BZK, maatstaf gemeentefonds, septembercirculaire 2024``;
     anything else is returned as is.
     """
@@ -748,7 +748,7 @@ def bron_label(bron: object) -> str:
     if m:
         return f"BZK, maatstaf gemeentefonds, {_CIRCULAIRES[m.group(1)]} {m.group(2)}"
     if b.upper() in _KWB_EDITIES:
-        return f"CBS Kerncijfers wijken en buurten {_KWB_EDITIES[b.upper()]} ({b})"
+        return f"CBS Kerncijfers wijken en buurten {_KWB_EDITIES[b.upper()]}, tabel {b}"
     return b
 
 
