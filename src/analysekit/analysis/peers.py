@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.spatial.distance import cdist
 
 from analysekit import nl
 from analysekit.errors import DataError, ParameterError, UnknownGemeente
@@ -502,6 +501,8 @@ def peer_matrix(
     cols, w = _columns_and_weights(data, kenmerken, weights)
     z = data.z[cols].dropna()
     zw = z.to_numpy() * np.sqrt(w)[None, :]
+    from scipy.spatial.distance import cdist  # here, not at import: scipy.spatial costs ~0.3 s
+
     d = cdist(zw, zw, metric="euclidean")
     return pd.DataFrame(d, index=z.index, columns=z.index)
 
