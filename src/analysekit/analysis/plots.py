@@ -715,6 +715,82 @@ def plot_domain_trends(
     return fig
 
 
+def plot_trajectory(
+    verloop: pd.DataFrame,
+    gm_code: str,
+    measure: str = "netto_per_inwoner",
+    domeinen: Sequence[str] = (*DOMEINEN, TOTAAL),
+) -> Figure:
+    """The measured years of one gemeente: points and lines, begroting and jaarrekening apart.
+
+    Made for short series (one to three years): every measured value is a point, years of
+    one verslagsoort are joined by a line (jaarrekening solid with filled markers,
+    begroting dashed with open markers), and nothing is projected. A jaar × verslagsoort
+    without a submission (NaN) is left out, never drawn as 0.
+
+    Args:
+        verloop: Rows gm_code, naam, jaar, verslagsoort, domein and ``measure`` (e.g. the
+            lenses of every jaar × verslagsoort, :func:`deficits.deficits_all`).
+        gm_code: The gemeente.
+        measure: Column to draw (see :data:`MATEN`).
+        domeinen: Domains to draw (default the four and the total).
+    """
+    rows = _rows(verloop, gm_code, "plot_trajectory",
+                 ["gm_code", "naam", "jaar", "domein", "verslagsoort", measure])
+    rows = rows.loc[rows[measure].notna()].sort_values("jaar")
+    with style():
+        fig = new_figure(8.0, 4.5)
+        ax = fig.subplots()
+        drawn, handles = [], []
+        for dom in domeinen:
+            c = DOMEIN_KLEUREN.get(dom, NEUTRAAL)
+            any_drawn = False
+            for vs, ls, lw in (("jaarrekening", "-", 2.2), ("begroting", "--", 1.5)):
+                r = rows.loc[(rows["domein"] == dom) & (rows["verslagsoort"] == vs)]
+                if r.empty:
+                    continue
+                # the jaarrekening a little right of the begroting of the same year
+                x = r["jaar"].to_numpy(float) + (0.08 if vs == "jaarrekening" else 0.0)
+                y = r[measure].to_numpy(float)
+                ax.plot(x, y, color=c, ls=ls, lw=lw, marker="o", ms=7,
+                        mfc=c if vs == "jaarrekening" else "white", mec=c, mew=1.6, zorder=3)
+                drawn.append(y)
+                any_drawn = True
+            if any_drawn:
+                handles.append(Line2D([], [], color=c, lw=2.2 if dom == TOTAAL else 2,
+                                      label=dom))
+        handles += [
+            Line2D([], [], color="#555555", ls="-", lw=2, marker="o", ms=6,
+                   label="jaarrekening\n(realisatie)"),
+            Line2D([], [], color="#555555", ls="--", lw=1.5, marker="o", ms=6,
+                   mfc="white", label="begroting (plan)"),
+        ]
+        years = sorted(int(j) for j in rows["jaar"].unique())
+        if years:
+            ax.set_xticks(years)
+            ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
+        values = np.concatenate(drawn) if drawn else np.array([0.0])
+        if np.nanmin(values) >= 0:
+            ax.set_ylim(0, float(np.nanmax(values)) * 1.08 or 1.0)
+        else:
+            ax.axhline(0, color="#888888", lw=0.8)
+        ax.yaxis.set_major_locator(_nice(5))
+        ax.yaxis.set_major_formatter(_EUR_AXIS)
+        ax.xaxis.grid(False)
+        ax.set_xlabel("jaar")
+        ax.set_ylabel(_unit_label(measure, values))
+        if not drawn:
+            ax.text(0.5, 0.5, nl.GEEN_GEGEVENS, transform=ax.transAxes, ha="center",
+                    va="center", color="#555555", fontsize=TITLE_FONT)
+        leg_w, _ = legend_size([h.get_label() for h in handles])
+        ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.02, 0.5),
+                  borderaxespad=0.0)
+        header(fig, ax, f"{_naam(rows if len(rows) else verloop, gm_code)}: "
+               f"{_maat(measure)} per jaar",
+               right=leg_w + 0.15, bottom=footer(fig))
+    return fig
+
+
 def plot_gap_vs_gemeentefonds(
     deficits: pd.DataFrame,
     gm_code: str,

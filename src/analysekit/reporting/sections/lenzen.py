@@ -52,13 +52,17 @@ class Lenzen(Section):
         Gemeenten without a real submission keep their rows with NaN amounts and
         ``geleverd`` False (table ``iv3_levering``): missing is not zero.
         """
+        return self.lenses_for(self.p.jaar, self.p.verslagsoort)
+
+    def lenses_for(self, jaar: int, verslagsoort: str) -> pd.DataFrame:
+        """:func:`deficits.deficits_all` of one jaar × verslagsoort, all gemeenten (shared)."""
         t = self.tables
-        jaar, vs = self.p.jaar, self.p.verslagsoort
         lev = self.levering
         return shared(
-            f"deficits_all_{jaar}_{vs}",
+            f"deficits_all_{jaar}_{verslagsoort}",
             lambda: D.deficits_all(t["iv3"], t["gemeenten"], t["kenmerken"],
-                                   t["gemeentefonds"], jaar, verslagsoort=vs, levering=lev),
+                                   t["gemeentefonds"], jaar, verslagsoort=verslagsoort,
+                                   levering=lev),
         )
 
     # ------------------------------------------------------------------ delivery

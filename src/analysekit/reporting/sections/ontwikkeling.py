@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
 from analysekit.analysis import deficits as D
 from analysekit.analysis.forecast import Projection
-from analysekit.nl import eur
+from analysekit.nl import GEEN_GEGEVENS, eur
 from analysekit.reporting.cache import shared
+from analysekit.reporting.display import opsomming
 from analysekit.reporting.sections import Section
 from analysekit.vocab import DOMEINEN
 
@@ -30,10 +32,11 @@ class Ontwikkeling(Section):
         """
         t = self.tables
         forced = "begroting" if self.p.verslagsoort == "begroting" else None
+        lev = self.levering
         return shared(
             f"trajectory_all_{forced or 'standaard'}",
             lambda: D.trajectory_all(t["iv3"], t["gemeenten"], t["kenmerken"],
-                                     t["gemeentefonds"], verslagsoort=forced),
+                                     t["gemeentefonds"], verslagsoort=forced, levering=lev),
         )
 
     @cached_property
@@ -67,22 +70,73 @@ class Ontwikkeling(Section):
 
         return sorted(j for j, v in iv3_available() if v == "jaarrekening")
 
+    @cached_property
+    def verloop(self) -> pd.DataFrame:
+        """Every jaar × verslagsoort in the data for the gemeente, each verslagsoort apart.
+
+        Rows of :meth:`Lenzen.lenses_for`; NaN where the gemeente delivered nothing.
+        """
+        from analysekit.reporting.params import iv3_available
+
+        cols = ["gm_code", "naam", "jaar", "verslagsoort", "domein", "geleverd", "netto_eur",
+                "netto_per_inwoner"]
+        frames = []
+        for j, v in iv3_available():
+            d = self.ctx.lenzen.lenses_for(j, v)
+            frames.append(d.loc[d["gm_code"] == self.p.gm_code, cols])
+        out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+        return out.sort_values(["jaar", "verslagsoort"], kind="stable", ignore_index=True)
+
+    def verloop_figure(self, measure: str = "netto_per_inwoner") -> Any:
+        """Points and lines per domein over the years, begroting and jaarrekening apart.
+
+        No projection band: with two or three years there is nothing to project.
+        """
+        from analysekit.analysis.plots import plot_trajectory
+
+        return plot_trajectory(self.verloop, self.p.gm_code, measure)
+
+    def verloop_display(self, measure: str = "netto_per_inwoner") -> pd.DataFrame:
+        """Per domein the measure for every jaar × verslagsoort (``jaarrekening 2023`` …)."""
+        v = self.verloop
+        out = pd.DataFrame({"domein": [*DOMEINEN, D.TOTAAL]})
+        for (j, vs), g in v.groupby(["jaar", "verslagsoort"], sort=True):
+            g = g.set_index("domein")
+            out[f"{vs} {int(j)}"] = [
+                eur(g.loc[d, measure]) if d in g.index and bool(g.loc[d, "geleverd"])
+                else GEEN_GEGEVENS for d in out["domein"]]
+        return out
+
     def trajectory_sentence(self) -> str:
         """Dutch sentence on the development over the years and whether projecting works."""
-        r = self.trajectory.loc[self.trajectory["domein"] == D.TOTAAL].sort_values("jaar")
-        steps = ", ".join(f"{int(j)} ({v}) {eur(x, compact=True)}" for j, v, x in
-                          zip(r["jaar"], r["verslagsoort"], r["netto_eur"], strict=True))
+        v = self.verloop.loc[self.verloop["domein"] == D.TOTAAL]
+        parts, missing = [], []
+        for vs in ("jaarrekening", "begroting"):
+            r = v.loc[v["verslagsoort"] == vs]
+            ok = r.loc[r["geleverd"].astype(bool) & r["netto_eur"].notna()]
+            missing += [f"{vs} {int(j)}" for j in r.loc[~r.index.isin(ok.index), "jaar"]]
+            if len(ok):
+                parts.append(f"{vs} " + ", ".join(
+                    f"{int(j)} {eur(x, compact=True)}" for j, x in
+                    zip(ok["jaar"], ok["netto_eur"], strict=True)))
+        text = ("Netto lasten sociaal domein: " + "; ".join(parts) + ". De begroting is het plan, "
+                "de jaarrekening wat er werkelijk is uitgegeven.") if parts else (
+            f"Er zijn voor {self.naam_kort} geen Iv3-gegevens over de jaren ({GEEN_GEGEVENS}).")
+        if missing:
+            text += f" Geen gegevens ({GEEN_GEGEVENS}): {opsomming(missing)}."
         proj = self.projection(D.TOTAAL, "tekort_eur")
         if proj.ok:
             f = proj.forecast.iloc[-1]
-            extra = (f" Doorgetrokken komt het structureel tekort in {int(f['jaar'])} op "
-                     f"{eur(f['verwachting'], compact=True)} (95%-interval "
+            text += (f" Doorgetrokken komt het verschil met het gemeentefonds in "
+                     f"{int(f['jaar'])} op {eur(f['verwachting'], compact=True)} (95%-interval "
                      f"{eur(f['ondergrens'], compact=True)} tot "
                      f"{eur(f['bovengrens'], compact=True)}).")
         else:
-            extra = (f" Een projectie met onzekerheidsmarge is op {proj.n_points} jaren niet "
-                     "mogelijk: daarvoor zijn er minstens vier nodig.")
-        return f"Netto lasten sociaal domein per jaar: {steps}.{extra}"
+            n = proj.n_points
+            text += (f" Een projectie met onzekerheidsmarge is op {n} "
+                     f"{'jaar' if n == 1 else 'jaren'} niet mogelijk: daarvoor zijn er "
+                     "minstens vier nodig. De figuur toont daarom alleen de gemeten jaren.")
+        return text
 
     def trajectory_display(self, measure: str = "netto_per_inwoner") -> pd.DataFrame:
         """Per domein the measure for every year (columns ``2023 (jaarrekening)`` …)."""

@@ -10,10 +10,12 @@ import pandas as pd
 
 from analysekit.analysis import deficits as D
 from analysekit.analysis import peers as PE
-from analysekit.nl import ONTBREEKT, eur, finite, getal
+from analysekit.nl import GEEN_GEGEVENS, ONTBREEKT, eur, finite, getal
 from analysekit.reporting.cache import shared
 from analysekit.reporting.display import opsomming
 from analysekit.reporting.sections import Section
+from analysekit.reporting.sections.labels import PEER_KENMERK_NL, bron_label, kenmerk_label
+from analysekit.vocab import DOMEINEN
 
 
 def klasse(label: Any) -> str:
@@ -146,6 +148,24 @@ class Positie(Section):
             "interkwartielafstand × inwoners": [eur(v, compact=True) for v in sv["iqr_eur"]],
         })
 
+    def savings_note(self) -> str:
+        """Why the total row is not the sum of the domeinen (both figures shown)."""
+        sv = self.benchmark.savings.set_index("domein")
+        doms = sv.loc[[d for d in DOMEINEN if d in sv.index], "potentieel_eur"].dropna()
+        tot = sv.loc[D.TOTAAL, "potentieel_eur"] if D.TOTAAL in sv.index else float("nan")
+        if doms.empty or not finite(tot):
+            return ""
+        pos = doms[doms > 0].sum()
+        return (
+            f"De rij {D.TOTAAL} ({eur(tot, compact=True)}) is het verschil tussen de eigen "
+            "netto lasten van het hele sociaal domein en de mediaan van de peers voor het hele "
+            "sociaal domein. Dat is niet de optelling van de vier domeinen: de mediaan van een "
+            "totaal is niet de som van de medianen per domein, want een peer die op het ene "
+            "domein laag zit, zit vaak op een ander hoog. De vier domeinen opgeteld geven "
+            f"{eur(doms.sum(), compact=True)}; alleen de domeinen boven de mediaan opgeteld "
+            f"{eur(pos, compact=True)}. Geen van deze bedragen is een bewezen besparing."
+        )
+
     def klassiek_display(self) -> pd.DataFrame:
         """The classic group: naam, provincie, inwoners."""
         kl = self.benchmark.klassiek
@@ -153,13 +173,27 @@ class Positie(Section):
                              "inwoners": [getal(v) for v in kl["inwoners"]]})
 
     def peer_bron_display(self) -> pd.DataFrame:
-        """The peer characteristics: label, kenmerk, per what, and the years used."""
+        """The peer characteristics: Dutch label, what is counted, per what, year and table."""
         b = self.peer_data.bron
+        bronnen, titels = self.kenmerk_bronnen, self.ctx.bronnen.titels
+
+        def jaar_van(text: Any) -> int | None:
+            m = re.match(r"\s*(\d{4})", str(text))
+            return int(m.group(1)) if m else None
+
+        def bron(kenmerk: Any, jaren: Any) -> str:
+            j = jaar_van(jaren)
+            code = bronnen.get((str(kenmerk), j)) if j is not None else None
+            return bron_label(code, titels) if code else ONTBREEKT
+
         return pd.DataFrame({
-            "kenmerk": [PE.KENMERK_LABELS.get(k, k) for k in b["kenmerk"]],
-            "bron (kenmerk)": b["bron_kenmerk"],
-            "gedeeld door": b["per"].fillna(ONTBREEKT),
-            "jaren (aantal gemeenten)": b["jaren"],
+            "kenmerk": [PEER_KENMERK_NL.get(k, PE.KENMERK_LABELS.get(k, k))
+                        for k in b["kenmerk"]],
+            "geteld": [kenmerk_label(k) for k in b["bron_kenmerk"]],
+            "gedeeld door": [kenmerk_label(k) if isinstance(k, str) else ONTBREEKT
+                             for k in b["per"]],
+            "jaar (aantal gemeenten)": b["jaren"],
+            "bron": [bron(k, j) for k, j in zip(b["bron_kenmerk"], b["jaren"], strict=True)],
         })
 
     # ------------------------------------------------------------------ sentences
@@ -170,6 +204,10 @@ class Positie(Section):
         pos = b.position.set_index("domein").loc[D.TOTAAL]
         sav = b.savings.set_index("domein").loc[D.TOTAAL]
         names = opsomming(list(b.peers["naam"].head(3)))
+        if not finite(pos["rang"]):
+            return (f"{self.naam_kort} heeft geen positie tussen de {len(b.peers)} meest "
+                    f"vergelijkbare gemeenten (onder meer {names}): er zijn geen Iv3-gegevens "
+                    f"over {self.p.basis} ({GEEN_GEGEVENS}). Dat is geen laagste plaats.")
         verschil = float(sav["potentieel_per_inwoner"])
         return (
             f"Tussen de {len(b.peers)} meest vergelijkbare gemeenten (onder meer {names}) staat "

@@ -19,12 +19,20 @@ from analysekit.analysis import examples
 from analysekit.analysis import register as R
 from analysekit.analysis.gap_target import GapTarget, gap_target
 from analysekit.errors import DataError
-from analysekit.nl import eur, finite, getal, kans
+from analysekit.nl import ONTBREEKT, eur, finite, getal, kans
 from analysekit.reporting.cache import read_stamped, shared
 from analysekit.reporting.display import box
 from analysekit.reporting.sections import Section
+from analysekit.reporting.sections.lenzen import SIGN_KEY, plusmin
 from analysekit.settings import DEFAULT_REGISTER, TEMPLATE_GEMEENTE
 from analysekit.vocab import DOMEINEN
+
+
+def kans_se(p: Any, se: Any) -> str:
+    """``kans 57% (± 0,3 procentpunt, Monte-Carlo-standaardfout)`` without the word kans."""
+    if not finite(p):
+        return ONTBREEKT
+    return f"{kans(p)} (± {getal(100 * float(se), 1)} procentpunt, Monte-Carlo-standaardfout)"
 
 
 class Scenarios(Section):
@@ -127,10 +135,61 @@ class Scenarios(Section):
         return dataclasses.replace(g, uitleg=uitleg)
 
     @cached_property
+    def target(self) -> R.Target:
+        """The deficit the hefbomen are set against (:func:`register.choose_target`).
+
+        In order: the ``tekort_eur`` parameter; else the first positive lens of the
+        gemeente (overrun jaarrekening − begroting, gap to the peers' median, gap to the
+        gemeentefonds); else no target.
+        """
+        given = self.p.tekort_eur
+        lz = self.ctx.lenzen
+        tr = self.ctx.ontwikkeling.trajectory
+        peer = self.ctx.positie.benchmark.savings if lz.geleverd else None
+        return R.choose_target(tr, tekort_eur=given, peer_gap_eur=peer)
+
+    @cached_property
     def simulation(self) -> R.MonteCarloResult:
-        """Seeded Monte Carlo of the register against :attr:`gap_target`."""
-        return R.simulate(self.register, deficit=self.gap_target.per_jaar,
-                          years=self.simulation_years, n_draws=self.p.n_draws, seed=self.p.seed)
+        """Seeded Monte Carlo of the register against :attr:`target` (none: no probability)."""
+        return R.simulate(self.register, deficit=self.target, years=self.simulation_years,
+                          n_draws=self.p.n_draws, seed=self.p.seed)
+
+    def target_sentence(self) -> str:
+        """Dutch sentences: which deficit the hefbomen are set against, and why that one."""
+        t = self.target
+        volgorde = ("in deze volgorde: de overschrijding (jaarrekening − begroting van "
+                    "hetzelfde jaar), het verschil met de mediaan van vergelijkbare gemeenten, "
+                    "het verschil met het gemeentefonds")
+        if t.kind == "opgegeven":
+            return (f"De hefbomen zijn gezet tegen het **opgegeven tekort van "
+                    f"{eur(t.amount, compact=True)} per jaar** (parameter tekort_eur), in elk "
+                    "gesimuleerd jaar gelijk.")
+        names = {"overschrijding": "overschrijding jaarrekening − begroting",
+                 "peers_mediaan": "verschil met de mediaan van vergelijkbare gemeenten",
+                 "gemeentefonds": "verschil met het gemeentefonds"}
+        tried = "; ".join(f"{names.get(k, k)}: {plusmin(v)}" for k, v in t.tried)
+        if not t.has_target:
+            return (f"**Geen tekort om te dekken.** Geen van de drie maatstaven toont voor "
+                    f"{self.naam_kort} een tekort ({tried}; {SIGN_KEY}). Daarom staat hieronder "
+                    "wat de hefbomen opleveren, zonder kans dat een tekort gedekt wordt. Geef "
+                    "een eigen tekort op met de parameter tekort_eur, bijvoorbeeld uit de eigen "
+                    "begroting.")
+        bedrag = eur(t.amount, compact=True)
+        wat = {
+            "overschrijding": f"de **overschrijding**: de jaarrekening {t.jaar} kwam {bedrag} "
+                              "hoger uit dan de begroting van dat jaar",
+            "peers_mediaan": f"het **verschil met de mediaan van vergelijkbare gemeenten**: "
+                             f"{self.naam_kort} heeft {bedrag} meer netto lasten "
+                             f"({self.p.basis})",
+            "gemeentefonds": f"het **verschil met het gemeentefonds** in {t.jaar}: {bedrag} meer "
+                             "netto lasten dan het objectieve budget",
+        }[t.kind]
+        uitleg = (f" De maatstaven ervoor toonden geen tekort ({tried})." if len(t.tried) > 1
+                  else "")
+        return (f"De hefbomen zijn gezet tegen een tekort van **{bedrag} per jaar**: {wat}. "
+                f"Gekozen is de eerste maatstaf die een tekort toont, {volgorde}.{uitleg} Het "
+                "bedrag is in elk gesimuleerd jaar gelijk gehouden; een eigen tekort kan worden "
+                "opgegeven met de parameter tekort_eur.")
 
     @cached_property
     def simulation_summary(self) -> pd.Series:
@@ -222,10 +281,12 @@ class Scenarios(Section):
             "P50": [eur(v, compact=True) for v in s["besparing_p50"]],
             "P90": [eur(v, compact=True) for v in s["besparing_p90"]],
         })
-        if "tekort_verwacht" in s:
-            out["structureel tekort (verwacht)"] = [eur(v, compact=True)
-                                                    for v in s["tekort_verwacht"]]
+        if "tekort_verwacht" in s and s["tekort_verwacht"].notna().any():
+            out["tekort"] = [eur(v, compact=True) for v in s["tekort_verwacht"]]
             out["kans tekort gedekt"] = [kans(v) for v in s["kans_tekort_gedekt"]]
+            out["Monte-Carlo-standaardfout"] = [
+                f"± {getal(100 * v, 1)} procentpunt" if finite(v) else ONTBREEKT
+                for v in s["kans_tekort_gedekt_se"]]
         return out
 
     def tornado_display(self, top: int = 8) -> pd.DataFrame:
@@ -251,13 +312,10 @@ class Scenarios(Section):
             f"en P90 {eur(s['besparing_p90'], compact=True)} op (nominaal potentieel "
             f"{eur(self.register.potentieel, compact=True)})."
         )
-        mu = self.gap_target.per_jaar.get(y, (float("nan"), 0.0))[0]
-        if finite(mu) and mu > 0:
-            text += (f" Tegenover een structureel tekort van {eur(mu, compact=True)} is de kans "
-                     f"dat de hefbomen het tekort dekken **{kans(s['kans_tekort_gedekt'])}**.")
-        elif finite(mu):
-            text += (f" Er is op deze maatstaf geen structureel tekort om te dekken (de netto "
-                     f"lasten liggen {eur(-mu, compact=True)} onder het gemeentefondsbudget); "
-                     f"de kans dat het tekort gedekt is, is daarom "
-                     f"{kans(s['kans_tekort_gedekt'])}.")
+        if self.target.has_target and finite(s.get("kans_tekort_gedekt")):
+            text += (f" De kans dat de hefbomen in {y} het tekort van "
+                     f"{eur(self.target.amount, compact=True)} dekken, is "
+                     f"**{kans_se(s['kans_tekort_gedekt'], s['kans_tekort_gedekt_se'])}**.")
+        elif not self.target.has_target:
+            text += " Er is geen tekort om te dekken, dus ook geen kans om te noemen."
         return text
