@@ -30,6 +30,7 @@ class GoalsView:
     doelen: list[G.Doel]
     observed: pd.DataFrame
     status: pd.DataFrame
+    plan: pd.DataFrame
     voorbeeld: bool
     bron: str
     toelichting: str
@@ -37,7 +38,11 @@ class GoalsView:
 
 
 class Doelen(Section):
-    """Goals, their observations (jaarrekening where present, else begroting) and status."""
+    """Goals, their realisations (jaarrekening, CBS) and status; begroting shown as plan.
+
+    A begroting figure is a plan, never the "laatste meting": status, baseline and the
+    figure use realisations only, and the begroting years appear in their own column.
+    """
 
     @property
     def goals_is_default(self) -> bool:
@@ -79,6 +84,10 @@ class Doelen(Section):
                     if parts else pd.DataFrame(columns=cols))
         doelen = list(src.doelen)
         aanpassing = ""
+        # plan (begroting) is never a measurement: status and baseline use realisations only
+        is_plan = observed["bron"].astype(str) == "begroting"
+        plan = observed.loc[is_plan].reset_index(drop=True)
+        observed = observed.loc[~is_plan].reset_index(drop=True)
         if self.goals_is_default:
             doelen, changed = examples.rebase_goals(doelen, observed)
             if changed:
@@ -97,8 +106,8 @@ class Doelen(Section):
             bron = f"VOORBEELD: het doelenbestand {src.bron} is als voorbeeld gemarkeerd."
         else:
             bron = f"Doelen: {src.bron} (opgegeven als parameter)."
-        return GoalsView(doelen, observed, status, bool(src.voorbeeld), bron, src.toelichting,
-                         aanpassing)
+        return GoalsView(doelen, observed, status, plan, bool(src.voorbeeld), bron,
+                         src.toelichting, aanpassing)
 
     def goals_box(self) -> Any:
         """The note on where the goals come from (orange when they are an example)."""
@@ -117,6 +126,15 @@ class Doelen(Section):
                 return pct(100 * v, 1)
             return getal(v, 0 if abs(v) >= 100 else 1)
 
+        plan = self.goals.plan
+
+        def plan_of(indicator: str, eenheid: str) -> str:
+            r = plan.loc[plan["indicator"] == indicator].sort_values("jaar")
+            if r.empty:
+                return ONTBREEKT
+            return "; ".join(f"{val(v, eenheid)} ({int(j)})"
+                             for j, v in zip(r["jaar"], r["waarde"], strict=True))
+
         return pd.DataFrame({
             "doel": s["indicator"],
             "eigenaar": s["eigenaar"],
@@ -124,9 +142,12 @@ class Doelen(Section):
                          zip(s["baseline_waarde"], s["eenheid"], s["baseline_jaar"], strict=True)],
             "doel (deadline)": [f"{val(v, e)} ({int(j)})" for v, e, j in
                                 zip(s["doel_waarde"], s["eenheid"], s["deadline"], strict=True)],
-            "laatste meting": [f"{val(v, e)} ({int(j)})" if finite(j) else ONTBREEKT
-                               for v, e, j in zip(s["laatste_waarde"], s["eenheid"],
-                                                  s["laatste_jaar"], strict=True)],
+            "laatste meting (realisatie)": [
+                f"{val(v, e)} ({int(j)})" if finite(j) else ONTBREEKT
+                for v, e, j in zip(s["laatste_waarde"], s["eenheid"], s["laatste_jaar"],
+                                   strict=True)],
+            "plan (begroting)": [plan_of(ind, e) for ind, e in
+                                 zip(s["indicator"], s["eenheid"], strict=True)],
             "status": [str(x).upper() for x in s["status"]],
             "toelichting": s["toelichting"],
         })
