@@ -74,9 +74,13 @@ def _alter_figure(b: bytes) -> bytes:
 
 
 RAW_CASES: list[tuple[str, Callable[[bytes], bytes], str]] = [
-    ("cut mid-row", _cut_mid_row, r"2023_jaarrekening\.csv: last line .* fields; the file was cut"),
-    ("rows lost", _drop_rows, r"2023_jaarrekening\.csv: 23475 data rows; expected 24353"),
-    ("figure altered", _alter_figure, r"2023_jaarrekening\.csv: sha256 differs"),
+    (
+        "cut mid-row",
+        _cut_mid_row,
+        r"2023_jaarrekening\.csv: laatste regel .* velden; het bestand is midden in een rij",
+    ),
+    ("rows lost", _drop_rows, r"2023_jaarrekening\.csv: 23475 datarijen; verwacht: 24353"),
+    ("figure altered", _alter_figure, r"2023_jaarrekening\.csv: sha256 wijkt af"),
 ]
 
 
@@ -92,12 +96,28 @@ def test_damaged_raw_csv_is_refused(data, label, damage, message):
         # The CLI without --force: the raw check runs even when the tables are up to date.
         line = _one_error_line(_cli(data, "data", "build"))
         assert re.search(message, line), line
-        assert "analysekit data fetch" in line
+        assert "voer `analysekit data fetch` uit" in line
         from analysekit.data.build import build
 
         with pytest.raises(DataError, match=message):
             build(root=data / "raw", out_dir=data / "processed", force=True, echo=lambda s: None)
         assert _hashes(data / "processed") == before
+    finally:
+        raw.write_bytes(good)
+
+
+def test_fetch_restores_a_damaged_raw_csv_and_build_succeeds(data):
+    raw = data / "raw" / IV3_RAW
+    good = raw.read_bytes()
+    raw.write_bytes(_alter_figure(good))
+    try:
+        line = _one_error_line(_cli(data, "data", "build"))
+        assert "sha256 wijkt af" in line and "voer `analysekit data fetch` uit" in line
+        proc = _cli(data, "data", "fetch", "--mode", "mirror")
+        assert proc.returncode == 0, proc.stderr
+        assert raw.read_bytes() == good
+        proc = _cli(data, "data", "build")
+        assert proc.returncode == 0, proc.stderr
     finally:
         raw.write_bytes(good)
 
@@ -110,7 +130,9 @@ def test_corrupt_parquet_load_says_rebuild_and_build_repairs(data):
     target = data / "processed" / "iv3.parquet"
     good = io.sha256_file(target)
     target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
-    with pytest.raises(DataError, match=r"iv3\.parquet: cannot read .*data build --force"):
+    with pytest.raises(
+        DataError, match=r"iv3\.parquet: verwerkte tabel niet leesbaar .*data build --force` uit"
+    ):
         load("iv3", data_dir=data / "processed")
     assert "iv3.parquet wijkt af" in stale_reason(data / "raw", data / "processed")
     line = _one_error_line(_cli(data, "data", "summary", "Tilburg"))
@@ -127,16 +149,20 @@ def test_corrupt_parquet_load_says_rebuild_and_build_repairs(data):
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"jaar": "twintig"}, ParameterError, r"jaar='twintig'; expected a year as a whole number"),
+        ({"jaar": "twintig"}, ParameterError, r"jaar='twintig'; verwacht: een jaartal als geheel"),
         ({"jaar": 2023.5}, ParameterError, r"jaar=2023\.5"),
         ({"jaar": True}, ParameterError, r"jaar=True"),
         ({"jaar": [2023, None]}, ParameterError, r"jaar=None"),
-        ({"jaar": 2030}, ParameterError, r"jaar 2030 is not in table 'iv3'; available: 2023, 2024"),
-        ({"jaar": 1850}, ParameterError, r"available: 2023, 2024, 2025"),
-        ({"verslagsoort": "jaarrek"}, ParameterError, r"unknown verslagsoort 'jaarrek'; expected"),
-        ({"verslagsoort": 5}, ParameterError, r"unknown verslagsoort 5"),
-        ({"domein": "Zorg"}, ParameterError, r"unknown domein 'Zorg'"),
-        ({"gemeente": "Atlantis"}, Exception, r"unknown gemeente 'Atlantis'"),
+        (
+            {"jaar": 2030},
+            ParameterError,
+            r"jaar 2030 staat niet in tabel 'iv3'; beschikbaar: 2023, 2024",
+        ),
+        ({"jaar": 1850}, ParameterError, r"beschikbaar: 2023, 2024, 2025"),
+        ({"verslagsoort": "jaarrek"}, ParameterError, r"onbekende verslagsoort 'jaarrek'"),
+        ({"verslagsoort": 5}, ParameterError, r"onbekende verslagsoort 5"),
+        ({"domein": "Zorg"}, ParameterError, r"onbekend domein 'Zorg'"),
+        ({"gemeente": "Atlantis"}, Exception, r"onbekende gemeente 'Atlantis'"),
     ],
     ids=lambda v: str(v) if not isinstance(v, type) else v.__name__,
 )
@@ -162,11 +188,11 @@ def test_string_year_is_accepted(built):
     [
         (
             ("data", "summary", "Haaren"),
-            r"Haaren \(GM0788\) existed until 2020 .*Vught \(GM0865, 42%\).*Tilburg \(GM0855",
+            r"Haaren \(GM0788\) bestond tot 2020 .*Vught \(GM0865, 42%\).*Tilburg \(GM0855",
         ),
-        (("data", "summary", "Atlantis"), r"unknown gemeente 'Atlantis'"),
-        (("data", "summary", "Tilbrug"), r"closest matches: Tilburg \(GM0855\)"),
-        (("data", "summary", "Tilburg", "--jaar", "2030"), r"jaar 2030 .*available: 2023"),
+        (("data", "summary", "Atlantis"), r"onbekende gemeente 'Atlantis'"),
+        (("data", "summary", "Tilbrug"), r"bedoelde u: Tilburg \(GM0855\)"),
+        (("data", "summary", "Tilburg", "--jaar", "2030"), r"jaar 2030 .*beschikbaar: 2023"),
     ],
     ids=["dissolved", "unknown", "typo", "impossible-jaar"],
 )
@@ -192,6 +218,6 @@ def test_missing_manifest_file_is_named(data):
     shutil.move(raw, keep)
     try:
         line = _one_error_line(_cli(data, "data", "build"))
-        assert "2023_jaarrekening.csv: listed in" in line and "missing" in line
+        assert "2023_jaarrekening.csv: staat in" in line and "ontbreekt" in line
     finally:
         shutil.move(keep, raw)

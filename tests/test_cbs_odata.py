@@ -86,7 +86,7 @@ def test_paging_follows_nextlink_only():
 
 def test_paging_loop_is_an_error():
     loop = {"value": [{"ID": 0}], "odata.nextLink": f"{FEED}?%24format=json"}
-    with pytest.raises(DataError, match="paging loops back"):
+    with pytest.raises(DataError, match="paginering keert terug"):
         client_for(ScriptedSession([FakeResponse(200, loop)] * 2)).rows(FEED)
 
 
@@ -112,7 +112,7 @@ def test_retries_exhausted_is_one_line_naming_table_and_url():
         client_for(session, retries=2).rows(FEED)
     msg = str(err.value)
     assert "\n" not in msg and "45063NED" in msg and FEED in msg
-    assert "3 attempts" in msg and "HTTP 503: Service Unavailable" in msg
+    assert "3 pogingen" in msg and "HTTP 503: Service Unavailable" in msg
 
 
 @pytest.mark.parametrize("status", [404, 500])
@@ -124,9 +124,9 @@ def test_other_http_errors_are_not_retried(status):
 
 
 def test_malformed_json_and_missing_value():
-    with pytest.raises(DataError, match="45063NED.*not valid JSON"):
+    with pytest.raises(DataError, match="45063NED.*geen geldige JSON"):
         client_for(ScriptedSession([FakeResponse(200, text='{"value": [')])).rows(FEED)
-    with pytest.raises(DataError, match="no 'value' list"):
+    with pytest.raises(DataError, match="geen lijst 'value'"):
         client_for(ScriptedSession([FakeResponse(200, {"error": "?"})])).rows(FEED)
 
 
@@ -148,9 +148,9 @@ def test_resolve_key_and_units():
     client = client_for(ScriptedSession([FakeResponse(200, props)]))
     api = api_url("https://x", "85039NED")
     assert client.resolve_key(api, "k_65Tot80Jaar", unit="aantal") == "k_65Tot80Jaar_15"
-    with pytest.raises(DataError, match="several columns match"):
+    with pytest.raises(DataError, match="meerdere kolommen passen"):
         client.resolve_key(api, "k_65Tot80Jaar")
-    with pytest.raises(DataError, match="85039NED.*DataProperties has no column 'Niets_NN'"):
+    with pytest.raises(DataError, match="85039NED.*DataProperties heeft geen kolom 'Niets_NN'"):
         client.resolve_key(api, "Niets")
     assert client.unit(api, "GemiddeldInkomenPerInwoner_72") == "x 1 000 euro"
     assert unit_factor("x 1 000 euro") == 1000.0 and unit_factor("1 000 euro") == 1000.0
@@ -200,7 +200,7 @@ def test_page_filter_on_real_capture_rows(mirror):
     tail = typed[typed["FunctieKostenplaatsBalanspost"].str.startswith(("A", "P"))].head(5000)
     tail_rows = tail.astype(object).where(tail.notna(), None).to_dict("records")
     assert live.iv3_page_frame(tail_rows, layout, 2013).empty  # balance posts never count
-    with pytest.raises(DataError, match="lacks column"):
+    with pytest.raises(DataError, match="mist kolom"):
         live.iv3_page_frame([{"Provincies": "PV20"}], layout, 2013)
 
 
@@ -244,5 +244,5 @@ def test_iv3_layout_needs_a_placement_measure():
         ]
     }
     client = client_for(ScriptedSession([FakeResponse(200, props)]))
-    with pytest.raises(DataError, match="45063NED/DataProperties has no placement measure"):
+    with pytest.raises(DataError, match="45063NED/DataProperties heeft geen plaatsingsonderwerp"):
         live.iv3_layout(client, api_url("https://dataderden.cbs.nl", "45063NED"))

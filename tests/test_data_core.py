@@ -103,7 +103,7 @@ def test_non_numeric_amount_names_file_row_and_column(mirror, tmp_path, codes):
 
     path = _broken_copy(mirror, tmp_path, edit)
     with pytest.raises(
-        DataError, match=r"2023_jaarrekening.csv: row 6, column 'Lasten': 'veel' is not a number"
+        DataError, match=r"2023_jaarrekening.csv: rij 6, kolom 'Lasten': 'veel' is geen getal"
     ):
         read_iv3_file(path, 2023, "jaarrekening", codes)
 
@@ -112,7 +112,7 @@ def test_missing_column(mirror, tmp_path, codes):
     path = _broken_copy(
         mirror, tmp_path, lambda lines: [lines[0].replace("Baten", "Batn"), *lines[1:]]
     )
-    with pytest.raises(DataError, match="missing column.*'Baten'"):
+    with pytest.raises(DataError, match="kolom.*'Baten' ontbreken"):
         read_iv3_file(path, 2023, "jaarrekening", codes)
 
 
@@ -122,13 +122,13 @@ def test_empty_and_truncated_files(mirror, tmp_path, codes):
     with pytest.raises(DataError, match="leeg.csv"):
         read_iv3_file(empty, 2023, "jaarrekening", codes)
     header_only = _broken_copy(mirror, tmp_path, lambda lines: lines[:1])
-    with pytest.raises(DataError, match="0 data rows"):
+    with pytest.raises(DataError, match="0 datarijen"):
         read_iv3_file(header_only, 2023, "jaarrekening", codes)
 
 
 def test_duplicate_key(mirror, tmp_path, codes):
     path = _broken_copy(mirror, tmp_path, lambda lines: [*lines, lines[3]])
-    with pytest.raises(DataError, match="duplicate row for gemeente GM0518"):
+    with pytest.raises(DataError, match="dubbele rij voor gemeente GM0518"):
         read_iv3_file(path, 2023, "jaarrekening", codes)
 
 
@@ -138,7 +138,7 @@ def test_unknown_gemeente(mirror, tmp_path, codes):
         tmp_path,
         lambda lines: [*lines[:2], "Atlantis" + lines[2][lines[2].index(";") :], *lines[3:]],
     )
-    with pytest.raises(DataError, match="row 3, column 'Gemeenten': unknown gemeente 'Atlantis'"):
+    with pytest.raises(DataError, match="rij 3, kolom 'Gemeenten': onbekende gemeente 'Atlantis'"):
         read_iv3_file(path, 2023, "jaarrekening", codes)
 
 
@@ -163,8 +163,22 @@ def test_fetch_mirror_manifest_and_second_run_copies_nothing(mirror, tmp_path):
     assert not list(root.rglob("*.tmp"))
 
 
+def test_fetch_mirror_recopies_a_damaged_raw_copy(mirror, tmp_path):
+    """A raw copy altered after the fetch is restored even though the mirror is unchanged."""
+    sub = tmp_path / "mirror"
+    shutil.copytree(mirror / "rubensan19-kaarten", sub / "rubensan19-kaarten")
+    root = tmp_path / "raw"
+    fetch_mirror(sub, root)
+    raw = root / "mirror/rubensan19-kaarten/KoppelCodes.csv"
+    good = raw.read_bytes()
+    raw.chmod(0o644)
+    raw.write_bytes(good[: len(good) // 2])
+    fetch_mirror(sub, root)
+    assert raw.read_bytes() == good
+
+
 def test_fetch_missing_mirror_is_one_line_error(tmp_path):
-    with pytest.raises(DataError, match="mirror path .*bestaat-niet does not exist"):
+    with pytest.raises(DataError, match="mirror-map .*bestaat-niet bestaat niet"):
         fetch_mirror(tmp_path / "bestaat-niet", tmp_path / "raw")
 
 
@@ -208,7 +222,7 @@ def test_build_failure_leaves_processed_untouched(mirror, tmp_path):
     out.mkdir()
     sentinel = out / "iv3.parquet"
     sentinel.write_bytes(b"previous build")
-    with pytest.raises(DataError, match="2024_begroting.csv: row 11, column 'Lasten'"):
+    with pytest.raises(DataError, match="2024_begroting.csv: rij 11, kolom 'Lasten'"):
         build(root=raw, out_dir=out, force=True, echo=lambda s: None)
     assert sentinel.read_bytes() == b"previous build"
     assert sorted(p.name for p in out.iterdir()) == ["iv3.parquet"]
@@ -235,11 +249,11 @@ def test_load_filters_and_values(built, mirror):
 def test_load_bad_arguments(built):
     import analysekit as ak
 
-    with pytest.raises(ParameterError, match="unknown table 'iv4'"):
+    with pytest.raises(ParameterError, match="onbekende tabel 'iv4'"):
         ak.load("iv4")
-    with pytest.raises(ParameterError, match="unknown domein 'Zorg'"):
+    with pytest.raises(ParameterError, match="onbekend domein 'Zorg'"):
         ak.load("iv3", domein="Zorg")
-    with pytest.raises(ParameterError, match="no column for filter verslagsoort"):
+    with pytest.raises(ParameterError, match="geen kolom voor filter verslagsoort"):
         ak.load("gemeenten", verslagsoort="begroting")
 
 
@@ -296,7 +310,7 @@ def test_fetch_live_entries_are_merged_into_manifest(mirror, tmp_path, monkeypat
 def test_fetch_unknown_mode(tmp_path):
     from analysekit.data.fetch import fetch
 
-    with pytest.raises(DataError, match="unknown fetch mode 'web'"):
+    with pytest.raises(DataError, match="onbekende fetch-modus 'web'"):
         fetch("web", root=tmp_path)
 
 

@@ -327,14 +327,16 @@ def test_malformed_row_names_file_and_line(fake_mirror):
         build_gemeentefonds(fake_mirror)
     msg = one_line(exc)
     assert (
-        "GF_S2024_2025_Volumina.csv" in msg and "line 5" in msg and "53 fields; expected 52" in msg
+        "GF_S2024_2025_Volumina.csv" in msg
+        and "regel 5" in msg
+        and "53 velden; verwacht: 52" in msg
     )
 
 
 def test_missing_column_is_named(fake_mirror):
     edit(fake_mirror, "Gewichten", lambda ls: [ls[0].replace("Naam maatstaf", "Naam"), *ls[1:]])
     with pytest.raises(
-        DataError, match=r"GF_S2024_2025_Gewichten\.csv: missing column\(s\) 'Naam maatstaf'"
+        DataError, match=r"GF_S2024_2025_Gewichten\.csv: kolom\(men\) 'Naam maatstaf' ontbreken"
     ):
         build_gemeentefonds(fake_mirror)
 
@@ -348,7 +350,7 @@ def test_missing_maatstaf_column_in_volumina(fake_mirror):
         ]
 
     edit(fake_mirror, "Volumina", drop_jong)
-    with pytest.raises(DataError, match=r"Volumina\.csv: no column for maatstaf 'jong'"):
+    with pytest.raises(DataError, match=r"Volumina\.csv: geen kolom voor maatstaf 'jong'"):
         build_gemeentefonds(fake_mirror)
 
 
@@ -362,8 +364,8 @@ def test_non_numeric_amount_names_line_and_column(fake_mirror):
     with pytest.raises(DataError) as exc:
         build_gemeentefonds(fake_mirror)
     msg = one_line(exc)
-    assert "GF_S2024_2025_SIUDU.csv: line 3, column 'Participatie'" in msg
-    assert "'n.v.t.' is not a number" in msg
+    assert "GF_S2024_2025_SIUDU.csv: regel 3, kolom 'Participatie'" in msg
+    assert "'n.v.t.' is geen getal" in msg
 
 
 def test_point_decimal_is_rejected_not_misread(fake_mirror):
@@ -374,7 +376,7 @@ def test_point_decimal_is_rejected_not_misread(fake_mirror):
         return [lines[0], "\t".join(fields), *lines[2:]]
 
     edit(fake_mirror, "Volumina", bad)
-    with pytest.raises(DataError, match=r"line 2, column 'vest': '0\.5' is not a number"):
+    with pytest.raises(DataError, match=r"regel 2, kolom 'vest': '0\.5' is geen getal"):
         build_gemeentefonds(fake_mirror)
 
 
@@ -384,7 +386,7 @@ def test_duplicate_gemeente(fake_mirror):
         "Volumina",
         lambda ls: [*ls, ls[1] if ls[-1].endswith("\n") else "\r\n" + ls[1]],
     )
-    with pytest.raises(DataError, match=r"gemeente GM1979 appears twice \(also line 2\)"):
+    with pytest.raises(DataError, match=r"gemeente GM1979 komt twee keer voor \(ook regel 2\)"):
         build_gemeentefonds(fake_mirror)
 
 
@@ -401,7 +403,7 @@ def test_lump_sum_for_the_wrong_city(fake_mirror):
 
     edit(fake_mirror, "Volumina", move)
     with pytest.raises(
-        DataError, match=r"column 'Amsterdam': 0; expected 1 \(lump sum paid once to GM0363 only\)"
+        DataError, match=r"kolom 'Amsterdam': 0; verwacht: 1 \(vast bedrag, .* alleen aan GM0363\)"
     ):
         build_gemeentefonds(fake_mirror)
 
@@ -409,9 +411,9 @@ def test_lump_sum_for_the_wrong_city(fake_mirror):
 def test_bad_uitkeringsfactor_and_missing_file(fake_mirror):
     uf = fake_mirror.joinpath(*GF, "Uitkeringsfactor.csv")
     uf.write_text(uf.read_text().replace("S2024,2025,1.457", "S2024,2025,1,457"))
-    with pytest.raises(DataError, match=r"Uitkeringsfactor\.csv: line \d+: 4 fields; expected 3"):
+    with pytest.raises(DataError, match=r"Uitkeringsfactor\.csv: regel \d+: 4 velden; verwacht: 3"):
         build_gemeentefonds(fake_mirror)
     uf.write_text("Circulaire,Jaar,Uitkeringsfactor\nS2024,2025,1.457\n")
     fake_mirror.joinpath(*CLUSTERS, "GF_S2024_2025_SIUDU.csv").unlink()
-    with pytest.raises(DataError, match=r"GF_S2024_2025_SIUDU\.csv: file not found"):
+    with pytest.raises(DataError, match=r"GF_S2024_2025_SIUDU\.csv: bestand niet gevonden"):
         build_gemeentefonds(fake_mirror)

@@ -97,7 +97,7 @@ def test_grenzen_bad_files_name_the_file(tmp_path):
     feature["properties"] = {"code": "GM0001"}
     nocol = tmp_path / "no_statcode.geojson"
     nocol.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
-    with pytest.raises(DataError, match=r"no_statcode.geojson: missing .*'statcode'"):
+    with pytest.raises(DataError, match=r"no_statcode.geojson: eigenschap.*'statcode'.* ontbreken"):
         read_grenzen_file(nocol, 2021, bron)
 
 
@@ -203,7 +203,7 @@ def test_chain(cw):
     ident = chain(cw, 2019, 2019)
     assert len(ident) == 355 and (ident["sleutel"] == "identiek").all()
     assert successors(cw, "GM0545", 2018, 2025)["naar_gm_code"].tolist() == ["GM1961"]
-    with pytest.raises(ParameterError, match="before"):
+    with pytest.raises(ParameterError, match="ligt vóór"):
         chain(cw, 2020, 2019)
     with pytest.raises(ParameterError, match="2014"):
         chain(cw, 2014, 2020)
@@ -292,7 +292,7 @@ def test_to_indeling_errors():
         to_indeling(df.assign(gm_code="GM0099"), "x", crosswalk=SYNTH_CW)
     with pytest.raises(ParameterError, match="1999"):
         to_indeling(df.assign(jaar=1999), "x", crosswalk=SYNTH_CW)
-    with pytest.raises(ParameterError, match="before"):
+    with pytest.raises(ParameterError, match="ligt vóór"):
         to_indeling(df.assign(jaar=2002), "x", naar_jaar=2001, crosswalk=SYNTH_CW)
 
 

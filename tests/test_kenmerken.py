@@ -242,7 +242,7 @@ def test_non_numeric_population(fake):
         km.read_regionale_kerncijfers(root)
     msg = str(exc.value)
     assert "\n" not in msg
-    assert "regionale_kerncijfers_subset.csv: row 2, column 'TotaleBevolking_1'" in msg
+    assert "regionale_kerncijfers_subset.csv: rij 2, kolom 'TotaleBevolking_1'" in msg
 
 
 def test_missing_column(fake):
@@ -252,7 +252,7 @@ def test_missing_column(fake):
         text.replace("WelfareCare|Wmo care clients (per 1k)", "Wmo", 1), encoding="utf-8"
     )
     with pytest.raises(
-        DataError, match=r"nl_data_gemeenten_flat\.csv: missing column\(s\) 'WelfareCare\|Wmo"
+        DataError, match=r"nl_data_gemeenten_flat\.csv: kolom\(men\) 'WelfareCare\|Wmo"
     ):
         km.read_kwb2021(root)
 
@@ -262,7 +262,7 @@ def test_duplicate_gemeente_year(fake):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join([*lines, lines[1]]), encoding="utf-8")
     with pytest.raises(
-        DataError, match=r"gem_2017_kwb_attributes\.csv: row 390: gm_code=GM0003 appears twice"
+        DataError, match=r"gem_2017_kwb_attributes\.csv: rij 390: gm_code=GM0003 komt twee keer"
     ):
         km.read_kwb2017(root)
 
@@ -272,7 +272,7 @@ def test_bad_gm_code(fake):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[1] = lines[1].replace("GM0003", "0003", 1)
     path.write_text("".join(lines), encoding="utf-8")
-    with pytest.raises(DataError, match=r"row 2, column 'gm_code': '0003' is not a gemeentecode"):
+    with pytest.raises(DataError, match=r"rij 2, kolom 'gm_code': '0003' is geen gemeentecode"):
         km.read_spatial_heart(root)
 
 
@@ -282,7 +282,7 @@ def test_unknown_fvw_name_is_reported(fake):
     text = path.read_text(encoding="utf-8-sig")
     path.write_text(text.replace("\nTilburg;", "\nTilburcht;", 1), encoding="utf-8")
     with pytest.warns(
-        UserWarning, match=r"1 gemeente name\(s\) not in the 2019 indeling, dropped: Tilburcht"
+        UserWarning, match=r"1 gemeentenaam/-namen niet in de indeling 2019, weggelaten: Tilburcht"
     ):
         out = km.read_fvw_2019(root)
     assert "GM0855" not in set(out["gm_code"]) and out["gm_code"].nunique() == 354

@@ -202,7 +202,7 @@ def test_one_failing_source_leaves_the_others(small_server, tmp_path):
     assert "45050NED" in failed["iv3_2020"]["cause"] and "HTTP 404" in failed["iv3_2020"]["cause"]
     assert (
         "84799NED" in failed["kwb_2020"]["cause"]
-        and "not valid JSON" in failed["kwb_2020"]["cause"]
+        and "geen geldige JSON" in failed["kwb_2020"]["cause"]
     )
     assert all("\n" not in f["cause"] and "http://127.0.0.1" in f["cause"] for f in failed.values())
     assert (raw / "live" / "iv3_2023.parquet").is_file()
@@ -211,7 +211,7 @@ def test_one_failing_source_leaves_the_others(small_server, tmp_path):
 
 BAD = {
     "404 table": (Fault("/84799NED/", "404"), "HTTP 404"),
-    "malformed page": (Fault("/84799NED/TypedDataSet", "malformed"), "not valid JSON"),
+    "malformed page": (Fault("/84799NED/TypedDataSet", "malformed"), "geen geldige JSON"),
     "stall": (Fault("/84799NED/TypedDataSet", "stall", seconds=1.5), "Timeout"),
     "429": (Fault("/84799NED/TypedDataSet", "429"), "HTTP 429"),
     "503": (Fault("/84799NED/TypedDataSet", "503"), "HTTP 503"),
@@ -245,7 +245,7 @@ def test_missing_measure_in_dataproperties(small_server, tmp_path):
     table.properties = [p for p in table.properties if "Plaatsing" not in p["Key"]]
     result = run_live(tmp_path / "raw", jaren=[2023])
     cause = next(f["cause"] for f in result.failures if f["name"] == "iv3_2023")
-    assert "45063NED" in cause and "DataProperties has no placement measure" in cause
+    assert "45063NED" in cause and "DataProperties heeft geen plaatsingsonderwerp" in cause
 
 
 def test_unmodified_table_is_not_downloaded_again(small_server, tmp_path):

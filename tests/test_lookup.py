@@ -76,11 +76,11 @@ def test_names_of_the_requested_year():
 
 
 def test_unknown_lists_close_matches():
-    with pytest.raises(UnknownGemeente, match=r"closest matches: Tilburg \(GM0855\)"):
+    with pytest.raises(UnknownGemeente, match=r"bedoelde u: Tilburg \(GM0855\)"):
         gemeente("Tilbrug")
     with pytest.raises(UnknownGemeente, match=r"Amsterdam \(GM0363\)"):
         gemeente("Amsterdm")
-    with pytest.raises(UnknownGemeente, match="no close matches"):
+    with pytest.raises(UnknownGemeente, match="geen naam die erop lijkt"):
         gemeente("Xyzzyqwv")
     with pytest.raises(UnknownGemeente, match="GM9999"):
         gemeente("GM9999")
@@ -90,22 +90,22 @@ def test_unknown_lists_close_matches():
 
 def test_ambiguous_errors():
     with pytest.raises(
-        UnknownGemeente, match=r"ambiguous.*Bergen \(NH\.\) \(GM0373\).*Bergen \(L\.\) \(GM0893\)"
+        UnknownGemeente, match=r"eenduidig.*Bergen \(NH\.\) \(GM0373\).*Bergen \(L\.\) \(GM0893\)"
     ):
         gemeente("Bergen")
 
 
 def test_not_yet_existing():
-    with pytest.raises(UnknownGemeente, match="exists from 2019"):
+    with pytest.raises(UnknownGemeente, match="bestaat vanaf 2019"):
         gemeente("Vijfheerenlanden", jaar=2017)
-    with pytest.raises(UnknownGemeente, match="exists from 2019"):
+    with pytest.raises(UnknownGemeente, match="bestaat vanaf 2019"):
         gemeente("GM1961", jaar=2018)
 
 
 def test_merged_gemeente_resolves_to_successor_with_warning():
     with pytest.warns(
         HerindelingWarning,
-        match=r"Leerdam \(GM0545\) existed until 2018.*Vijfheerenlanden \(GM1961\)",
+        match=r"Leerdam \(GM0545\) bestond tot 2018.*Vijfheerenlanden \(GM1961\)",
     ):
         g = gemeente("Leerdam")
     # provincie of the former gemeente's last indeling, from the built gemeenten table
@@ -119,7 +119,7 @@ def test_merged_gemeente_resolves_to_successor_with_warning():
 
 
 def test_split_gemeente_lists_all_successors():
-    with pytest.warns(HerindelingWarning, match="split by area"):
+    with pytest.warns(HerindelingWarning, match="naar oppervlakte verdeeld"):
         g = gemeente("Haaren")
     assert g.gm_code == "GM0788" and g.jaar == 2020
     assert {o.gm_code for o in g.opvolgers} == {"GM0757", "GM0824", "GM0855", "GM0865"}

@@ -224,7 +224,7 @@ def test_unmapped_code_raises_naming_code_and_year(mirror, tmp_path):
     six = next(n for n in tot if n["code"] == "6.")
     six["subcodes"].append({"code": "6.99", "omschrijving": "Synthetic test code"})
     path.write_text(json.dumps(doc))
-    with pytest.raises(DataError, match=r"6\.99 of boekjaar 2024"):
+    with pytest.raises(DataError, match=r"6\.99 \(sociaal domein\) van boekjaar 2024"):
         taakveld_table(tmp_path)
 
 
@@ -401,7 +401,7 @@ def test_bad_mapping_file_is_reported_with_its_line(tmp_path, monkeypatch):
     monkeypatch.setattr(taakvelden.resources, "files", lambda pkg: tmp_path)
     taakvelden.taakveld_mapping.cache_clear()
     try:
-        with pytest.raises(DataError, match=r"line 4: domein 'Zorg'"):
+        with pytest.raises(DataError, match=r"regel 4: domein 'Zorg'"):
             taakvelden.taakveld_mapping()
     finally:
         monkeypatch.undo()

@@ -67,7 +67,7 @@ def mirror_dir(path: str | os.PathLike[str] | None = None, *, must_exist: bool =
     p = Path(chosen).expanduser().resolve()
     if must_exist and not p.is_dir():
         raise DataError(
-            f"mirror path {p} does not exist; expected a folder with the CBS/BZK mirror "
-            f"(set --mirror or ${MIRROR_ENV}, default ../shared/data beside the project)"
+            f"mirror-map {p} bestaat niet; verwacht: een map met de CBS/BZK-mirror "
+            f"(geef --mirror of ${MIRROR_ENV}; standaard ../shared/data naast het project)"
         )
     return p

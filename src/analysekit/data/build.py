@@ -191,8 +191,8 @@ def check_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     in_iv3 = iv3[["gm_code", "jaar", "verslagsoort"]].drop_duplicates()
     if len(delivered) != len(in_iv3) or len(delivered.merge(in_iv3)) != len(in_iv3):
         raise DataError(
-            f"table 'iv3_levering': {len(delivered)} delivered submissions but iv3 holds "
-            f"{len(in_iv3)}; expected iv3 to hold exactly the delivered ones"
+            f"tabel 'iv3_levering': {len(delivered)} geleverde opgaven maar iv3 bevat er "
+            f"{len(in_iv3)}; verwacht: iv3 bevat precies de geleverde opgaven"
         )
     Checks(out["gemeentefonds"], "gemeentefonds").subset_of("gm_code", gem["gm_code"], "gemeenten")
     Checks(out["herindelingen"], "herindelingen").sums_equal(

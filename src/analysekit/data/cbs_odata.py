@@ -205,7 +205,7 @@ class CbsClient:
         table = table_id_from_url(full)
         shown = unquote_plus(full)
         attempts = self.retries + 1
-        cause = "no attempt made"
+        cause = "geen poging gedaan"
         for attempt in range(attempts):
             delay = self.backoff * 2**attempt
             try:
@@ -219,7 +219,7 @@ class CbsClient:
                 cause = f"{type(exc).__name__}: {_short(exc, 160)}"
             except requests.RequestException as exc:
                 raise SourceUnavailable(
-                    f"CBS table {table}: request {shown} failed: "
+                    f"CBS-tabel {table}: verzoek {shown} mislukt: "
                     f"{type(exc).__name__}: {_short(exc, 160)}"
                 ) from exc
             else:
@@ -228,8 +228,8 @@ class CbsClient:
                         payload = response.json()
                     except ValueError as exc:
                         raise DataError(
-                            f"CBS table {table}: response from {shown} is not valid JSON "
-                            f"({_short(exc, 100)}); expected an OData v3 JSON object"
+                            f"CBS-tabel {table}: antwoord van {shown} is geen geldige JSON "
+                            f"({_short(exc, 100)}); verwacht: een OData v3 JSON-object"
                         ) from exc
                     except _RETRYABLE as exc:  # the body stalled or broke off
                         cause = f"{type(exc).__name__}: {_short(exc, 160)}"
@@ -238,15 +238,15 @@ class CbsClient:
                             payload.get("value"), list
                         ):
                             raise DataError(
-                                f"CBS table {table}: response from {shown} has no 'value' "
-                                'list; expected an OData v3 JSON object {"value": [...]}'
+                                f"CBS-tabel {table}: antwoord van {shown} heeft geen lijst "
+                                "'value'; verwacht: een OData v3 JSON-object {\"value\": [...]}"
                             )
                         return payload
                 else:
                     body = _short(text or "", 160)
                     if status not in RETRY_STATUS:
                         raise SourceUnavailable(
-                            f"CBS table {table}: {shown} answered HTTP {status}"
+                            f"CBS-tabel {table}: {shown} antwoordde met HTTP {status}"
                             + (f": {body}" if body else "")
                         )
                     cause = f"HTTP {status}" + (f": {body}" if body else "")
@@ -260,7 +260,8 @@ class CbsClient:
                 logger.info("retry %d/%d for %s after %s", attempt + 1, self.retries, shown, cause)
                 self.sleep(min(delay, _MAX_RETRY_DELAY))
         raise SourceUnavailable(
-            f"CBS table {table} unavailable: {shown} failed after {attempts} attempts ({cause})"
+            f"CBS-tabel {table} niet bereikbaar: {shown} mislukt na {attempts} pogingen "
+            f"({cause}); probeer het later opnieuw of gebruik `analysekit data fetch --mode mirror`"
         )
 
     # -- paging ----------------------------------------------------------------------
@@ -278,8 +279,8 @@ class CbsClient:
         for _ in range(_MAX_PAGES):
             if current in seen:
                 raise DataError(
-                    f"CBS table {table_id_from_url(current)}: paging loops back to "
-                    f"{unquote_plus(current)}; expected a new odata.nextLink"
+                    f"CBS-tabel {table_id_from_url(current)}: paginering keert terug naar "
+                    f"{unquote_plus(current)}; verwacht: een nieuwe odata.nextLink"
                 )
             seen.add(current)
             payload = self.get_json(current)
@@ -289,7 +290,10 @@ class CbsClient:
             if nxt is None:
                 return
             current = nxt
-        raise DataError(f"CBS table {table_id_from_url(url)}: more than {_MAX_PAGES} pages")
+        raise DataError(
+            f"CBS-tabel {table_id_from_url(url)}: meer dan {_MAX_PAGES} pagina's; verwacht: "
+            "minder (controleer de filter)"
+        )
 
     def rows(self, url: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Return all rows of a (small) collection, all pages concatenated."""
@@ -307,8 +311,8 @@ class CbsClient:
             df = pd.DataFrame.from_records(self.rows(f"{api}/DataProperties"))
             if "Key" not in df.columns or "Type" not in df.columns:
                 raise DataError(
-                    f"CBS table {table_id_from_url(api)}: {api}/DataProperties has no "
-                    "'Key'/'Type' columns; expected CBS DataProperties"
+                    f"CBS-tabel {table_id_from_url(api)}: {api}/DataProperties heeft geen "
+                    "kolommen 'Key'/'Type'; verwacht: CBS DataProperties"
                 )
             df["Key"] = df["Key"].map(lambda v: v.strip() if isinstance(v, str) else v)
             self._memo[key] = df
@@ -321,8 +325,8 @@ class CbsClient:
             df = pd.DataFrame.from_records(self.rows(f"{api}/{name}"))
             if "Key" not in df.columns:
                 raise DataError(
-                    f"CBS table {table_id_from_url(api)}: {api}/{name} has no 'Key' column; "
-                    "expected a CBS dimension list"
+                    f"CBS-tabel {table_id_from_url(api)}: {api}/{name} heeft geen kolom 'Key'; "
+                    "verwacht: een CBS-dimensielijst"
                 )
             if "Title" not in df.columns:
                 df["Title"] = df["Key"]
@@ -336,8 +340,8 @@ class CbsClient:
             rows = self.rows(f"{api}/TableInfos")
             if not rows or not isinstance(rows[0], dict):
                 raise DataError(
-                    f"CBS table {table_id_from_url(api)}: {api}/TableInfos is empty; "
-                    "expected one row describing the table"
+                    f"CBS-tabel {table_id_from_url(api)}: {api}/TableInfos is leeg; "
+                    "verwacht: één rij die de tabel beschrijft"
                 )
             self._memo[key] = rows[0]
         return dict(self._memo[key])
@@ -381,15 +385,16 @@ class CbsClient:
                 return keys[found[0]]
             if len(found) > 1:
                 raise DataError(
-                    f"CBS table {tid}: several columns match '{stem}'"
-                    + (f" with unit '{unit}'" if unit else "")
-                    + f": {', '.join(keys[i] for i in found)}; expected one"
+                    f"CBS-tabel {tid}: meerdere kolommen passen bij '{stem}'"
+                    + (f" met eenheid '{unit}'" if unit else "")
+                    + f": {', '.join(keys[i] for i in found)}; verwacht: één"
                 )
         if required:
             raise DataError(
-                f"CBS table {tid}: {api}/DataProperties has no column "
-                + " or ".join(f"'{s}_NN'" for s in stems)
-                + (f" (unit '{unit}')" if unit else "")
+                f"CBS-tabel {tid}: {api}/DataProperties heeft geen kolom "
+                + " of ".join(f"'{s}_NN'" for s in stems)
+                + (f" (eenheid '{unit}')" if unit else "")
+                + "; verwacht: de CBS-indeling van deze tabel"
             )
         return None
 

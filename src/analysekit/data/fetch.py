@@ -48,12 +48,12 @@ def _count_rows(path: Path) -> int:
         try:
             return int(pq.ParquetFile(path).metadata.num_rows)
         except Exception as exc:  # noqa: BLE001 - any unreadable parquet is a data error
-            raise DataError(f"{path}: not a readable parquet file ({exc})") from None
+            raise DataError(f"{path}: geen leesbaar parquet-bestand ({exc})") from None
     if path.suffix in {".json", ".geojson"}:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except ValueError as exc:
-            raise DataError(f"{path}: not valid JSON ({exc})") from None
+            raise DataError(f"{path}: geen geldige JSON ({exc})") from None
         if isinstance(doc, dict) and "features" in doc:
             return len(doc["features"])
         if isinstance(doc, list):
@@ -122,7 +122,7 @@ def fetch_mirror(
     files = sorted(p for p in src.rglob("*") if p.is_file() and p.suffix in MIRROR_SUFFIXES)
     if not files:
         raise DataError(
-            f"mirror path {src} holds no .csv/.json/.geojson files; expected the CBS mirror"
+            f"mirror-map {src} bevat geen .csv/.json/.geojson-bestanden; verwacht: de CBS-mirror"
         )
     old = read_manifest(root)
     entries: dict[str, dict[str, Any]] = dict(old)
@@ -134,7 +134,14 @@ def fetch_mirror(
         digest = io.sha256_file(path)
         target = dest_root / rel
         prev = old.get(name)
-        if prev and prev.get("sha256") == digest and target.is_file():
+        # Skip only when the raw copy itself still has the recorded hash: a copy damaged
+        # after the fetch (cut, edited) is copied again from the mirror.
+        if (
+            prev
+            and prev.get("sha256") == digest
+            and target.is_file()
+            and io.sha256_file(target) == digest
+        ):
             continue
         with io.atomic_path(target) as tmp:
             shutil.copyfile(path, tmp)
@@ -195,7 +202,7 @@ def fetch(
         DataError: The mirror is missing or malformed.
     """
     if mode not in {"auto", "live", "mirror"}:
-        raise DataError(f"unknown fetch mode {mode!r}; expected auto, live or mirror")
+        raise DataError(f"onbekende fetch-modus {mode!r}; verwacht: auto, live of mirror")
     root = root or raw_dir()
     used = mode
     live_entries: list[dict[str, Any]] = []

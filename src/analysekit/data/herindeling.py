@@ -115,8 +115,8 @@ def _step(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, van: int, naar: int) -> 
         lost = sorted(set(gone["gm_code"]) - set(ov["van_gm_code"]))
         if lost:
             raise DataError(
-                f"gemeente {lost[0]} of indeling {van} does not overlap any gemeente of "
-                f"indeling {naar}; expected its area to go to one or more successors"
+                f"gemeente {lost[0]} van indeling {van} overlapt geen enkele gemeente van "
+                f"indeling {naar}; verwacht: het gebied gaat naar een of meer opvolgers"
             )
         ov["aandeel"] = ov["aandeel"] / ov.groupby("van_gm_code")["aandeel"].transform("sum")
         n = ov.groupby("van_gm_code")["naar_gm_code"].transform("size")
@@ -151,21 +151,21 @@ def build_crosswalk(grenzen: gpd.GeoDataFrame) -> pd.DataFrame:
     missing = [c for c in ("gm_code", "jaar", "geometry") if c not in grenzen.columns]
     if missing:
         raise DataError(
-            f"grenzen frame: missing column(s) {', '.join(missing)}; "
-            "expected gm_code, jaar, geometry"
+            f"grenzen-frame: kolom(men) {', '.join(missing)} ontbreken; "
+            "verwacht: gm_code, jaar, geometry"
         )
     if grenzen.crs is None:
-        raise DataError("grenzen frame: no CRS; expected EPSG:4326")
+        raise DataError("grenzen-frame: geen CRS; verwacht: EPSG:4326")
     dup = grenzen.duplicated(["jaar", "gm_code"])
     if dup.any():
         row = grenzen[dup].iloc[0]
         raise DataError(
-            f"grenzen frame: gemeente {row['gm_code']} occurs twice in {row['jaar']}; "
-            "expected one row per gemeente per year"
+            f"grenzen-frame: gemeente {row['gm_code']} komt twee keer voor in {row['jaar']}; "
+            "verwacht: één rij per gemeente per jaar"
         )
     jaren = sorted(int(j) for j in grenzen["jaar"].unique())
     if len(jaren) < 2:
-        raise DataError(f"grenzen frame: indeling years {jaren}; expected at least two")
+        raise DataError(f"grenzen-frame: indelingsjaren {jaren}; verwacht: minstens twee")
     by_year = {j: g.reset_index(drop=True) for j, g in grenzen.groupby("jaar", sort=True)}
     steps = [_step(by_year[a], by_year[b], a, b) for a, b in zip(jaren, jaren[1:], strict=False)]
     out = pd.concat(steps, ignore_index=True)
@@ -208,13 +208,13 @@ def chain(crosswalk: pd.DataFrame, van_jaar: int, naar_jaar: int) -> pd.DataFram
     for label, j in (("van_jaar", van_jaar), ("naar_jaar", naar_jaar)):
         if j not in jaren:
             raise ParameterError(
-                f"{label}={j} is not an indeling year of the crosswalk; expected one of "
+                f"{label}={j} is geen indelingsjaar van de omzettingstabel; verwacht: een van "
                 f"{jaren[0]}–{jaren[-1]}"
             )
     if naar_jaar < van_jaar:
         raise ParameterError(
-            f"naar_jaar={naar_jaar} is before van_jaar={van_jaar}; the crosswalk only maps "
-            "forward to a later indeling"
+            f"naar_jaar={naar_jaar} ligt vóór van_jaar={van_jaar}; verwacht: naar_jaar >= "
+            "van_jaar (de omzetting gaat alleen vooruit naar een latere indeling)"
         )
     # Compose the steps on plain dicts: a few hundred codes times at most ten steps.
     cur: dict[str, dict[str, float]] = {c: {c: 1.0} for c in _codes(crosswalk, van_jaar)}
@@ -236,8 +236,8 @@ def chain(crosswalk: pd.DataFrame, van_jaar: int, naar_jaar: int) -> pd.DataFram
             for via, share in targets.items():
                 if via not in step:
                     raise DataError(
-                        f"crosswalk: gemeente {via} of indeling {a} has no rows to {b}; "
-                        "expected every code of a year to be mapped"
+                        f"omzettingstabel: gemeente {via} van indeling {a} heeft geen rijen naar "
+                        f"{b}; verwacht: elke code van een jaar is omgezet"
                     )
                 if via in moved:
                     ident[van] = False
@@ -306,16 +306,18 @@ def to_indeling(
     """
     values = [value_cols] if isinstance(value_cols, str) else list(value_cols)
     if not values:
-        raise ParameterError("value_cols is empty; expected at least one column to re-express")
+        raise ParameterError("value_cols is leeg; verwacht: minstens één kolom om om te zetten")
     for col in ["gm_code", jaar_col, *values]:
         if col not in df.columns:
             raise ParameterError(
-                f"column {col!r} not in the frame; available: {', '.join(map(str, df.columns))}"
+                f"kolom {col!r} staat niet in het frame; beschikbaar: "
+                f"{', '.join(map(str, df.columns))}"
             )
     for col in values:
         if not pd.api.types.is_numeric_dtype(df[col]):
             raise ParameterError(
-                f"value column {col!r} has dtype {df[col].dtype}; expected numbers (counts, euros)"
+                f"waardekolom {col!r} heeft dtype {df[col].dtype}; verwacht: getallen "
+                "(aantallen, euro's)"
             )
     cw = _default_crosswalk() if crosswalk is None else crosswalk
     jaren = _years(cw)
@@ -327,8 +329,8 @@ def to_indeling(
         unknown = sorted(set(sub["gm_code"]) - set(step["van_gm_code"]))
         if unknown:
             raise DataError(
-                f"gm_code {unknown[0]} does not exist in the {int(jaar)} indeling "
-                f"({len(unknown)} unknown code(s)); expected codes of that year"
+                f"gm_code {unknown[0]} bestaat niet in de indeling {int(jaar)} "
+                f"({len(unknown)} onbekende code(s)); verwacht: codes van dat jaar"
             )
         m = sub.merge(
             step[["van_gm_code", "naar_gm_code", "aandeel"]],

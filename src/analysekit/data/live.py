@@ -184,7 +184,10 @@ class Iv3Layout:
 def _region_key(props: pd.DataFrame, where: str) -> str:
     geo = props.loc[props["Type"].isin(["GeoDimension", "GeoDetail"]), "Key"].tolist()
     if not geo:
-        raise DataError(f"{where}/DataProperties has no GeoDimension/GeoDetail region column")
+        raise DataError(
+            f"{where}/DataProperties heeft geen regiokolom (GeoDimension/GeoDetail); verwacht: "
+            "een CBS-tabel per gemeente"
+        )
     return str(geo[0])
 
 
@@ -211,8 +214,8 @@ def iv3_layout(client: CbsClient, api: str) -> Iv3Layout:
     ]
     if missing or taakveld is None:
         raise DataError(
-            f"{api}/DataProperties lacks the dimension(s) {', '.join(missing)}; "
-            f"found {', '.join(dims) or 'none'}"
+            f"{api}/DataProperties mist de dimensie(s) {', '.join(missing)}; "
+            f"gevonden: {', '.join(dims) or 'geen'}"
         )
     topics = props[~props["Type"].isin(DIMENSION_TYPES)]
     placements = sorted(
@@ -222,16 +225,17 @@ def iv3_layout(client: CbsClient, api: str) -> Iv3Layout:
     )
     if not placements:
         raise DataError(
-            f"{api}/DataProperties has no placement measure (k_1ePlaatsing_N, "
-            f"k_2ePlaatsing_N, k_1stePlaatsing_N, k_2dePlaatsing_N); found "
-            f"{', '.join(str(k) for k in topics['Key']) or 'no measures'}"
+            f"{api}/DataProperties heeft geen plaatsingsonderwerp (verwacht: k_1ePlaatsing_N, "
+            f"k_2ePlaatsing_N, k_1stePlaatsing_N of k_2dePlaatsing_N); gevonden: "
+            f"{', '.join(str(k) for k in topics['Key']) or 'geen onderwerpen'}"
         )
     measure = placements[-1][1]
     fallback = placements[-2][1] if len(placements) > 1 else None
     unit = client.unit(api, measure)
     if unit is None or "euro" not in unit.lower():
         raise DataError(
-            f"{api}/DataProperties: measure {measure} has unit {unit!r}; expected '1 000 euro'"
+            f"{api}/DataProperties: onderwerp {measure} heeft eenheid {unit!r}; verwacht: "
+            "'1 000 euro'"
         )
     return Iv3Layout(
         region, taakveld, "Categorie", "Verslagsoort", measure, fallback, unit_factor(unit), unit
@@ -256,8 +260,8 @@ def iv3_page_frame(rows: list[dict[str, Any]], layout: Iv3Layout, jaar: int) -> 
     missing = [c for c in layout.columns if c not in first]
     if missing:
         raise DataError(
-            f"TypedDataSet page lacks column(s) {', '.join(missing)}; "
-            f"has {', '.join(list(first)[:12])}"
+            f"pagina van TypedDataSet mist kolom(men) {', '.join(missing)}; "
+            f"wel aanwezig: {', '.join(list(first)[:12])}"
         )
     soorten = {f"{int(jaar)}X{k}": v for k, v in VERSLAGSOORT_SUFFIX.items()}
     vcol, rcol, tcol, ccol = layout.verslagsoort, layout.region, layout.taakveld, layout.categorie
@@ -379,8 +383,8 @@ def aggregate_iv3(
     need = set(_KEPT)
     if not need <= set(kept.columns):
         raise DataError(
-            f"Iv3 cells for {jaar} lack columns {sorted(need - set(kept.columns))}; "
-            f"expected {_KEPT}"
+            f"Iv3-cellen voor {jaar} missen kolommen {sorted(need - set(kept.columns))}; "
+            f"verwacht: {_KEPT}"
         )
     df = kept[_KEPT].copy()
     df["bedrag"] = df["bedrag"].astype("float64").mask(df["bedrag"].isin(IV3_SENTINELS)) * factor
@@ -486,8 +490,8 @@ def stream_feed(
         while current is not None:
             if current in seen:
                 raise DataError(
-                    f"CBS table {table_id_from_url(current)}: paging loops back to {current}; "
-                    "expected a new odata.nextLink"
+                    f"CBS-tabel {table_id_from_url(current)}: paginering keert terug naar "
+                    f"{current}; verwacht: een nieuwe odata.nextLink"
                 )
             seen.add(current)
             name = sha256_bytes(current.encode("utf-8"))[:40]
@@ -559,8 +563,8 @@ def fetch_iv3(
     table_id = table or KNOWN_IV3_TABLES.get(int(jaar))
     if table_id is None:
         raise ParameterError(
-            f"no CBS Iv3 table known for jaar {jaar}; expected one of "
-            f"{min(KNOWN_IV3_TABLES)}-{max(KNOWN_IV3_TABLES)} or a table id"
+            f"geen CBS Iv3-tabel bekend voor jaar {jaar}; verwacht: een jaar uit "
+            f"{min(KNOWN_IV3_TABLES)}-{max(KNOWN_IV3_TABLES)} of een tabel-id"
         )
     root = root or dataderden_root()
     api, feed = api_url(root, table_id), feed_url(root, table_id)
@@ -571,7 +575,9 @@ def fetch_iv3(
         if re.match(r"\d", str(k))
     ]
     if not taakvelden:
-        raise DataError(f"{api}/{layout.taakveld} lists no taakvelden (codes 0.1 ... 8.x)")
+        raise DataError(
+            f"{api}/{layout.taakveld} bevat geen taakvelden; verwacht: codes 0.1 … 8.x"
+        )
     categories = client.lookup(api, layout.categorie)
     info = client.table_info(api)
     total = pd.to_numeric(info.get("RecordCount"), errors="coerce")
@@ -590,8 +596,9 @@ def fetch_iv3(
     )
     if out.empty:
         raise DataError(
-            f"CBS table {table_id}: {feed}/TypedDataSet has no Iv3 amounts for gemeenten in "
-            f"{jaar}X000/{jaar}X005 ({stats.rows} rows read)"
+            f"CBS-tabel {table_id}: {feed}/TypedDataSet heeft geen Iv3-bedragen voor gemeenten "
+            f"in {jaar}X000/{jaar}X005 ({stats.rows} rijen gelezen); verwacht: bedragen per "
+            "gemeente"
         )
     return out
 
@@ -680,7 +687,8 @@ def _gemeente_rows(
             missing = [c for c in cols if c not in rows[0]]
             if missing:
                 raise DataError(
-                    f"{feed}/TypedDataSet page lacks column(s) {', '.join(missing)}"
+                    f"{feed}/TypedDataSet: pagina mist kolom(men) {', '.join(missing)}; "
+                    "verwacht: de kolommen van de eerste pagina"
                 )
         frame = pd.DataFrame.from_records(rows, columns=cols)
         codes = frame[region].astype("str").str.strip()
@@ -753,7 +761,7 @@ def fetch_kerncijfers(
     """
     years = sorted({int(j) for j in jaren})
     if not years:
-        raise ParameterError("fetch_kerncijfers needs at least one jaar")
+        raise ParameterError("fetch_kerncijfers: geen jaar opgegeven; verwacht: minstens één jaar")
     root = root or opendata_root()
     api, feed = api_url(root, table), feed_url(root, table)
     resolved = _resolve(client, api, KERNCIJFERS_KENMERKEN)
@@ -771,7 +779,10 @@ def fetch_kerncijfers(
     wide = wide[wide["jaar"].isin(years)]
     out = _to_long(wide, {k: v for k, v in resolved.items()}, table)
     if out.empty:
-        raise DataError(f"CBS table {table}: {feed}/TypedDataSet has no gemeente rows for {years}")
+        raise DataError(
+            f"CBS-tabel {table}: {feed}/TypedDataSet heeft geen gemeenterijen voor {years}; "
+            "verwacht: rijen per gemeente"
+        )
     return out
 
 
@@ -795,7 +806,7 @@ def fetch_kwb(
     table_id = table or KWB_TABLES.get(int(jaar))
     if table_id is None:
         raise ParameterError(
-            f"no CBS KWB table known for jaar {jaar}; expected one of {sorted(KWB_TABLES)}"
+            f"geen CBS KWB-tabel bekend voor jaar {jaar}; verwacht: een van {sorted(KWB_TABLES)}"
         )
     root = root or opendata_root()
     api, feed = api_url(root, table_id), feed_url(root, table_id)
@@ -805,7 +816,10 @@ def fetch_kwb(
         client, api, feed, list(resolved), region, Path(work_dir), f"KWB {jaar}", progress
     )
     if wide.empty:
-        raise DataError(f"CBS table {table_id}: {feed}/TypedDataSet has no gemeente rows")
+        raise DataError(
+            f"CBS-tabel {table_id}: {feed}/TypedDataSet heeft geen gemeenterijen; verwacht: "
+            "rijen per gemeente"
+        )
     wide = wide.assign(gm_code=wide[region], jaar=int(jaar))
     out = _to_long(wide, resolved, table_id)
     by_name = {km.name: key for key, (km, _) in resolved.items()}
@@ -961,7 +975,7 @@ def fetch_live(
     raw = Path(raw_dir)
     years = sorted({int(j) for j in jaren})
     if not years:
-        raise ParameterError("fetch_live needs at least one jaar")
+        raise ParameterError("fetch_live: geen jaar opgegeven; verwacht: minstens één jaar")
     client = client or CbsClient()
     cache_root = raw.resolve().parent / "cache" / "cbs_feed"
     if sources is None:
@@ -994,7 +1008,7 @@ def fetch_live(
         except Exception as exc:  # noqa: BLE001 - any live error fails this source only
             cause = _one_line(exc)
             if src.table not in cause:
-                cause = f"CBS table {src.table} ({src.url}): {cause}"
+                cause = f"CBS-tabel {src.table} ({src.url}): {cause}"
             logger.warning("live source %s failed: %s", src.name, cause)
             result.failures.append(
                 {"name": src.name, "table": src.table, "url": src.url, "cause": cause}

@@ -59,7 +59,7 @@ def _years(value: Any) -> list[int]:
         else:
             ok = False
         if not ok:
-            raise ParameterError(f"jaar={v!r}; expected a year as a whole number, like 2023")
+            raise ParameterError(f"jaar={v!r}; verwacht: een jaartal als geheel getal, zoals 2023")
         out.append(v)
     return out
 
@@ -68,8 +68,8 @@ def _check_available(name: str, col: str, values: list[Any], data_dir: Path | No
     have = store.available(name, col, data_dir)
     bad = [v for v in values if v not in have]
     if bad:
-        shown = ", ".join(str(v) for v in have) or "none"
-        raise ParameterError(f"{col} {bad[0]!r} is not in table {name!r}; available: {shown}")
+        shown = ", ".join(str(v) for v in have) or "geen"
+        raise ParameterError(f"{col} {bad[0]!r} staat niet in tabel {name!r}; beschikbaar: {shown}")
 
 
 def load(
@@ -121,12 +121,15 @@ def load(
         if col == "jaar" and "jaar" not in table.columns and "uitkeringsjaar" in table.columns:
             col = "uitkeringsjaar"
         if col not in table.columns:
-            raise ParameterError(f"table {name!r} has no column for filter {key}={value!r}")
+            raise ParameterError(
+                f"tabel {name!r} heeft geen kolom voor filter {key}={value!r}; laat dit filter "
+                f"weg (kolommen: {', '.join(table.columns)})"
+            )
         if key == "domein":
             bad = [d for d in _as_list(value) if d not in DOMEINEN_ALL]
             if bad:
                 raise ParameterError(
-                    f"unknown domein {bad[0]!r}; expected one of {', '.join(DOMEINEN_ALL)}"
+                    f"onbekend domein {bad[0]!r}; verwacht: een van {', '.join(DOMEINEN_ALL)}"
                 )
             values = _as_list(value)
         elif key == "verslagsoort":
@@ -134,7 +137,8 @@ def load(
             bad = [v for v in values if v not in VERSLAGSOORTEN]
             if bad:
                 raise ParameterError(
-                    f"unknown verslagsoort {bad[0]!r}; expected one of {', '.join(VERSLAGSOORTEN)}"
+                    f"onbekende verslagsoort {bad[0]!r}; verwacht: een van "
+                    f"{', '.join(VERSLAGSOORTEN)}"
                 )
             _check_available(name, col, values, folder)
         elif key == "jaar":

@@ -155,7 +155,7 @@ def _aliases() -> pd.DataFrame:
         df = pd.read_csv(path, dtype=str, comment="#", keep_default_na=False)
     if list(df.columns) != ["alias", "gm_code"]:
         raise DataError(
-            f"analysekit/data/{ALIAS_FILE}: columns {list(df.columns)}; expected alias, gm_code"
+            f"analysekit/data/{ALIAS_FILE}: kolommen {list(df.columns)}; verwacht: alias, gm_code"
         )
     return df.apply(lambda s: s.str.strip())
 
@@ -200,7 +200,8 @@ def _index_for(version: tuple[tuple[str, int, int], ...]) -> _Index:  # noqa: AR
     for alias, code in aliases.itertuples(index=False):
         if code not in years_of:
             raise DataError(
-                f"analysekit/data/{ALIAS_FILE}: alias {alias!r} points to unknown code {code}"
+                f"analysekit/data/{ALIAS_FILE}: alias {alias!r} verwijst naar onbekende code "
+                f"{code}; verwacht: een GM-code uit de gemeentetabel"
             )
         rows += [(normalise(alias), True, code, j) for j in years_of[code]]
     keys = pd.DataFrame(rows, columns=["key", "sterk", "gm_code", "jaar"]).drop_duplicates()
@@ -232,11 +233,11 @@ def _check_jaar(idx: _Index, jaar: int | None) -> int:
     try:
         j = int(jaar)
     except (TypeError, ValueError):
-        raise ParameterError(f"jaar={jaar!r}; expected an indeling year like 2023") from None
+        raise ParameterError(f"jaar={jaar!r}; verwacht: een indelingsjaar zoals 2023") from None
     if j not in idx.jaren:
         raise ParameterError(
-            f"jaar={j} has no gemeente indeling in the data; "
-            f"expected {idx.jaren[0]}–{idx.jaren[-1]}"
+            f"jaar={j} heeft geen gemeentelijke indeling in de gegevens; "
+            f"verwacht: {idx.jaren[0]}–{idx.jaren[-1]}"
         )
     return j
 
@@ -245,7 +246,11 @@ def _suggest(idx: _Index, query: str) -> str:
     q = normalise(query)
     close = difflib.get_close_matches(q, list(idx.display), n=8, cutoff=0.6)
     labels = list(dict.fromkeys(idx.display[k] for k in close))[:5]
-    return f"closest matches: {', '.join(labels)}" if labels else "no close matches"
+    return (
+        f"bedoelde u: {', '.join(labels)}?"
+        if labels
+        else "geen naam die erop lijkt; geef de volledige naam of de GM-code"
+    )
 
 
 def _make(idx: _Index, code: str, jaar: int, opvolgers: tuple[Opvolger, ...] = ()) -> Gemeente:
@@ -272,12 +277,12 @@ def _former(idx: _Index, code: str, last: int, target: int, stacklevel: int) -> 
     )
     g = _make(idx, code, last, opv)
     if len(opv) == 1:
-        how = f"merged into {opv[0].naam} ({opv[0].gm_code})"
+        how = f"opgegaan in {opv[0].naam} ({opv[0].gm_code})"
     else:
         parts = ", ".join(f"{o.naam} ({o.gm_code}) {o.aandeel:.0%}" for o in opv)
-        how = f"split by area over {parts}"
+        how = f"naar oppervlakte verdeeld over {parts}"
     warnings.warn(
-        f"gemeente {g.naam} ({code}) existed until {last}; in the {target} indeling it is {how}",
+        f"gemeente {g.naam} ({code}) bestond tot {last}; in de indeling {target} is zij {how}",
         HerindelingWarning,
         stacklevel=stacklevel,
     )
@@ -288,7 +293,7 @@ def _resolve_code(idx: _Index, code: str, target: int, query: str) -> Gemeente:
     years = sorted(idx.names.loc[idx.names["gm_code"] == code, "jaar"])
     if not years:
         raise UnknownGemeente(
-            f"unknown gemeente code {code!r} (query {query!r}); expected a GM code of the "
+            f"onbekende gemeentecode {code!r} (gezocht: {query!r}); verwacht: een GM-code uit de "
             f"indelingen {idx.jaren[0]}–{idx.jaren[-1]}"
         )
     if target in years:
@@ -296,7 +301,7 @@ def _resolve_code(idx: _Index, code: str, target: int, query: str) -> Gemeente:
     earlier = [y for y in years if y < target]
     if not earlier:
         raise UnknownGemeente(
-            f"gemeente {code} does not exist yet in {target}; it exists from {years[0]}"
+            f"gemeente {code} bestaat nog niet in {target}; zij bestaat vanaf {years[0]}"
         )
     return _former(idx, code, earlier[-1], target, stacklevel=4)
 
@@ -339,7 +344,7 @@ def gemeente(query: str | int, jaar: int | None = None) -> Gemeente:
     if isinstance(query, int) and not isinstance(query, bool):
         query = str(query)
     if not isinstance(query, str) or not query.strip():
-        raise UnknownGemeente(f"gemeente query {query!r}; expected a GM code or a name")
+        raise UnknownGemeente(f"gemeente {query!r}; verwacht: een GM-code of een naam")
     idx = _index()
     target = _check_jaar(idx, jaar)
     q = query.strip()
@@ -353,7 +358,8 @@ def gemeente(query: str | int, jaar: int | None = None) -> Gemeente:
     if len(found) > 1:
         opts = ", ".join(f"{_make(idx, c, target).naam} ({c})" for c in found)
         raise UnknownGemeente(
-            f"ambiguous gemeente {q!r} in {target}: {opts}; give the full name or the GM code"
+            f"gemeente {q!r} is niet eenduidig in {target}: {opts}; geef de volledige naam of de "
+            "GM-code"
         )
     for y in sorted((y for y in idx.jaren if y < target), reverse=True):
         found = _matches(idx, keys, y)
@@ -362,14 +368,15 @@ def gemeente(query: str | int, jaar: int | None = None) -> Gemeente:
         if len(found) > 1:
             opts = ", ".join(f"{_make(idx, c, y).naam} ({c})" for c in found)
             raise UnknownGemeente(
-                f"ambiguous gemeente {q!r} in {y}: {opts}; give the full name or the GM code"
+                f"gemeente {q!r} is niet eenduidig in {y}: {opts}; geef de volledige naam of de "
+                "GM-code"
             )
     later = sorted(set(idx.keys.loc[idx.keys["key"].isin(keys), "jaar"]))
     if later:
         raise UnknownGemeente(
-            f"gemeente {q!r} does not exist yet in {target}; it exists from {later[0]}"
+            f"gemeente {q!r} bestaat nog niet in {target}; zij bestaat vanaf {later[0]}"
         )
-    raise UnknownGemeente(f"unknown gemeente {q!r}; {_suggest(idx, q)}")
+    raise UnknownGemeente(f"onbekende gemeente {q!r}; {_suggest(idx, q)}")
 
 
 def all_gemeenten(jaar: int | None = None) -> pd.DataFrame:

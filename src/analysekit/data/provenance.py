@@ -78,7 +78,7 @@ def read_meta(table: str, folder: Path | None = None) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid"
         raise DataError(
-            f"{path}: not valid YAML ({first}); run `analysekit data build --force`"
+            f"{path}: geen geldige YAML ({first}); voer `analysekit data build --force` uit"
         ) from None
 
 
@@ -96,8 +96,8 @@ def read_manifest(root: Path | None = None) -> dict[str, dict[str, Any]]:
         return {e["name"]: e for e in files}
     except (ValueError, KeyError, TypeError) as exc:
         raise DataError(
-            f"{path}: not a valid manifest ({type(exc).__name__}: {exc}); expected JSON with a "
-            "'files' list; run `analysekit data fetch` to rewrite it"
+            f"{path}: geen geldig manifest ({type(exc).__name__}: {exc}); verwacht: JSON met "
+            "een lijst 'files'; voer `analysekit data fetch` uit om het opnieuw te schrijven"
         ) from None
 
 
@@ -187,7 +187,7 @@ def count_rows(path: Path) -> int:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except ValueError as exc:
-            raise DataError(f"{path}: not valid JSON ({exc})") from None
+            raise DataError(f"{path}: geen geldige JSON ({exc})") from None
         if isinstance(doc, dict) and "features" in doc:
             return len(doc["features"])
         return len(doc) if isinstance(doc, list) else 1
@@ -214,31 +214,32 @@ def verify_raw(root: Path | None = None) -> int:
     """
     root = root or raw_dir()
     manifest = read_manifest(root)
-    fix = "delete it and run `analysekit data fetch` to restore it"
+    fix = "voer `analysekit data fetch` uit om het te herstellen"
     for name, entry in sorted(manifest.items()):
         path = root / str(entry.get("path", name))
         if not path.is_file():
             raise DataError(
-                f"{path}: listed in {root / MANIFEST} but missing; run `analysekit data fetch`"
+                f"{path}: staat in {root / MANIFEST} maar ontbreekt; "
+                "voer `analysekit data fetch` uit"
             )
         text = path.suffix in _TEXT_SUFFIXES
         if text:
             cut = incomplete_last_line(path)
             if cut:
-                raise DataError(f"{path}: {cut}; expected a complete file; {fix}")
+                raise DataError(f"{path}: {cut}; verwacht: een volledig bestand; {fix}")
         want_rows = entry.get("rows")
         if text and isinstance(want_rows, int):
             rows = count_rows(path)
             if rows != want_rows:
                 raise DataError(
-                    f"{path}: {rows} data rows; expected {want_rows} as recorded in "
-                    f"{root / MANIFEST} (file truncated or altered); {fix}"
+                    f"{path}: {rows} datarijen; verwacht: {want_rows} volgens "
+                    f"{root / MANIFEST} (bestand ingekort of gewijzigd); {fix}"
                 )
         want_sha = entry.get("sha256")
         if want_sha and io.sha256_file(path) != want_sha:
             raise DataError(
-                f"{path}: sha256 differs from {root / MANIFEST} (file altered since it was "
-                f"fetched); expected {str(want_sha)[:12]}…; {fix}"
+                f"{path}: sha256 wijkt af van {root / MANIFEST} (bestand gewijzigd na het "
+                f"ophalen); verwacht: {str(want_sha)[:12]}…; {fix}"
             )
     return len(manifest)
 
@@ -274,7 +275,8 @@ def _column(folder: Path, table: str, cols: Sequence[str]) -> pd.DataFrame:
         return pd.read_parquet(path, columns=list(cols)).drop_duplicates()
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for bad files
         raise DataError(
-            f"{path}: cannot read ({type(exc).__name__}); run `analysekit data build --force`"
+            f"{path}: niet leesbaar ({type(exc).__name__}); "
+            "voer `analysekit data build --force` uit"
         ) from None
 
 

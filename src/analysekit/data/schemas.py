@@ -9,15 +9,37 @@ metadata: title, unit, source next to each dataset).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaError, SchemaErrors
 
 from analysekit.data.levering import REDENEN
 from analysekit.errors import DataError
 from analysekit.vocab import DOMEINEN, GM_CODE, OVERIG, VERSLAGSOORTEN
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+
+class _Check:
+    """A pandera ``Check`` named by constructor and arguments, made when a schema is built.
+
+    pandera is imported by :func:`schema` and :func:`validate` only: reading a table or
+    resolving a gemeente uses the declarations below but never validates (importing
+    pandera costs about 0.2 s per process).
+    """
+
+    def __init__(self, name: str, *args: Any) -> None:
+        self.name, self.args = name, args
+
+    def __repr__(self) -> str:
+        return f"Check.{self.name}{self.args!r}"
+
+    def build(self) -> pa.Check:
+        """The pandera check."""
+        import pandera.pandas as pa
+
+        return getattr(pa.Check, self.name)(*self.args)
 
 #: Values of a ``domein`` column: the four sociaal-domein clusters and ``Overig``.
 DOMEINEN_ALL = (*DOMEINEN, OVERIG)
@@ -56,9 +78,11 @@ class Table:
     rule: str = ""
 
 
-_gm = Col(str, "CBS gemeentecode (GM + 4 cijfers)", checks=(pa.Check.str_matches(f"^{GM_CODE}$"),))
-_verslagsoort = Col(str, "begroting of jaarrekening", checks=(pa.Check.isin(list(VERSLAGSOORTEN)),))
-_jaar = Col(int, "jaar", "jaar", checks=(pa.Check.in_range(1990, 2100),))
+_gm = Col(str, "CBS gemeentecode (GM + 4 cijfers)", checks=(_Check("str_matches", f"^{GM_CODE}$"),))
+_verslagsoort = Col(
+    str, "begroting of jaarrekening", checks=(_Check("isin", list(VERSLAGSOORTEN)),)
+)
+_jaar = Col(int, "jaar", "jaar", checks=(_Check("in_range", 1990, 2100),))
 _eur = "EUR"
 
 TABLES: dict[str, Table] = {
@@ -82,13 +106,13 @@ TABLES: dict[str, Table] = {
             "taakveld": Col(
                 str,
                 "taakveldcode zoals gepubliceerd in dat boekjaar",
-                checks=(pa.Check.str_matches(r"^\d\.\d+[a-z]?$"),),
+                checks=(_Check("str_matches", r"^\d\.\d+[a-z]?$"),),
             ),
             "taakveld_naam": Col(str, "officiële naam uit het CBS Iv3-definitiebestand"),
             "domein": Col(
                 str,
                 "domein (gemeentefondscluster) of Overig",
-                checks=(pa.Check.isin(list(DOMEINEN_ALL)),),
+                checks=(_Check("isin", list(DOMEINEN_ALL)),),
             ),
             "lasten_eur": Col(float, "lasten (som L-categorieën)", _eur),
             "baten_eur": Col(float, "baten (som B-categorieën)", _eur),
@@ -115,13 +139,13 @@ TABLES: dict[str, Table] = {
             "reden": Col(
                 str,
                 "geleverd; alle lasten en baten 0 of leeg; gemeente ontbreekt in de bron",
-                checks=(pa.Check.isin(list(REDENEN)),),
+                checks=(_Check("isin", list(REDENEN)),),
             ),
             "n_taakvelden_niet_nul": Col(
                 int,
                 "aantal taakvelden met lasten of baten ongelijk aan 0",
                 "taakvelden",
-                (pa.Check.ge(0),),
+                (_Check("ge", 0),),
             ),
         },
         key=("gm_code", "jaar", "verslagsoort"),
@@ -139,13 +163,13 @@ TABLES: dict[str, Table] = {
             "jaar": _jaar,
             "naam": Col(str, "CBS-naam van de gemeente"),
             "provincie": Col(str, "provincie"),
-            "inwoners": Col(int, "inwoners op 1 januari", "personen", (pa.Check.gt(0),)),
+            "inwoners": Col(int, "inwoners op 1 januari", "personen", (_Check("gt", 0),)),
             "grootteklasse": Col(str, "CBS gemeentegrootteklasse"),
             "stedelijkheid": Col(
                 "Int64",
                 "stedelijkheid 1 (zeer sterk) t/m 5 (niet)",
                 "klasse",
-                (pa.Check.in_range(1, 5),),
+                (_Check("in_range", 1, 5),),
                 nullable=True,
             ),
             "stedelijkheid_label": Col(str, "stedelijkheid in woorden", nullable=True),
@@ -176,7 +200,7 @@ TABLES: dict[str, Table] = {
         columns={
             "gm_code": _gm,
             "circulaire": Col(
-                str, "circulaire, bv. M2024", checks=(pa.Check.str_matches(r"^[MS]\d{4}$"),)
+                str, "circulaire, bv. M2024", checks=(_Check("str_matches", r"^[MS]\d{4}$"),)
             ),
             "uitkeringsjaar": _jaar,
             "maatstaf": Col(str, "code van de maatstaf"),
@@ -195,7 +219,7 @@ TABLES: dict[str, Table] = {
             "maatstaf": Col(str, "code van de maatstaf"),
             "maatstaf_naam": Col(str, "naam", nullable=True),
             "cluster": Col(str, "cluster zoals gepubliceerd"),
-            "domein": Col(str, "domein", checks=(pa.Check.isin(list(DOMEINEN_ALL)),)),
+            "domein": Col(str, "domein", checks=(_Check("isin", list(DOMEINEN_ALL)),)),
             "gewicht_eur": Col(float, "bedrag per eenheid", _eur),
             "uitkeringsfactor": Col(float, "uitkeringsfactor", ""),
         },
@@ -210,11 +234,11 @@ TABLES: dict[str, Table] = {
             "gm_code": _gm,
             "circulaire": Col(str, "circulaire"),
             "uitkeringsjaar": _jaar,
-            "domein": Col(str, "domein", checks=(pa.Check.isin(list(DOMEINEN_ALL)),)),
+            "domein": Col(str, "domein", checks=(_Check("isin", list(DOMEINEN_ALL)),)),
             "soort": Col(
                 str,
                 "verdeelmodel of integratie_decentralisatie",
-                checks=(pa.Check.isin(["verdeelmodel", "integratie_decentralisatie"]),),
+                checks=(_Check("isin", ["verdeelmodel", "integratie_decentralisatie"]),),
             ),
             "bedrag_eur": Col(float, "bedrag", _eur),
         },
@@ -237,7 +261,7 @@ TABLES: dict[str, Table] = {
             "van_gm_code": _gm,
             "naar_jaar": _jaar,
             "naar_gm_code": _gm,
-            "aandeel": Col(float, "aandeel", "fractie", (pa.Check.in_range(0, 1),)),
+            "aandeel": Col(float, "aandeel", "fractie", (_Check("in_range", 0, 1),)),
             "sleutel": Col(str, "identiek, samenvoeging of oppervlak"),
         },
         key=("van_jaar", "van_gm_code", "naar_jaar", "naar_gm_code"),
@@ -247,9 +271,12 @@ TABLES: dict[str, Table] = {
 
 def schema(name: str) -> pa.DataFrameSchema:
     """Return the pandera schema of a canonical table."""
+    import pandera.pandas as pa
+
     t = TABLES[name]
     cols = {
-        c: pa.Column(spec.dtype, checks=list(spec.checks), nullable=spec.nullable, coerce=True)
+        c: pa.Column(spec.dtype, checks=[k.build() for k in spec.checks],
+                     nullable=spec.nullable, coerce=True)
         for c, spec in t.columns.items()
     }
     return pa.DataFrameSchema(cols, unique=list(t.key), strict=False, name=name)
@@ -257,12 +284,14 @@ def schema(name: str) -> pa.DataFrameSchema:
 
 def validate(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """Validate (and coerce) a table; raise :class:`DataError` with one line on failure."""
+    from pandera.errors import SchemaError, SchemaErrors
+
     try:
         return schema(name).validate(df, lazy=False)
     except (SchemaError, SchemaErrors) as exc:
         first = str(exc).strip().splitlines()
         detail = " ".join(first[:3])[:400]
-        raise DataError(f"table {name!r} fails its schema: {detail}") from None
+        raise DataError(f"tabel {name!r} voldoet niet aan het schema: {detail}") from None
 
 
 def metadata(name: str, rows: int, built_from: list[str]) -> dict[str, Any]:

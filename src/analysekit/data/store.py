@@ -26,7 +26,7 @@ from analysekit.paths import processed_dir
 __all__ = ["REBUILD", "available", "read", "table_path"]
 
 #: The fix named in every error about a processed file.
-REBUILD = "run `analysekit data build --force`"
+REBUILD = "voer `analysekit data build --force` uit"
 
 
 def table_path(name: str, data_dir: str | Path | None = None) -> Path:
@@ -36,14 +36,14 @@ def table_path(name: str, data_dir: str | Path | None = None) -> Path:
         ParameterError: ``name`` is not a canonical table.
     """
     if name not in TABLES:
-        raise ParameterError(f"unknown table {name!r}; expected one of {', '.join(TABLES)}")
+        raise ParameterError(f"onbekende tabel {name!r}; verwacht: een van {', '.join(TABLES)}")
     return (Path(data_dir) if data_dir else processed_dir()) / f"{name}.parquet"
 
 
 def _corrupt(path: Path, exc: BaseException) -> DataError:
     first = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else ""
     detail = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
-    return DataError(f"{path}: cannot read the processed table ({detail}); {REBUILD}")
+    return DataError(f"{path}: verwerkte tabel niet leesbaar ({detail}); {REBUILD}")
 
 
 def read(
@@ -68,7 +68,9 @@ def read(
     """
     path = table_path(name, data_dir)
     if not path.is_file():
-        raise DataError(f"{path}: table {name!r} has not been built; run `analysekit data build`")
+        raise DataError(
+            f"{path}: tabel {name!r} is nog niet gebouwd; voer `analysekit data build` uit"
+        )
     cols = list(columns) if columns is not None else None
     try:
         if TABLES[name].geo and (cols is None or "geometry" in cols):
@@ -80,7 +82,7 @@ def read(
     except (KeyError, ValueError) as exc:
         if cols and "column" in str(exc).lower():
             raise ParameterError(
-                f"table {name!r} has no column(s) {cols}; expected some of "
+                f"tabel {name!r} heeft geen kolom(men) {cols}; verwacht: kolommen uit "
                 f"{', '.join(TABLES[name].columns)}"
             ) from None
         raise _corrupt(path, exc) from None
@@ -108,6 +110,8 @@ def available(name: str, column: str, data_dir: str | Path | None = None) -> tup
     """
     path = table_path(name, data_dir)
     if not path.is_file():
-        raise DataError(f"{path}: table {name!r} has not been built; run `analysekit data build`")
+        raise DataError(
+            f"{path}: tabel {name!r} is nog niet gebouwd; voer `analysekit data build` uit"
+        )
     st = path.stat()
     return _distinct(str(path), column, st.st_mtime_ns, st.st_size)

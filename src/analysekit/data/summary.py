@@ -36,9 +36,12 @@ def summary_frame(gm_code: str, jaar: int | None = None) -> tuple[pd.DataFrame, 
         jaar = int(jr["jaar"].max()) if not jr.empty else years[-1] if years else None
     elif int(jaar) not in years:
         shown = ", ".join(str(j) for j in years)
-        raise ParameterError(f"jaar {jaar} is not in the Iv3 data; available: {shown}")
+        raise ParameterError(f"jaar {jaar} staat niet in de Iv3-gegevens; beschikbaar: {shown}")
     if jaar is None:
-        raise ParameterError(f"gemeente {gm_code} has no Iv3 data in the kit")
+        raise ParameterError(
+            f"gemeente {gm_code} heeft geen Iv3-gegevens in de kit; verwacht: een gemeente "
+            "uit de tabel iv3"
+        )
     iv3 = load("iv3", gemeente=gm_code)
     iv3 = iv3[iv3["domein"].isin(DOMEINEN)]
     inw = load("gemeenten", gemeente=gm_code).set_index("jaar")["inwoners"]
@@ -62,8 +65,8 @@ def _resolve(gemeente: str):  # noqa: ANN202 - returns lookup.Gemeente
     if g.opgeheven:
         opv = ", ".join(f"{o.naam} ({o.gm_code}, {nl.pct(100 * o.aandeel)})" for o in g.opvolgers)
         raise ParameterError(
-            f"gemeente {g.naam} ({g.gm_code}) existed until {g.jaar} and has no Iv3 data in the "
-            f"kit; its area went to {opv}; ask for one of those"
+            f"gemeente {g.naam} ({g.gm_code}) bestond tot {g.jaar} en heeft geen Iv3-gegevens "
+            f"in de kit; het gebied ging naar {opv}; vraag een van die gemeenten op"
         )
     return g
 

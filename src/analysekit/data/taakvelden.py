@@ -100,26 +100,31 @@ def taakveld_mapping() -> pd.DataFrame:
             lines = path.read_text(encoding="utf-8").splitlines()
             df = pd.read_csv(path, dtype=str, comment="#", keep_default_na=False)
     except (OSError, pd.errors.ParserError) as exc:
-        raise DataError(f"{name}: cannot read ({exc})") from None
+        raise DataError(f"{name}: niet leesbaar ({exc})") from None
     need = ["taakveld", "omschrijving", "domein", "subdomein", "vervangen_door"]
     missing = [c for c in need if c not in df.columns]
     if missing:
-        raise DataError(f"{name}: missing column(s) {', '.join(missing)}; expected {need}")
+        raise DataError(f"{name}: kolom(men) {', '.join(missing)} ontbreken; verwacht: {need}")
     df = df[need].apply(lambda s: s.str.strip())
     header_line = next(n for n, line in enumerate(lines, 1) if not line.startswith("#"))
     for i, row in df.iterrows():
-        where = f"{name}: line {header_line + int(i) + 1}"
+        where = f"{name}: regel {header_line + int(i) + 1}"
         if not TAAKVELD_CODE.match(row["taakveld"]) or not row["taakveld"].startswith("6."):
-            raise DataError(f"{where}: taakveld {row['taakveld']!r}; expected a code like '6.72a'")
+            raise DataError(
+                f"{where}: taakveld {row['taakveld']!r}; verwacht: een code als '6.72a'"
+            )
         if row["domein"] not in DOMEINEN:
             raise DataError(
-                f"{where}: domein {row['domein']!r}; expected one of {', '.join(DOMEINEN)}"
+                f"{where}: domein {row['domein']!r}; verwacht: een van {', '.join(DOMEINEN)}"
             )
         if not row["subdomein"]:
-            raise DataError(f"{where}: empty subdomein; expected a label")
+            raise DataError(f"{where}: subdomein is leeg; verwacht: een omschrijving")
     dup = df["taakveld"].duplicated()
     if dup.any():
-        raise DataError(f"{name}: taakveld {df['taakveld'][dup].iloc[0]} occurs twice")
+        raise DataError(
+            f"{name}: taakveld {df['taakveld'][dup].iloc[0]} komt twee keer voor; verwacht: "
+            "één rij per taakveld"
+        )
     df["vervangen_door"] = df["vervangen_door"].map(
         lambda v: tuple(c.strip() for c in v.split(";") if c.strip())
     )
@@ -128,7 +133,8 @@ def taakveld_mapping() -> pd.DataFrame:
         unknown = [s for s in subs if s not in known]
         if unknown:
             raise DataError(
-                f"{name}: vervangen_door of {code} names {unknown[0]!r}, which is not in the file"
+                f"{name}: vervangen_door van {code} noemt {unknown[0]!r}, dat niet in het "
+                "bestand staat; verwacht: een taakveld uit dit bestand"
             )
     return df.reset_index(drop=True)
 
@@ -146,15 +152,17 @@ def _read_definitie(path: Path, jaar: int) -> pd.DataFrame:
         DataFrame ``[taakveld, taakveld_naam, hoofdtaakveld, hoofdtaakveld_naam]``.
     """
     if not path.is_file():
-        raise DataError(f"{path}: file not found in the mirror; expected the Iv3 definitie {jaar}")
+        raise DataError(
+            f"{path}: bestand niet gevonden in de mirror; verwacht: de Iv3-definitie {jaar}"
+        )
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
         nodes = doc["codelijsten"]["taakveld"]["codelijst"]
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: not valid JSON ({exc})") from None
+        raise DataError(f"{path}: geen geldige JSON ({exc})") from None
     except (KeyError, TypeError):
         raise DataError(
-            f"{path}: no codelijsten.taakveld.codelijst; expected a CBS Iv3 definitie file"
+            f"{path}: geen codelijsten.taakveld.codelijst; verwacht: een CBS Iv3-definitiebestand"
         ) from None
     rows: list[tuple[str, str, str, str]] = []
 
@@ -164,15 +172,17 @@ def _read_definitie(path: Path, jaar: int) -> pd.DataFrame:
                 code = str(node["code"]).strip()
                 label = " ".join(str(node.get("omschrijving", "")).split())
             except (KeyError, TypeError):
-                raise DataError(f"{path}: taakveld node without a code: {node!r}") from None
+                raise DataError(
+                    f"{path}: taakveldknoop zonder code: {node!r}; verwacht: een veld 'code'"
+                ) from None
             subs = node.get("subcodes") or []
             if code == "Tot_TV" or code.endswith("."):
                 walk(subs, (code.rstrip("."), label) if code.endswith(".") else group)
                 continue
             if not TAAKVELD_CODE.match(code):
                 raise DataError(
-                    f"{path}: taakveld code {code!r}; expected a code like '6.72a' or a group "
-                    "like '6.'"
+                    f"{path}: taakveldcode {code!r}; verwacht: een code als '6.72a' of een groep "
+                    "als '6.'"
                 )
             hoofd = group[0] or code.split(".")[0]
             rows.append((code, label, hoofd, group[1]))
@@ -181,7 +191,7 @@ def _read_definitie(path: Path, jaar: int) -> pd.DataFrame:
 
     walk(nodes, ("", ""))
     if not rows:
-        raise DataError(f"{path}: no taakvelden in the code list")
+        raise DataError(f"{path}: geen taakvelden in de codelijst; verwacht: een CBS Iv3-definitie")
     return pd.DataFrame(rows, columns=["taakveld", "taakveld_naam", "hoofdtaakveld", "groep"])
 
 
@@ -197,8 +207,8 @@ def _taakveld_table_cached(mirror: Path) -> pd.DataFrame:
         unknown = sorted(set(d.loc[sd, "taakveld"]) - set(mapping.index))
         if unknown:
             raise DataError(
-                f"{path}: sociaal-domein taakveld {unknown[0]} of boekjaar {jaar} is not in "
-                f"analysekit/data/{MAPPING_FILE}; add it with its domein and subdomein"
+                f"{path}: taakveld {unknown[0]} (sociaal domein) van boekjaar {jaar} staat niet "
+                f"in analysekit/data/{MAPPING_FILE}; voeg het toe met domein en subdomein"
             )
         codes = set(d["taakveld"])
         d["jaar"] = jaar
@@ -241,8 +251,8 @@ def _require(df: pd.DataFrame, cols: list[str], what: str) -> None:
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise ParameterError(
-            f"{what}: column(s) {', '.join(repr(m) for m in missing)} missing; "
-            f"expected {', '.join(cols)}"
+            f"{what}: kolom(men) {', '.join(repr(m) for m in missing)} ontbreken; "
+            f"verwacht: {', '.join(cols)}"
         )
 
 
@@ -350,8 +360,9 @@ def add_domein(iv3: pd.DataFrame, mirror: str | Path | None = None) -> pd.DataFr
     if len(unknown):
         row = unknown.iloc[0]
         raise DataError(
-            f"taakveld {row['taakveld']!r} (jaar {row['jaar']}) is not in any CBS Iv3 definitie "
-            f"file {BOEKJAREN[0]}–{BOEKJAREN[-1]}; expected a code like '6.72a' or '0.10'"
+            f"taakveld {row['taakveld']!r} (jaar {row['jaar']}) staat in geen enkel CBS "
+            f"Iv3-definitiebestand {BOEKJAREN[0]}–{BOEKJAREN[-1]}; verwacht: een code als '6.72a' "
+            "of '0.10'"
         )
     cand["_dist"] = (cand["def_jaar"] - cand["jaar"].astype("int64")).abs()
     best = (

@@ -33,12 +33,12 @@ class Checks:
         return self.df[where(self.df)] if where is not None else self.df
 
     def _fail(self, rule: str, example: object) -> None:
-        raise DataError(f"table {self.name!r}: {rule} (e.g. {example})")
+        raise DataError(f"tabel {self.name!r}: {rule} (bijv. {example})")
 
     def not_empty(self) -> Checks:
         """The table has at least one row."""
         if self.df.empty:
-            self._fail("is empty; expected rows", "no rows")
+            self._fail("is leeg; verwacht: rijen", "geen rijen")
         return self
 
     def no_nulls(self, *cols: str, where: Where = None) -> Checks:
@@ -46,7 +46,10 @@ class Checks:
         d = self._sel(where)
         for c in cols:
             if d[c].isna().any():
-                self._fail(f"column {c!r} has missing values", d[d[c].isna()].iloc[0].to_dict())
+                self._fail(
+                    f"kolom {c!r} heeft ontbrekende waarden; verwacht: geen",
+                    d[d[c].isna()].iloc[0].to_dict(),
+                )
         return self
 
     def unique(self, cols: Iterable[str]) -> Checks:
@@ -54,14 +57,16 @@ class Checks:
         cols = list(cols)
         dup = self.df.duplicated(cols)
         if dup.any():
-            self._fail(f"duplicate key {cols}", self.df.loc[dup, cols].iloc[0].to_dict())
+            self._fail(
+                f"dubbele sleutel {cols}; verwacht: uniek", self.df.loc[dup, cols].iloc[0].to_dict()
+            )
         return self
 
     def count_between(self, col: str, lo: int, hi: int, where: Where = None) -> Checks:
         """The number of distinct values of ``col`` lies in [lo, hi]."""
         n = self._sel(where)[col].nunique()
         if not lo <= n <= hi:
-            self._fail(f"{n} distinct {col}; expected between {lo} and {hi}", n)
+            self._fail(f"{n} verschillende {col}; verwacht: tussen {lo} en {hi}", n)
         return self
 
     def count_between_by(self, col: str, lo: int, hi: int, by: list[str]) -> Checks:
@@ -72,7 +77,8 @@ class Checks:
             key = bad.index[0]
             where = dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True))
             self._fail(
-                f"{int(bad.iloc[0])} distinct {col} for {where}; expected between {lo} and {hi}",
+                f"{int(bad.iloc[0])} verschillende {col} voor {where}; verwacht: tussen {lo} "
+                f"en {hi}",
                 key,
             )
         return self
@@ -82,7 +88,10 @@ class Checks:
         allowed_set = set(allowed)
         bad = ~self.df[col].isin(allowed_set)
         if bad.any():
-            self._fail(f"{col} values not in {what}", self.df.loc[bad, col].iloc[0])
+            self._fail(
+                f"waarden van {col} niet in {what}; verwacht: alleen bekende waarden",
+                self.df.loc[bad, col].iloc[0],
+            )
         return self
 
     def in_range(self, col: str, lo: float, hi: float, where: Where = None) -> Checks:
@@ -90,7 +99,9 @@ class Checks:
         d = self._sel(where)
         bad = d[col].notna() & ~d[col].between(lo, hi)
         if bad.any():
-            self._fail(f"{col} outside [{lo}, {hi}]", d.loc[bad].iloc[0].to_dict())
+            self._fail(
+                f"{col} buiten [{lo}, {hi}]; verwacht: daarbinnen", d.loc[bad].iloc[0].to_dict()
+            )
         return self
 
     def sums_equal(
@@ -102,5 +113,8 @@ class Checks:
         diff = (a - b).abs() > rtol * a.abs().clip(lower=1.0)
         if diff.any():
             idx = diff[diff].index[0]
-            self._fail(f"sum of {value} by {by} differs from {other_value}", (idx, a[idx], b[idx]))
+            self._fail(
+                f"som van {value} per {by} wijkt af van {other_value}; verwacht: gelijk",
+                (idx, a[idx], b[idx]),
+            )
         return self

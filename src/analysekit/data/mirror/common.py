@@ -16,7 +16,7 @@ def mirror_file(mirror: str | Path | None, *parts: str) -> Path:
     """Return the path of a file in the mirror, raising :class:`DataError` if it is missing."""
     path = mirror_dir(mirror).joinpath(*parts)
     if not path.is_file():
-        raise DataError(f"{path}: file not found in the mirror; expected {'/'.join(parts)}")
+        raise DataError(f"{path}: bestand niet gevonden in de mirror; verwacht: {'/'.join(parts)}")
     return path
 
 
@@ -48,7 +48,10 @@ def incomplete_last_line(path: Path, sep: str | None = None) -> str | None:
     want = len(next(csv.reader([header], delimiter=sep)))
     got = len(next(csv.reader([lines[-1]], delimiter=sep)))
     if got < want:
-        return f"last line (line {len(lines)}) has {got} of {want} fields; the file was cut mid-row"
+        return (
+            f"laatste regel (regel {len(lines)}) heeft {got} van {want} velden; het bestand is "
+            "midden in een rij afgebroken"
+        )
     return None
 
 
@@ -86,19 +89,21 @@ def read_table(
         df = pd.read_csv(path, sep=sep, dtype=str, encoding=encoding, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path}: cannot parse as '{sep}'-separated text ({first})") from None
+        raise DataError(
+            f"{path}: niet te lezen als tekst gescheiden door '{sep}' ({first})"
+        ) from None
     cut = incomplete_last_line(path, sep)
     if cut:
-        raise DataError(f"{path}: {cut}; expected a complete file")
+        raise DataError(f"{path}: {cut}; verwacht: een volledig bestand")
     df.columns = [c.strip() for c in df.columns]
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise DataError(
-            f"{path}: missing column(s) {', '.join(repr(m) for m in missing)}; "
-            f"expected {', '.join(repr(c) for c in required)}"
+            f"{path}: kolom(men) {', '.join(repr(m) for m in missing)} ontbreken; "
+            f"verwacht: {', '.join(repr(c) for c in required)}"
         )
     if len(df) < min_rows:
-        raise DataError(f"{path}: {len(df)} data rows; expected at least {min_rows}")
+        raise DataError(f"{path}: {len(df)} datarijen; verwacht: minstens {min_rows}")
     for col in numeric:
         df[col] = to_number(df[col], path=path, column=col, decimal=decimal, thousands=thousands)
     return df
@@ -128,7 +133,7 @@ def to_number(
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         raise DataError(
-            f"{path}: row {pos + 2}, column '{column}': {values.iloc[pos]!r} is not a number; "
-            "expected an amount"
+            f"{path}: rij {pos + 2}, kolom '{column}': {values.iloc[pos]!r} is geen getal; "
+            "verwacht: een bedrag"
         )
     return out.astype("float64")

@@ -137,10 +137,10 @@ def _read_sheet(path: Path) -> _Sheet:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise DataError(f"{path}: file not found in the mirror") from None
+        raise DataError(f"{path}: bestand niet gevonden in de mirror") from None
     except UnicodeDecodeError as exc:
         raise DataError(
-            f"{path}: not UTF-8 text (byte {exc.start}); expected a UTF-8 file"
+            f"{path}: geen UTF-8-tekst (byte {exc.start}); verwacht: een UTF-8-bestand"
         ) from None
     reader = csv.reader(io.StringIO(text), delimiter="\t")
     header: list[str] | None = None
@@ -153,19 +153,19 @@ def _read_sheet(path: Path) -> _Sheet:
             header = [f.strip() for f in fields]
             if len(header) < 3:
                 raise DataError(
-                    f"{path}: line {reader.line_num}: header has {len(header)} field(s); "
-                    "expected a tab-separated header with at least 3 columns"
+                    f"{path}: regel {reader.line_num}: kopregel heeft {len(header)} veld(en); "
+                    "verwacht: een kopregel gescheiden door tabs met minstens 3 kolommen"
                 )
             continue
         if len(fields) != len(header):
             raise DataError(
-                f"{path}: line {reader.line_num}: {len(fields)} fields; expected {len(header)} "
-                "(as many as the header, tab-separated)"
+                f"{path}: regel {reader.line_num}: {len(fields)} velden; verwacht: {len(header)} "
+                "(evenveel als de kopregel, gescheiden door tabs)"
             )
         rows.append(fields)
         lines.append(reader.line_num)
     if header is None or not rows:
-        raise DataError(f"{path}: no data rows; expected a header and one row per gemeente")
+        raise DataError(f"{path}: geen datarijen; verwacht: een kopregel en één rij per gemeente")
     body = pd.DataFrame(rows, columns=range(len(header)), dtype="str")
     return _Sheet(path, header, body, np.asarray(lines))
 
@@ -181,9 +181,9 @@ def _numbers(sheet: _Sheet, positions: list[int]) -> pd.DataFrame:
         flat = int(np.flatnonzero(~ok)[0])
         i, pos = flat % n_rows, positions[flat // n_rows]
         raise DataError(
-            f"{sheet.path}: line {sheet.lines[i]}, column '{sheet.header[pos]}': "
-            f"{sheet.body[pos].iloc[i]!r} is not a number; expected decimal ',' and "
-            "thousands '.' (or '-' for zero)"
+            f"{sheet.path}: regel {sheet.lines[i]}, kolom '{sheet.header[pos]}': "
+            f"{sheet.body[pos].iloc[i]!r} is geen getal; verwacht: decimaalteken ',' en "
+            "duizendtal '.' (of '-' voor nul)"
         )
     values = (
         cells.str.replace(".", "", regex=False).str.replace(",", ".", regex=False).astype("float64")
@@ -198,8 +198,8 @@ def _require(sheet: _Sheet, names: tuple[str, ...], what: str) -> None:
     missing = [n for n in names if n not in sheet.header]
     if missing:
         raise DataError(
-            f"{sheet.path}: missing column(s) {', '.join(repr(m) for m in missing)}; "
-            f"expected {what}"
+            f"{sheet.path}: kolom(men) {', '.join(repr(m) for m in missing)} ontbreken; "
+            f"verwacht: {what}"
         )
 
 
@@ -207,7 +207,9 @@ def _no_duplicate_columns(sheet: _Sheet, allowed: tuple[str, ...] = ()) -> None:
     seen: set[str] = set()
     for name in sheet.header:
         if name in seen and name not in allowed:
-            raise DataError(f"{sheet.path}: column '{name}' appears twice; expected unique columns")
+            raise DataError(
+                f"{sheet.path}: kolom '{name}' komt twee keer voor; verwacht: unieke kolommen"
+            )
         seen.add(name)
 
 
@@ -218,8 +220,9 @@ def _gm_codes(sheet: _Sheet, pos: int) -> pd.Series:
     if not ok.all():
         i = int(np.flatnonzero(~ok.to_numpy())[0])
         raise DataError(
-            f"{sheet.path}: line {sheet.lines[i]}, column '{sheet.header[pos]}': "
-            f"{raw.iloc[i]!r} is not a gemeentecode; expected up to 4 digits (CBS code without GM)"
+            f"{sheet.path}: regel {sheet.lines[i]}, kolom '{sheet.header[pos]}': "
+            f"{raw.iloc[i]!r} is geen gemeentecode; verwacht: hoogstens 4 cijfers (CBS-code "
+            "zonder GM)"
         )
     codes = "GM" + raw.str.zfill(4)
     _check_unique(sheet, codes)
@@ -232,8 +235,8 @@ def _check_unique(sheet: _Sheet, codes: pd.Series) -> None:
         i = int(np.flatnonzero(dup.to_numpy())[0])
         first = int(np.flatnonzero((codes == codes.iloc[i]).to_numpy())[0])
         raise DataError(
-            f"{sheet.path}: line {sheet.lines[i]}: gemeente {codes.iloc[i]} appears twice "
-            f"(also line {sheet.lines[first]}); expected one row per gemeente"
+            f"{sheet.path}: regel {sheet.lines[i]}: gemeente {codes.iloc[i]} komt twee keer voor "
+            f"(ook regel {sheet.lines[first]}); verwacht: één rij per gemeente"
         )
 
 
@@ -257,7 +260,7 @@ def list_circulaires(mirror: str | os.PathLike[str] | None = None) -> list[Circu
     folder = mirror_dir(mirror).joinpath(*CLUSTER_DIR)
     if not folder.is_dir():
         raise DataError(
-            f"{folder}: folder not found in the mirror; expected {'/'.join(CLUSTER_DIR)}"
+            f"{folder}: map niet gevonden in de mirror; verwacht: {'/'.join(CLUSTER_DIR)}"
         )
     found = []
     for p in sorted(folder.iterdir()):
@@ -268,13 +271,14 @@ def list_circulaires(mirror: str | os.PathLike[str] | None = None) -> list[Circu
         for kind in ("Gewichten", "SIUDU"):
             if not (folder / f"GF_{c.label}_{kind}.csv").is_file():
                 raise DataError(
-                    f"{folder / f'GF_{c.label}_{kind}.csv'}: file not found; every "
-                    f"GF_{c.label}_Volumina.csv needs a matching {kind} file"
+                    f"{folder / f'GF_{c.label}_{kind}.csv'}: bestand niet gevonden; elk "
+                    f"GF_{c.label}_Volumina.csv hoort bij een {kind}-bestand"
                 )
         found.append(c)
     if not found:
         raise DataError(
-            f"{folder}: no GF_<circulaire>_<jaar>_Volumina.csv files; expected BZK clusterdata"
+            f"{folder}: geen bestanden GF_<circulaire>_<jaar>_Volumina.csv; verwacht: "
+            "BZK-clusterdata"
         )
     return sorted(found, key=lambda c: (c.uitkeringsjaar, c.recency))
 
@@ -294,13 +298,15 @@ def read_uitkeringsfactoren(
     """Return ``{(circulaire, uitkeringsjaar): uitkeringsfactor}`` from Uitkeringsfactor.csv."""
     path = mirror_dir(mirror).joinpath(*UF_FILE)
     if not path.is_file():
-        raise DataError(f"{path}: file not found in the mirror; expected {'/'.join(UF_FILE)}")
+        raise DataError(
+            f"{path}: bestand niet gevonden in de mirror; verwacht: {'/'.join(UF_FILE)}"
+        )
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         header = [h.strip() for h in next(reader, [])]
         if header[:3] != ["Circulaire", "Jaar", "Uitkeringsfactor"]:
             raise DataError(
-                f"{path}: header {header!r}; expected 'Circulaire,Jaar,Uitkeringsfactor'"
+                f"{path}: kopregel {header!r}; verwacht: 'Circulaire,Jaar,Uitkeringsfactor'"
             )
         out: dict[tuple[str, int], float] = {}
         for fields in reader:
@@ -308,22 +314,24 @@ def read_uitkeringsfactoren(
                 continue
             line = reader.line_num
             if len(fields) != 3:
-                raise DataError(f"{path}: line {line}: {len(fields)} fields; expected 3")
+                raise DataError(f"{path}: regel {line}: {len(fields)} velden; verwacht: 3")
             circ, jaar, factor = (f.strip() for f in fields)
             if not re.fullmatch(r"[MS]\d{4}", circ) or not re.fullmatch(r"\d{4}", jaar):
                 raise DataError(
-                    f"{path}: line {line}: {circ!r}, {jaar!r}; expected a circulaire like "
-                    "'M2024' and a year like '2025'"
+                    f"{path}: regel {line}: {circ!r}, {jaar!r}; verwacht: een circulaire als "
+                    "'M2024' en een jaar als '2025'"
                 )
             try:
                 value = float(factor)
             except ValueError:
                 raise DataError(
-                    f"{path}: line {line}, column 'Uitkeringsfactor': {factor!r} is not a number; "
-                    "expected e.g. 1.457"
+                    f"{path}: regel {line}, kolom 'Uitkeringsfactor': {factor!r} is geen getal; "
+                    "verwacht: bijv. 1.457"
                 ) from None
             if (circ, int(jaar)) in out:
-                raise DataError(f"{path}: line {line}: {circ} {jaar} appears twice; expected once")
+                raise DataError(
+                    f"{path}: regel {line}: {circ} {jaar} komt twee keer voor; verwacht: één keer"
+                )
             out[(circ, int(jaar))] = value
     return out
 
@@ -334,7 +342,7 @@ def _read_gewichten(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     _require(
         sheet,
         ("Codering maatstaf", "Naam maatstaf"),
-        "'Codering maatstaf', 'Naam maatstaf' and one column per cluster",
+        "'Codering maatstaf', 'Naam maatstaf' en één kolom per cluster",
     )
     _no_duplicate_columns(sheet)
     code_pos, name_pos = (
@@ -344,7 +352,7 @@ def _read_gewichten(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     total_pos = sheet.header.index("Totaal") if "Totaal" in sheet.header else None
     cluster_pos = [i for i in range(len(sheet.header)) if i not in (code_pos, name_pos, total_pos)]
     if not cluster_pos:
-        raise DataError(f"{path}: no cluster columns; expected e.g. 'Participatie'")
+        raise DataError(f"{path}: geen clusterkolommen; verwacht: bijv. 'Participatie'")
     clusters = [sheet.header[i] for i in cluster_pos]
     values = _numbers(sheet, cluster_pos)
     if total_pos is not None:
@@ -353,9 +361,9 @@ def _read_gewichten(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
         if off.any():
             i = int(np.flatnonzero(off.to_numpy())[0])
             raise DataError(
-                f"{path}: line {sheet.lines[i]}: cluster weights sum to "
-                f"{values.sum(axis=1).iloc[i]:.2f} but 'Totaal' is {total.iloc[i]:.2f}; "
-                "expected the clusters to add up to the total"
+                f"{path}: regel {sheet.lines[i]}: de clustergewichten tellen op tot "
+                f"{values.sum(axis=1).iloc[i]:.2f} maar 'Totaal' is {total.iloc[i]:.2f}; "
+                "verwacht: clusters die optellen tot het totaal"
             )
     code = sheet.body[code_pos].str.strip()
     name = sheet.body[name_pos].str.strip()
@@ -364,8 +372,8 @@ def _read_gewichten(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     if dup.any():
         i = int(np.flatnonzero(has_code.to_numpy())[np.flatnonzero(dup.to_numpy())[0]])
         raise DataError(
-            f"{path}: line {sheet.lines[i]}: maatstaf code {code.iloc[i]!r} appears twice; "
-            "expected one row per maatstaf"
+            f"{path}: regel {sheet.lines[i]}: maatstafcode {code.iloc[i]!r} komt twee keer "
+            "voor; verwacht: één rij per maatstaf"
         )
     weights = values[has_code.to_numpy()].copy()
     weights.index = pd.Index(code[has_code], name="maatstaf")
@@ -377,8 +385,9 @@ def _read_gewichten(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
         ones = [c for c in clusters if row[c] == 1.0]
         if len(ones) != 1 or not ((row == 0.0) | (row == 1.0)).all() or not name.iloc[i]:
             raise DataError(
-                f"{path}: line {sheet.lines[i]}: row without a maatstaf code "
-                f"({name.iloc[i]!r}); expected an IU/DU name with weight 1 in exactly one cluster"
+                f"{path}: regel {sheet.lines[i]}: rij zonder maatstafcode "
+                f"({name.iloc[i]!r}); verwacht: een IU/DU-naam met gewicht 1 in precies één "
+                "cluster"
             )
         iudu[name.iloc[i]] = ones[0]
     return weights, iudu
@@ -387,7 +396,7 @@ def _read_gewichten(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
 def _read_volumina(path: Path, lump_sums: list[str]) -> tuple[pd.DataFrame, pd.Series]:
     """Return (volumes: gm_code × maatstaf, names: gm_code → Naam)."""
     sheet = _read_sheet(path)
-    _require(sheet, ("CBS", "Naam"), "'CBS', 'Naam' and one column per maatstaf")
+    _require(sheet, ("CBS", "Naam"), "'CBS', 'Naam' en één kolom per maatstaf")
     _no_duplicate_columns(sheet)
     gm = _gm_codes(sheet, sheet.header.index("CBS"))
     names = sheet.col("Naam").str.strip()
@@ -397,14 +406,17 @@ def _read_volumina(path: Path, lump_sums: list[str]) -> tuple[pd.DataFrame, pd.S
     if vol.columns.duplicated().any():
         both = [f"{a!r}/{b!r}" for a, b in VOLUME_ALIASES.items() if {a, b} <= set(sheet.header)]
         raise DataError(
-            f"{path}: columns {', '.join(both)} both present; expected only one of them"
+            f"{path}: kolommen {', '.join(both)} staan er allebei; verwacht: één van beide"
         )
     vol.index = pd.Index(gm.to_numpy(), name="gm_code")
     names.index = vol.index
     for code in lump_sums:
         city = LUMP_SUMS[code]
         if city is not None and city not in vol.index:
-            raise DataError(f"{path}: gemeente {city} (lump sum '{code}') is missing; expected it")
+            raise DataError(
+                f"{path}: gemeente {city} (vast bedrag '{code}') ontbreekt; verwacht: een rij "
+                "voor deze gemeente"
+            )
         expected = pd.Series(1.0 if city is None else 0.0, index=vol.index)
         if city is not None:
             expected[city] = 1.0
@@ -413,9 +425,9 @@ def _read_volumina(path: Path, lump_sums: list[str]) -> tuple[pd.DataFrame, pd.S
             if bad.any():
                 i = int(np.flatnonzero(bad.to_numpy())[0])
                 raise DataError(
-                    f"{path}: line {sheet.lines[i]}, column '{code}': {vol[code].iloc[i]:g}; "
-                    f"expected {expected.iloc[i]:g} (lump sum paid once "
-                    f"{'to every gemeente' if city is None else 'to ' + city + ' only'})"
+                    f"{path}: regel {sheet.lines[i]}, kolom '{code}': {vol[code].iloc[i]:g}; "
+                    f"verwacht: {expected.iloc[i]:g} (vast bedrag, één keer betaald "
+                    f"{'aan elke gemeente' if city is None else 'alleen aan ' + city})"
                 )
         vol[code] = expected
     return vol, names
@@ -428,7 +440,7 @@ def _read_siudu(path: Path, names: pd.Series) -> pd.DataFrame:
     the same circulaire. A repeated ``CBS`` column must equal the first one and is dropped.
     """
     sheet = _read_sheet(path)
-    _require(sheet, ("Naam",), "'CBS' (optional), 'Naam', 'Prov' and one column per IU/DU")
+    _require(sheet, ("Naam",), "'CBS' (optioneel), 'Naam', 'Prov' en één kolom per IU/DU")
     _no_duplicate_columns(sheet, allowed=("CBS",))
     cbs_pos = [i for i, h in enumerate(sheet.header) if h == "CBS"]
     if cbs_pos:
@@ -439,8 +451,8 @@ def _read_siudu(path: Path, names: pd.Series) -> pd.DataFrame:
             if bad.any():
                 i = int(np.flatnonzero(bad.to_numpy())[0])
                 raise DataError(
-                    f"{path}: line {sheet.lines[i]}: second 'CBS' column holds "
-                    f"{sheet.body[extra].iloc[i]!r}; expected the gemeentecode again"
+                    f"{path}: regel {sheet.lines[i]}: tweede kolom 'CBS' bevat "
+                    f"{sheet.body[extra].iloc[i]!r}; verwacht: opnieuw de gemeentecode"
                 )
     else:
         by_name = pd.Series(names.index, index=names.to_numpy())
@@ -449,8 +461,8 @@ def _read_siudu(path: Path, names: pd.Series) -> pd.DataFrame:
         if gm.isna().any():
             i = int(np.flatnonzero(gm.isna().to_numpy())[0])
             raise DataError(
-                f"{path}: line {sheet.lines[i]}, column 'Naam': {raw.iloc[i]!r} is not a gemeente "
-                "of the Volumina file of this circulaire; expected the same names"
+                f"{path}: regel {sheet.lines[i]}, kolom 'Naam': {raw.iloc[i]!r} is geen gemeente "
+                "uit het Volumina-bestand van deze circulaire; verwacht: dezelfde namen"
             )
         _check_unique(sheet, gm)
     pos = [i for i, h in enumerate(sheet.header) if h not in _ID_COLUMNS]
@@ -460,8 +472,9 @@ def _read_siudu(path: Path, names: pd.Series) -> pd.DataFrame:
     if len(missing) or len(amounts.index.difference(names.index)):
         extra = amounts.index.difference(names.index)
         raise DataError(
-            f"{path}: gemeenten differ from the Volumina file "
-            f"(missing {list(missing[:3])}, extra {list(extra[:3])}); expected the same gemeenten"
+            f"{path}: gemeenten wijken af van het Volumina-bestand "
+            f"(ontbrekend {list(missing[:3])}, extra {list(extra[:3])}); verwacht: dezelfde "
+            "gemeenten"
         )
     return amounts
 
@@ -518,8 +531,8 @@ def read_circulaire(
     key = (circulaire.circulaire, circulaire.uitkeringsjaar)
     if key not in factors:
         raise DataError(
-            f"{root.joinpath(*UF_FILE)}: no uitkeringsfactor for {circulaire.circulaire} "
-            f"{circulaire.uitkeringsjaar}; expected a row for every circulaire in Clusterdata"
+            f"{root.joinpath(*UF_FILE)}: geen uitkeringsfactor voor {circulaire.circulaire} "
+            f"{circulaire.uitkeringsjaar}; verwacht: een rij voor elke circulaire in Clusterdata"
         )
     gpath = folder / f"GF_{circulaire.label}_Gewichten.csv"
     vpath = folder / f"GF_{circulaire.label}_Volumina.csv"
@@ -529,8 +542,8 @@ def read_circulaire(
     no_volume = [c for c in weights.index if c not in volumes.columns]
     if no_volume:
         raise DataError(
-            f"{vpath}: no column for maatstaf {no_volume[0]!r} of {gpath.name}; expected one "
-            "volume column per maatstaf code"
+            f"{vpath}: geen kolom voor maatstaf {no_volume[0]!r} uit {gpath.name}; verwacht: "
+            "één volumekolom per maatstafcode"
         )
     siudu = _read_siudu(folder / f"GF_{circulaire.label}_SIUDU.csv", names)
     return CirculaireData(circulaire, factors[key], weights, volumes, names, iudu, siudu)

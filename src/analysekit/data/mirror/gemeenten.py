@@ -104,12 +104,15 @@ def koppelcodes(mirror: str | Path | None = None) -> pd.DataFrame:
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         raise DataError(
-            f"{path}: row {pos + 2}, column 'gemeentCode': {out['gm_code'].iloc[pos]!r}; "
-            "expected a code like GM0855"
+            f"{path}: rij {pos + 2}, kolom 'gemeentCode': {out['gm_code'].iloc[pos]!r}; "
+            "verwacht: een code als GM0855"
         )
     dup = out["gm_code"].duplicated()
     if dup.any():
-        raise DataError(f"{path}: duplicate gm_code {out['gm_code'][dup].iloc[0]}")
+        raise DataError(
+            f"{path}: gm_code {out['gm_code'][dup].iloc[0]} komt twee keer voor; verwacht: "
+            "één rij per gemeente"
+        )
     return out
 
 
@@ -121,7 +124,9 @@ def name_to_code(mirror: str | Path | None = None) -> dict[str, str]:
     renames = read_table(path, sep="\t", required=["Iv3naam", "GFnaam"])
     for cbs, gf in zip(renames["Iv3naam"].str.strip(), renames["GFnaam"].str.strip(), strict=True):
         if cbs not in mapping:
-            raise DataError(f"{path}: name {cbs!r} is not in KoppelCodes.csv; expected a CBS name")
+            raise DataError(
+                f"{path}: naam {cbs!r} staat niet in KoppelCodes.csv; verwacht: een CBS-naam"
+            )
         mapping.setdefault(gf, mapping[cbs])
     return mapping
 
@@ -137,13 +142,16 @@ def _klassen(mirror: str | Path | None, jaar: int, codes: dict[str, str]) -> pd.
     df["Gemeenten"] = df["Gemeenten"].str.strip()
     unknown = sorted(set(df["Gemeenten"]) - set(codes))
     if unknown:
-        raise DataError(f"{path}: gemeente name(s) {unknown[:3]} not in KoppelCodes.csv")
+        raise DataError(
+            f"{path}: gemeentenaam/-namen {unknown[:3]} staan niet in KoppelCodes.csv; "
+            "verwacht: CBS-namen"
+        )
     sted = df["Stedelijkheid"].str.strip().map(STEDELIJKHEID)
     if sted.isna().any():
         pos = int(sted.isna().to_numpy().nonzero()[0][0])
         raise DataError(
-            f"{path}: row {pos + 2}, column 'Stedelijkheid': {df['Stedelijkheid'].iloc[pos]!r}; "
-            f"expected one of {', '.join(STEDELIJKHEID)}"
+            f"{path}: rij {pos + 2}, kolom 'Stedelijkheid': {df['Stedelijkheid'].iloc[pos]!r}; "
+            f"verwacht: een van {', '.join(STEDELIJKHEID)}"
         )
     return pd.DataFrame(
         {
@@ -163,7 +171,7 @@ def _boundary_names(mirror: str | Path | None, jaar: int) -> pd.DataFrame:
     try:
         features = json.loads(path.read_text(encoding="utf-8"))["features"]
     except (ValueError, KeyError) as exc:
-        raise DataError(f"{path}: not a GeoJSON FeatureCollection ({exc})") from None
+        raise DataError(f"{path}: geen GeoJSON FeatureCollection ({exc})") from None
     rows = [(f["properties"]["statcode"], f["properties"]["statnaam"]) for f in features]
     return pd.DataFrame(rows, columns=["gm_code", "naam"]).drop_duplicates("gm_code")
 
@@ -188,7 +196,7 @@ def _bevolking_70072_cached(path: str) -> pd.DataFrame:
         }
     )
     if out["jaar"].isna().any():
-        raise DataError(f"{p}: column 'Perioden' has values not like 2023JJ00")
+        raise DataError(f"{p}: kolom 'Perioden' heeft waarden die niet lijken op 2023JJ00")
     out = out.dropna(subset=["inwoners"])
     out["jaar"] = out["jaar"].astype(int)
     return out.reset_index(drop=True)

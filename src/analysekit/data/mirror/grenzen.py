@@ -100,9 +100,9 @@ def _read_geojson(path: Path) -> gpd.GeoDataFrame:
         gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several unrelated types
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path}: cannot read as GeoJSON ({first})") from None
+        raise DataError(f"{path}: niet te lezen als GeoJSON ({first})") from None
     if len(gdf) == 0:
-        raise DataError(f"{path}: no features; expected one polygon per gemeente")
+        raise DataError(f"{path}: geen features; verwacht: één polygoon per gemeente")
     return gdf
 
 
@@ -126,41 +126,40 @@ def read_grenzen_file(path: Path, jaar: int, bron: GrenzenBron) -> gpd.GeoDataFr
     missing = [c for c in (bron.code_col, bron.name_col) if c not in gdf.columns]
     if missing:
         raise DataError(
-            f"{path}: missing propert{'ies' if len(missing) > 1 else 'y'} "
-            f"{', '.join(repr(m) for m in missing)}; "
-            f"expected {bron.code_col!r} and {bron.name_col!r}"
+            f"{path}: eigenschap(pen) {', '.join(repr(m) for m in missing)} ontbreken; "
+            f"verwacht: {bron.code_col!r} en {bron.name_col!r}"
         )
     codes = gdf[bron.code_col].astype("string").str.strip()
     bad = ~codes.fillna("").str.match(GM_CODE_RE)
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         raise DataError(
-            f"{path}: feature {pos}, property {bron.code_col!r}: {gdf[bron.code_col].iloc[pos]!r}; "
-            "expected a gemeente code like 'GM0855'"
+            f"{path}: feature {pos}, eigenschap {bron.code_col!r}: "
+            f"{gdf[bron.code_col].iloc[pos]!r}; verwacht: een gemeentecode als 'GM0855'"
         )
     dup = codes.duplicated()
     if dup.any():
         raise DataError(
-            f"{path}: gemeente code {codes[dup].iloc[0]} occurs more than once; "
-            "expected one feature per gemeente"
+            f"{path}: gemeentecode {codes[dup].iloc[0]} komt meer dan eens voor; "
+            "verwacht: één feature per gemeente"
         )
     if "jrstatcode" in gdf.columns:
         years = gdf["jrstatcode"].astype("string").str[:4]
         wrong = years != str(jaar)
         if wrong.any():
             raise DataError(
-                f"{path}: jrstatcode {gdf['jrstatcode'][wrong].iloc[0]!r} does not belong to "
-                f"indeling {jaar}; expected codes like '{jaar}GM0855'"
+                f"{path}: jrstatcode {gdf['jrstatcode'][wrong].iloc[0]!r} hoort niet bij "
+                f"indeling {jaar}; verwacht: codes als '{jaar}GM0855'"
             )
     empty = gdf.geometry.isna() | gdf.geometry.is_empty
     if empty.any():
         raise DataError(
-            f"{path}: gemeente {codes[empty].iloc[0]} has no geometry; expected a polygon"
+            f"{path}: gemeente {codes[empty].iloc[0]} heeft geen geometrie; verwacht: een polygoon"
         )
     if bron.crs_override:
         gdf = gdf.set_crs(bron.crs_override, allow_override=True)
     elif gdf.crs is None:
-        raise DataError(f"{path}: no coordinate reference system; expected WGS84 (EPSG:4326)")
+        raise DataError(f"{path}: geen coördinatenstelsel (CRS); verwacht: WGS84 (EPSG:4326)")
     else:
         gdf = gdf.to_crs("EPSG:4326")
     geoms = gdf.geometry.array
@@ -170,7 +169,9 @@ def read_grenzen_file(path: Path, jaar: int, bron: GrenzenBron) -> gpd.GeoDataFr
         geoms = geoms.copy()
         geoms[invalid] = repaired
     if not shapely.is_valid(geoms).all():  # pragma: no cover - make_valid guarantees validity
-        raise DataError(f"{path}: geometry could not be repaired with make_valid")
+        raise DataError(
+            f"{path}: geometrie niet te herstellen met make_valid; verwacht: geldige polygonen"
+        )
     out = gpd.GeoDataFrame(
         {
             "gm_code": codes.astype(str).to_numpy(),

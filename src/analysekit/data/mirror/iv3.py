@@ -56,15 +56,15 @@ def read_iv3_file(path: Path, jaar: int, verslagsoort: str, codes: dict[str, str
     if gm.isna().any():
         pos = gm.isna().to_numpy().nonzero()[0][0]
         raise DataError(
-            f"{path}: row {df.index[pos] + 2}, column 'Gemeenten': unknown gemeente "
-            f"{names.iloc[pos]!r}; expected a name from KoppelCodes.csv or gemeentenamen.csv"
+            f"{path}: rij {df.index[pos] + 2}, kolom 'Gemeenten': onbekende gemeente "
+            f"{names.iloc[pos]!r}; verwacht: een naam uit KoppelCodes.csv of gemeentenamen.csv"
         )
     code = df["Taakveld"].str.extract(TAAKVELD_CODE, expand=False)
     if code.isna().any():
         pos = code.isna().to_numpy().nonzero()[0][0]
         raise DataError(
-            f"{path}: row {df.index[pos] + 2}, column 'Taakveld': {df['Taakveld'].iloc[pos]!r}; "
-            "expected a taakveld code and label like '6.72d Jeugdhulp ...'"
+            f"{path}: rij {df.index[pos] + 2}, kolom 'Taakveld': {df['Taakveld'].iloc[pos]!r}; "
+            "verwacht: een taakveldcode met omschrijving als '6.72d Jeugdhulp ...'"
         )
     out = pd.DataFrame(
         {
@@ -79,8 +79,8 @@ def read_iv3_file(path: Path, jaar: int, verslagsoort: str, codes: dict[str, str
     if dup.any():
         row = out[dup].iloc[0]
         raise DataError(
-            f"{path}: duplicate row for gemeente {row['gm_code']} taakveld {row['taakveld']}; "
-            "expected one row per gemeente and taakveld"
+            f"{path}: dubbele rij voor gemeente {row['gm_code']} taakveld {row['taakveld']}; "
+            "verwacht: één rij per gemeente en taakveld"
         )
     out["lasten_eur"] = out["lasten_eur"].fillna(0.0)
     out["baten_eur"] = out["baten_eur"].fillna(0.0)

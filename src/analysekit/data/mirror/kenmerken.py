@@ -268,8 +268,8 @@ def _check_codes(codes: pd.Series, path: Any, column: str) -> None:
     if not ok.all():
         i = int(np.flatnonzero(~ok.to_numpy())[0])
         raise DataError(
-            f"{path}: row {i + 2}, column '{column}': {codes.iloc[i]!r} is not a gemeentecode; "
-            "expected GM followed by 4 digits"
+            f"{path}: rij {i + 2}, kolom '{column}': {codes.iloc[i]!r} is geen gemeentecode; "
+            "verwacht: GM gevolgd door 4 cijfers"
         )
 
 
@@ -278,7 +278,9 @@ def _check_unique(frame: pd.DataFrame, keys: list[str], path: Any) -> None:
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         what = ", ".join(f"{k}={frame[k].iloc[i]}" for k in keys)
-        raise DataError(f"{path}: row {i + 2}: {what} appears twice; expected one row per gemeente")
+        raise DataError(
+            f"{path}: rij {i + 2}: {what} komt twee keer voor; verwacht: één rij per gemeente"
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -299,7 +301,7 @@ def read_regionale_kerncijfers(mirror: str | os.PathLike[str] | None = None) -> 
     if not ok.all():
         i = int(np.flatnonzero(~ok.to_numpy())[0])
         raise DataError(
-            f"{path}: row {i + 2}, column 'Perioden': {per.iloc[i]!r}; expected e.g. 2023JJ00"
+            f"{path}: rij {i + 2}, kolom 'Perioden': {per.iloc[i]!r}; verwacht: bijv. 2023JJ00"
         )
     df["jaar"] = per.str[:4].astype("int64")
     _check_unique(df, ["gm_code", "jaar"], path)
@@ -330,7 +332,7 @@ def fvw_gm_codes(
         cbs = {f["properties"]["statnaam"]: f["properties"]["statcode"] for f in features}
     except (ValueError, KeyError, TypeError) as exc:
         raise DataError(
-            f"{path}: cannot read statnaam/statcode ({exc}); expected CBS GeoJSON"
+            f"{path}: statnaam/statcode niet leesbaar ({exc}); verwacht: CBS-GeoJSON"
         ) from None
 
     def bare(s: str) -> str:
@@ -362,8 +364,8 @@ def read_fvw_2019(mirror: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     mapping, unmatched = fvw_gm_codes(df["naam"].tolist(), mirror)
     if unmatched:
         warnings.warn(
-            f"{path}: {len(unmatched)} gemeente name(s) not in the 2019 indeling, dropped: "
-            + ", ".join(unmatched),
+            f"{path}: {len(unmatched)} gemeentenaam/-namen niet in de indeling 2019, "
+            "weggelaten: " + ", ".join(unmatched),
             stacklevel=2,
         )
     df["gm_code"] = df["naam"].map(mapping)
@@ -439,7 +441,7 @@ def _kwb2020_key(keys: Sequence[str], stem: str, path: Any) -> str | None:
     """Return the column whose Key is ``<stem>_<digits>`` (CBS renumbers the suffix)."""
     found = [k for k in keys if re.fullmatch(rf"{re.escape(stem)}_\d+", k)]
     if len(found) > 1:
-        raise DataError(f"{path}: several columns for {stem}: {', '.join(found)}; expected one")
+        raise DataError(f"{path}: meerdere kolommen voor {stem}: {', '.join(found)}; verwacht: één")
     return found[0] if found else None
 
 
@@ -452,18 +454,17 @@ def read_kwb2020(mirror: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     give no rows. Shares are derived as for KWB 2021 (see :data:`KWB2020_DERIVED`).
     """
     typed_path = mirror_file(mirror, *KWB2020_DIR, f"cbs.v3.{KWB2020_TABLE}_TypedDataSet.parquet")
-    props_path = mirror_file(
-        mirror, *KWB2020_DIR, f"cbs.v3.{KWB2020_TABLE}_DataProperties.parquet"
-    )
+    props_path = mirror_file(mirror, *KWB2020_DIR, f"cbs.v3.{KWB2020_TABLE}_DataProperties.parquet")
     folder = typed_path.parent
     try:
         props = pd.read_parquet(props_path)
         typed = pd.read_parquet(typed_path)
     except (OSError, ValueError) as exc:
-        raise DataError(f"{folder}: cannot read the 84799NED capture ({exc})") from None
+        raise DataError(f"{folder}: de opname van 84799NED is niet leesbaar ({exc})") from None
     if "Key" not in props.columns or "WijkenEnBuurten" not in typed.columns:
         raise DataError(
-            f"{typed_path}: expected a CBS TypedDataSet with WijkenEnBuurten and DataProperties"
+            f"{typed_path}: geen bruikbare CBS-tabel; verwacht: een CBS TypedDataSet met "
+            "WijkenEnBuurten en DataProperties"
         )
     keys = [str(k).strip() for k in props["Key"] if isinstance(k, str) and k.strip()]
     units = dict(zip(props["Key"].astype("str").str.strip(), props.get("Unit"), strict=True))
