@@ -48,11 +48,16 @@ def test_tilburg_sentences_table_and_years(tilburg):
         "Tilburg geeft € 42", "Tilburg geeft € 17", "Tilburg geeft € 28"]
     assert "€ 3 meer doordat meer jongeren jeugdzorg krijgen" in z[1]
     assert "€ 20 minder doordat jeugdzorg per jongere goedkoper is" in z[1]
-    t = s.split_display().set_index("domein")
+    t = s.split_display().set_index("domein").map(lambda v: v.replace("\u00a0", " "))
     assert t.loc["Jeugd", "verschil"] == "−€ 17" and t.loc["Jeugd", "door volume"] == "+€ 3"
-    assert t.loc["Jeugd", "door prijs"] == "−€ 20"
+    assert t.loc["Jeugd", "door prijs"] == "−€ 20" and t.loc["Jeugd", "samenhang"] == "€ 0"
     assert t.loc["Wmo", "Tilburg per inwoner"] == "€ 542"
-    assert t.loc["Participatie", "cliëntenjaar"] == "2024"
+    assert "toelichting" not in t.columns  # every domein has a split
+    v = s.volume_prijs_display().set_index("domein").map(lambda x: x.replace("\u00a0", " "))
+    assert v.loc["Jeugd", "per 1.000 inwoners Tilburg"] == "18,4"
+    assert v.loc["Jeugd", "kosten per cliënt peers"] == "€ 19.337"
+    assert v.loc["Participatie", "cliëntenjaar"] == "2024"
+    assert v.loc["Wmo", "peers met gegevens"] == "10"
     j = s.jaren_sentence()
     assert "Kosten: Iv3 jaarrekening 2023" in j
     assert "Voor Wmo, Jeugd en Participatie komt het aantal cliënten uit een ander jaar" in j
@@ -70,7 +75,7 @@ def test_tilburg_ladder(tilburg):
     t = s.ladder_display().set_index("trede")
     assert t.loc["geëscaleerd", "lasten Tilburg"] == "€ 61,7 mln"
     assert t.loc["geëscaleerd", "aandeel Tilburg"] == "19%"
-    assert t.loc["geëscaleerd", "hoger dan bij (% van de peers)"] == "10"
+    assert t.loc["geëscaleerd", "aandeel hoger dan bij"] == "10% van de peers"
     y = s.ladder_jaren_display().set_index("stuk")
     assert y.loc["begroting 2025", "verandering voorliggend"] == "+5,2 pp"
     assert y.loc["begroting 2025", "verandering maatwerk"] == "−5,9 pp"
@@ -89,7 +94,8 @@ def test_gm1961_geen_gegevens_never_zero(built):
     for z in s.zinnen():
         assert "geen gegevens" in z and "€ 0" not in z
     t = s.split_display()
-    assert (t["verschil"] == "–").all() and (t["status"] == GEEN_GEGEVENS).all()
+    assert (t["verschil"] == "–").all() and (t["toelichting"] == GEEN_GEGEVENS).all()
+    assert (s.volume_prijs_display()["kosten per cliënt peers"] == "–").all()
     assert "geen verdeling mogelijk (geen gegevens)" in s.ladder_zin()
     assert (s.ladder_display()["aandeel Vijfheerenlanden"] == "–").all()
     assert s.ladder_jaren_display().set_index("stuk").loc[
@@ -114,7 +120,7 @@ def test_every_gemeente_without_error(tilburg):
         assert not any("nan" in x.lower() for x in z), (code, z)
         n_geen += sum("geen splitsing" in x for x in z)
         assert s.jaren_sentence().startswith("Kosten:")
-        assert len(s.split_display()) == 3
+        assert len(s.split_display()) == 3 and len(s.volume_prijs_display()) == 3
         assert s.ladder_zin()
         assert len(s.ladder_display()) == 3
         assert len(s.ladder_jaren_display()) >= 1

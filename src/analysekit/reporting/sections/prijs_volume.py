@@ -45,6 +45,11 @@ def _teken_eur(x: Any) -> str:
     return ("+" if v > 0 else "−") + text
 
 
+def _nb(text: str) -> str:
+    """Keep ``€`` and its amount together in a narrow table column (no-break space)."""
+    return text.replace("€ ", "€\u00a0")
+
+
 def _pp(x: Any) -> str:
     """A change in percentage points: ``+5,2 pp`` / ``−0,7 pp`` / ``–``."""
     if not finite(x):
@@ -151,8 +156,17 @@ class PrijsVolume(Section):
         """One Dutch sentence per domein (a plain "geen splitsing … want …" where none)."""
         return PV.zinnen(self.split, self.p.gm_code, self.naam_kort)
 
-    def kanttekening(self) -> str:
-        """What the split cannot claim: the general note and the population mismatch per domein."""
+    def kanttekening(self, kort: bool = False) -> str:
+        """What the split cannot claim: the general note and the population mismatch per domein.
+
+        Args:
+            kort: Two sentences for the foto instead of the full note per domein.
+        """
+        if kort:
+            return (f"{PV.kanttekening()} De telling van cliënten dekt niet dezelfde groep "
+                    "als de kosten (bijvoorbeeld jeugdhulp met en zonder verblijf, "
+                    "huishoudelijke hulp naast begeleiding): een hogere 'prijs' kan ook een "
+                    "zwaardere mix van zorg zijn, geen hoger tarief.")
         lines = [PV.kanttekening()]
         lines += [f"**{d}.** {PV.kanttekening(d).removeprefix(PV.kanttekening()).strip()}"
                   for d in PV.PV_DOMEINEN]
@@ -182,33 +196,50 @@ class PrijsVolume(Section):
         return text
 
     def split_display(self) -> pd.DataFrame:
-        """The split per domein as a Dutch table (€ per inwoner, + = more than the peers)."""
+        """The split per domein as a Dutch table (€ per inwoner; + = more than the peers).
+
+        A column *toelichting* says why a domein has no split (only when one has none).
+        """
         s = self.split
-        n = [int(v) for v in s["n_peers"]]
         ok = (s["status"] == "ok").to_numpy()
 
-        def show(v: Any, i: int, fmt: Any) -> str:
-            return fmt(v) if ok[i] else ONTBREEKT
+        def col(name: str, fmt: Any) -> list[str]:
+            return [_nb(fmt(v)) if o else ONTBREEKT for v, o in zip(s[name], ok, strict=True)]
+
+        out = pd.DataFrame({
+            "domein": s["domein"],
+            f"{self.naam_kort} per inwoner": [_nb(eur(v)) for v in s["netto_per_inwoner"]],
+            "mediaan peers per inwoner": col("ref_netto_per_inwoner", eur),
+            "verschil": col("verschil", _teken_eur),
+            "door volume": col("volume_deel", _teken_eur),
+            "door prijs": col("prijs_deel", _teken_eur),
+            "samenhang": col("interactie", _teken_eur),
+        })
+        if not ok.all():
+            out["toelichting"] = ["" if o else str(st) for o, st in zip(ok, s["status"],
+                                                                       strict=True)]
+        return out
+
+    def volume_prijs_display(self) -> pd.DataFrame:
+        """Volume and price per domein, own and peers, with the client year (Dutch table)."""
+        s = self.split
+        ok = (s["status"] == "ok").to_numpy()
+        naam = self.naam_kort
+
+        def peer(name: str, fmt: Any) -> list[str]:
+            return [_nb(fmt(v)) if o else ONTBREEKT for v, o in zip(s[name], ok, strict=True)]
 
         return pd.DataFrame({
             "domein": s["domein"],
-            f"{self.naam_kort} per inwoner": [eur(v) for v in s["netto_per_inwoner"]],
-            "mediaan peers per inwoner": [show(v, i, eur) for i, v in
-                                          enumerate(s["ref_netto_per_inwoner"])],
-            "verschil": [show(v, i, _teken_eur) for i, v in enumerate(s["verschil"])],
-            "door volume": [show(v, i, _teken_eur) for i, v in enumerate(s["volume_deel"])],
-            "door prijs": [show(v, i, _teken_eur) for i, v in enumerate(s["prijs_deel"])],
-            "samenhang": [show(v, i, _teken_eur) for i, v in enumerate(s["interactie"])],
-            "cliënten per 1.000 inwoners (peers)": [
-                f"{getal(v, 1)} ({getal(b, 1)})" if ok[i] else getal(v, 1)
-                for i, (v, b) in enumerate(zip(s["volume"], s["ref_volume"], strict=True))],
-            "kosten per cliënt (peers)": [
-                f"{eur(v)} ({eur(b)})" if ok[i] else eur(v)
-                for i, (v, b) in enumerate(zip(s["prijs"], s["ref_prijs"], strict=True))],
+            "cliënten": [PV.CLIENT_WOORDEN[str(d)][0] for d in s["domein"]],
+            f"per 1.000 inwoners {naam}": [getal(v, 1) for v in s["volume"]],
+            "per 1.000 inwoners peers": peer("ref_volume", lambda v: getal(v, 1)),
+            f"kosten per cliënt {naam}": [_nb(eur(v)) for v in s["prijs"]],
+            "kosten per cliënt peers": peer("ref_prijs", eur),
             "cliëntenjaar": [str(int(v)) if v is not None and not pd.isna(v) else ONTBREEKT
                              for v in s["clienten_jaar"]],
-            "peers met gegevens": [str(v) if ok[i] else ONTBREEKT for i, v in enumerate(n)],
-            "status": [("ok" if o else str(st)) for o, st in zip(ok, s["status"], strict=True)],
+            "peers met gegevens": [str(int(v)) if o else ONTBREEKT
+                                   for v, o in zip(s["n_peers"], ok, strict=True)],
         })
 
     def figure(self) -> Any:
@@ -299,7 +330,8 @@ class PrijsVolume(Section):
                 for a, b in zip(pos.get("peer_q1", [None] * 3), pos.get("peer_q3", [None] * 3),
                                 strict=True)],
             "peers samen": [pct(v) for v in pos.get("peers_samen", [None] * 3)],
-            "hoger dan bij (% van de peers)": [getal(v) for v in pos.get("percentiel", [None] * 3)],
+            "aandeel hoger dan bij": [f"{pct(v)} van de peers" if finite(v) else ONTBREEKT
+                                      for v in pos.get("percentiel", [None] * 3)],
         })
 
     def ladder_jaren_display(self) -> pd.DataFrame:
