@@ -639,6 +639,7 @@ KWB_KENMERKEN: tuple[Kenmerk, ...] = (
     Kenmerk("personen_met_bijstand", ("PersonenPerSoortUitkeringBijstand",), "personen"),
     Kenmerk("wmo_clienten", ("WmoClienten",), "personen"),
     Kenmerk("wmo_clienten_per_1000", ("WmoClientenRelatief",), "per 1000 inwoners"),
+    Kenmerk("jongeren_met_jeugdzorg", ("JongerenMetJeugdzorgInNatura",), "personen"),
     Kenmerk("jeugdzorg_pct", ("PercentageJongerenMetJeugdzorg",), "%"),
     Kenmerk("lage_inkomens_pct", ("HuishoudensMetEenLaagInkomen",), "%"),
     Kenmerk("gemiddeld_inkomen_per_inwoner", ("GemiddeldInkomenPerInwoner",), "EUR"),
