@@ -230,10 +230,11 @@ class _State:
             os.chdir(self.cwd)
         sys.path[:] = self.sys_path
         warnings.filters[:] = self.filters
-        if "matplotlib" in sys.modules:
+        if "matplotlib.pyplot" in sys.modules:  # no pyplot, no pyplot figures to close
             import matplotlib.pyplot as plt
 
             plt.close("all")
+        if "matplotlib" in sys.modules:
             if self.rc is not None:
                 import matplotlib as mpl
 
@@ -337,16 +338,42 @@ def run_cell(shell: InProcessShell, source: str) -> tuple[list[Any], bool]:
     return shell.capture.outputs, failed
 
 
-_INLINE_NAMES = ("inline", "module://matplotlib_inline.backend_inline")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+_INLINE_NAMES = ("inline", INLINE_BACKEND)
 
 
 @contextlib.contextmanager
 def _inline_figures(shell: InProcessShell) -> Any:
-    """Use the inline backend while a notebook runs (as a kernel does); restore it after."""
+    """Use the inline backend while a notebook runs (as a kernel does); restore it after.
+
+    When pyplot has not been imported yet, the inline backend is only *requested*
+    (``rcParams["backend"]``, as ipykernel does with ``MPLBACKEND``): a notebook that
+    imports pyplot gets it, with matplotlib-inline's IPython integration, and a notebook
+    that draws with the object API only (the reports) never pays for pyplot and the
+    backend switch.
+    """
     if "matplotlib" not in sys.modules:
         yield
         return
     import matplotlib
+
+    if "matplotlib.pyplot" not in sys.modules:
+        requested = matplotlib.rcParams._get("backend")  # never resolves the backend
+        if requested in _INLINE_NAMES:
+            yield
+            return
+        matplotlib.rcParams["backend"] = INLINE_BACKEND
+        try:
+            yield
+        finally:
+            if "matplotlib.pyplot" in sys.modules:  # the notebook imported pyplot
+                import matplotlib.pyplot as plt
+
+                plt.switch_backend(requested)
+            else:
+                matplotlib.rcParams._set("backend", requested)
+        return
+
     import matplotlib.pyplot as plt
 
     before = matplotlib.get_backend()
@@ -359,9 +386,33 @@ def _inline_figures(shell: InProcessShell) -> Any:
             plt.switch_backend(before)
 
 
+def _interactive_if_inline() -> None:
+    """With pyplot on the inline backend, run the notebook in interactive mode, as a kernel.
+
+    matplotlib-inline turns interactive mode on when it is activated (so pyplot figures
+    appear at the end of a cell without ``plt.show()``); the reset between notebooks
+    restores the process's rcParams, so every notebook after the first turns it on again
+    here. A notebook that imports pyplot itself gets it from matplotlib-inline.
+    """
+    if "matplotlib.pyplot" in sys.modules:
+        import matplotlib
+
+        if matplotlib.rcParams._get("backend") in _INLINE_NAMES:
+            matplotlib.interactive(True)
+
+
 def use_inline(shell: InProcessShell | None = None) -> None:
-    """Make matplotlib's inline backend (figures as PNG outputs) the process's backend."""
+    """Make matplotlib's inline backend (figures as PNG outputs) the process's backend.
+
+    Before pyplot is imported this only requests the backend (no pyplot import); the
+    first notebook that imports pyplot then gets the inline backend and its integration.
+    """
     shell = shell or get_shell()
+    if "matplotlib.pyplot" not in sys.modules:
+        import matplotlib
+
+        matplotlib.rcParams["backend"] = INLINE_BACKEND
+        return
     with contextlib.redirect_stdout(_Stream(shell, "stdout")):
         shell.enable_matplotlib("inline")
 
@@ -393,6 +444,7 @@ class InProcessEngine(Engine):
     ) -> Any:
         """Run the code cells in order; stop at the first error, as nbclient does."""
         _reset(shell)
+        _interactive_if_inline()
         nb = nb_man.nb
         if result_holder is not None:
             result_holder.append(nb)
