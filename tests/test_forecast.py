@@ -116,5 +116,5 @@ def test_bad_parameters(kwargs, match):
 
 def test_duplicate_years_rejected():
     s = pd.Series([1.0, 2.0, 3.0, 4.0], index=[2020, 2020, 2021, 2022])
-    with pytest.raises(ParameterError, match="duplicate"):
+    with pytest.raises(ParameterError, match="dubbel"):
         project(s)

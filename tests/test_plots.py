@@ -168,9 +168,9 @@ class _Spy(Text):
 
 def test_gap_needs_one_year_and_a_known_gemeente(tilburg):
     d = tilburg["d"]
-    with pytest.raises(P.ParameterError, match="needs one jaar"):
+    with pytest.raises(P.ParameterError, match="verwacht één jaar"):
         P.plot_gap_vs_gemeentefonds(pd.concat([d, d.assign(jaar=2022)]), GM)
-    with pytest.raises(P.ParameterError, match="no rows for gemeente 'GM9999'"):
+    with pytest.raises(P.ParameterError, match="geen rijen voor gemeente 'GM9999'"):
         P.plot_gap_vs_gemeentefonds(d, "GM9999")
 
 

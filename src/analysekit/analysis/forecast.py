@@ -79,8 +79,8 @@ def _as_series(series: pd.Series | pd.DataFrame) -> pd.Series:
     if isinstance(series, pd.DataFrame):
         if not {"jaar", "waarde"} <= set(series.columns):
             raise ParameterError(
-                "project() needs a Series indexed by jaar or a DataFrame with columns "
-                f"'jaar' and 'waarde'; got columns {list(series.columns)}"
+                "project(): verwacht een Series met jaar als index of een DataFrame met "
+                f"kolommen 'jaar' en 'waarde'; kolommen nu: {list(series.columns)}"
             )
         series = series.set_index("jaar")["waarde"]
     s = pd.Series(series, dtype="float64").dropna()
@@ -88,11 +88,13 @@ def _as_series(series: pd.Series | pd.DataFrame) -> pd.Series:
         s.index = s.index.astype("int64")
     except (TypeError, ValueError) as exc:
         raise ParameterError(
-            f"project(): the index must be years (int); got {list(s.index[:3])}"
+            f"project(): index {list(s.index[:3])}; verwacht: jaartallen (gehele getallen)"
         ) from exc
     if s.index.has_duplicates:
         dup = sorted(set(s.index[s.index.duplicated()]))
-        raise ParameterError(f"project(): duplicate years {dup}")
+        raise ParameterError(
+            f"project(): jaren {dup} komen dubbel voor; verwacht: elk jaar één keer"
+        )
     return s.sort_index()
 
 
@@ -121,11 +123,11 @@ def project(
         ParameterError: Unknown method, or horizon/alpha out of range.
     """
     if method not in METHODS:
-        raise ParameterError(f"method {method!r} unknown; expected one of {METHODS}")
+        raise ParameterError(f"method {method!r} onbekend; verwacht: een van {METHODS}")
     if not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= 20:
-        raise ParameterError(f"horizon must be an int from 1 to 20; got {horizon!r}")
+        raise ParameterError(f"horizon={horizon!r}; verwacht: een geheel getal van 1 tot 20")
     if not 0 < alpha < 1:
-        raise ParameterError(f"alpha must be between 0 and 1; got {alpha!r}")
+        raise ParameterError(f"alpha={alpha!r}; verwacht: een getal tussen 0 en 1")
     s = _as_series(series)
     observed = pd.DataFrame({"jaar": s.index.to_numpy(), "waarde": s.to_numpy()})
     n = len(s)

@@ -176,11 +176,14 @@ def peer_data(
 
     spec = dict(spec or DEFAULT_KENMERKEN)
     if gemeenten is None or gemeenten.empty:
-        raise DataError("table gemeenten is empty; cannot build peer characteristics")
+        raise DataError(
+            "tabel gemeenten is leeg; geen peerkenmerken te bouwen; "
+            "voer `analysekit data build` uit"
+        )
     jaren = sorted(int(j) for j in gemeenten["jaar"].unique())
     if isinstance(jaar, bool) or not isinstance(jaar, (int, np.integer)) or jaar not in jaren:
         raise ParameterError(
-            f"jaar {jaar!r} is not in table gemeenten (available: {jaren[0]}–{jaren[-1]})"
+            f"jaar {jaar!r} staat niet in tabel gemeenten; beschikbaar: {jaren[0]}–{jaren[-1]}"
         )
     info = gemeenten.loc[gemeenten["jaar"] == jaar].drop_duplicates("gm_code")
     info = info.set_index("gm_code")
@@ -195,7 +198,7 @@ def peer_data(
     for feat, ks in spec.items():
         if not isinstance(ks, KenmerkSpec):
             raise ParameterError(
-                f"spec for {feat!r} must be a KenmerkSpec; got {type(ks).__name__}"
+                f"spec voor {feat!r} is een {type(ks).__name__}; verwacht: een KenmerkSpec"
             )
         name = next((n for n in ks.kenmerken if n in present), None)
         per = next((n for n in ks.per if n in present), None)
@@ -216,7 +219,8 @@ def peer_data(
                           "n": int(v["waarde"].notna().sum())})
     if not cols:
         raise DataError(
-            f"none of the peer characteristics {list(spec)} can be built from table kenmerken"
+            f"geen van de peerkenmerken {list(spec)} is te bouwen uit tabel kenmerken; "
+            "verwacht: de kenmerken van kenmerken.yaml"
         )
     features = pd.DataFrame(cols, index=universe)
     return make_peer_data(features, info.reset_index(), jaar=jaar, bron=pd.DataFrame(bron_rows))
@@ -245,20 +249,24 @@ def _columns_and_weights(
 ) -> tuple[list[str], np.ndarray]:
     cols = list(data.z.columns) if kenmerken is None else list(kenmerken)
     if not cols:
-        raise ParameterError("kenmerken is empty; name at least one characteristic")
+        raise ParameterError("kenmerken is leeg; verwacht: minstens één kenmerk")
     unknown = [c for c in cols if c not in data.z.columns]
     if unknown:
-        raise ParameterError(f"kenmerk(en) {unknown} unknown; available: {list(data.z.columns)}")
+        raise ParameterError(
+            f"kenmerk(en) {unknown} onbekend; beschikbaar: {list(data.z.columns)}"
+        )
     weights = dict(weights or {})
     bad = [c for c in weights if c not in cols]
     if bad:
-        raise ParameterError(f"weights for {bad} do not match the kenmerken used {cols}")
+        raise ParameterError(
+            f"gewichten (weights) voor {bad} horen bij geen van de gebruikte kenmerken {cols}"
+        )
     w = np.array([float(weights.get(c, 1.0)) for c in cols])
     if np.any(~np.isfinite(w)) or np.any(w < 0):
         given = dict(zip(cols, w.tolist(), strict=True))
-        raise ParameterError(f"weights must be finite and ≥ 0; got {given}")
+        raise ParameterError(f"weights={given}; verwacht: eindige getallen ≥ 0")
     if not np.any(w > 0):
-        raise ParameterError("all weights are 0; at least one characteristic must count")
+        raise ParameterError("alle gewichten (weights) zijn 0; verwacht: minstens één kenmerk > 0")
     return cols, w
 
 
@@ -270,9 +278,9 @@ def _check_gemeente(data: PeerData, gm_code: str) -> str:
         code = resolve_gm_code(str(gm_code))  # a name: UnknownGemeente if it does not resolve
     if code not in data.z.index:
         raise UnknownGemeente(
-            f"gemeente {gm_code!r} is not among the {len(data.z)} gemeenten of "
-            f"{data.jaar if data.jaar is not None else 'the peer data'}; expected a gm_code "
-            "like GM0855 of that indeling"
+            f"gemeente {gm_code!r} hoort niet bij de {len(data.z)} gemeenten van "
+            f"{data.jaar if data.jaar is not None else 'de peergegevens'}; verwacht: een gm_code "
+            "zoals GM0855 uit die indeling"
         )
     return code
 
@@ -305,16 +313,19 @@ def apply_filters(
     parts = []
     for key, value in filters.items():
         if key not in FILTERS:
-            raise ParameterError(f"filter {key!r} unknown; expected one of {FILTERS}")
+            raise ParameterError(f"filter {key!r} onbekend; verwacht: een van {FILTERS}")
         if key not in info.columns:
-            raise DataError(f"filter {key!r} needs column {key!r} in table gemeenten")
+            raise DataError(
+                f"filter {key!r} heeft kolom {key!r} in tabel gemeenten nodig; voer "
+                "`analysekit data build --force` uit"
+            )
         col = info[key].reindex(candidates)
         if key == "inwoners":
             if not (isinstance(value, (tuple, list)) and len(value) == 2):
-                raise ParameterError(f"filter inwoners must be (min, max); got {value!r}")
+                raise ParameterError(f"filter inwoners={value!r}; verwacht: (min, max)")
             lo, hi = value
             if lo is not None and hi is not None and lo > hi:
-                raise ParameterError(f"filter inwoners: min {lo} > max {hi}")
+                raise ParameterError(f"filter inwoners: min {lo} > max {hi}; verwacht: min ≤ max")
             m = pd.Series(True, index=candidates)
             if lo is not None:
                 m &= col.astype("float64") >= lo
@@ -327,7 +338,7 @@ def apply_filters(
         if vals == [SAME]:
             own = info.at[gm_code, key]
             if pd.isna(own):
-                raise ParameterError(f"filter {key}='{SAME}': {key} is unknown for {gm_code}")
+                raise ParameterError(f"filter {key}='{SAME}': {key} is onbekend voor {gm_code}")
             vals = [own]
         keep &= col.isin(vals).fillna(False).astype(bool)
         parts.append(f"{key}={vals[0] if len(vals) == 1 else vals}")
@@ -344,7 +355,7 @@ def _n_peers(n_peers: object, k: object) -> int:
     if k is not None:
         n_peers = k
     if isinstance(n_peers, bool) or not isinstance(n_peers, (int, np.integer)) or n_peers < 1:
-        raise ParameterError(f"n_peers must be a positive int; got {n_peers!r}")
+        raise ParameterError(f"n_peers={n_peers!r}; verwacht: een positief geheel getal")
     return int(n_peers)
 
 
@@ -352,7 +363,7 @@ def _exclude(exclude: Iterable[str] | None) -> set[str]:
     if exclude is None:
         return set()
     if isinstance(exclude, str) or not isinstance(exclude, Iterable):
-        raise ParameterError(f"exclude must be a list of gm_codes; got {exclude!r}")
+        raise ParameterError(f"exclude={exclude!r}; verwacht: een lijst gm_codes")
     return {str(c) for c in exclude}
 
 
@@ -406,20 +417,23 @@ def peers(
     if own.isna().any():
         missing = list(own.index[own.isna()])
         raise ParameterError(
-            f"kenmerk(en) {missing} missing for {code} in {data.jaar}; leave them out with "
+            f"kenmerk(en) {missing} ontbreken voor {code} in {data.jaar}; laat ze weg met "
             f"kenmerken={[c for c in cols if c not in missing]}"
         )
     complete = z.notna().all(axis=1)
     n_onvolledig = int((~complete).sum())
     cand = z.index[complete.to_numpy() & (z.index != code) & ~z.index.isin(list(skip))]
     cand, desc = apply_filters(data, code, cand, filters)
-    why = desc + (f"; {n_onvolledig} without all kenmerken" if n_onvolledig else "")
+    why = desc + (f"; {n_onvolledig} zonder alle kenmerken" if n_onvolledig else "")
     if skip:
-        why += f"; {len(skip)} excluded"
+        why += f"; {len(skip)} uitgesloten"
     if len(cand) == 0:
-        raise ParameterError(f"filters leave 0 gemeenten ({why}); loosen the filters")
+        raise ParameterError(f"na de filters blijven 0 gemeenten over ({why}); verruim de filters")
     if k > len(cand):
-        raise ParameterError(f"filters leave {len(cand)} gemeenten, n_peers={k} asked ({why})")
+        raise ParameterError(
+            f"na de filters blijven {len(cand)} gemeenten over, maar n_peers={k} gevraagd "
+            f"({why}); verruim de filters of kies een kleinere n_peers"
+        )
     zc = z.loc[cand].to_numpy()
     diff = zc - own.to_numpy()[None, :]
     dist = np.sqrt((diff * diff * w[None, :]).sum(axis=1))
@@ -527,7 +541,7 @@ def all_peers(
     n = len(matrix)
     k = n_peers if k is None else k
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k < n:
-        raise ParameterError(f"n_peers must be an int from 1 to {n - 1}; got {k!r}")
+        raise ParameterError(f"n_peers={k!r}; verwacht: een geheel getal van 1 tot {n - 1}")
     d = np.round(matrix.to_numpy(), _ROUND)
     np.fill_diagonal(d, np.inf)
     # columns are sorted by gm_code, so a stable sort breaks ties by gm_code
@@ -565,15 +579,18 @@ def klassieke_groep(
     jaren = sorted(int(j) for j in gemeenten["jaar"].unique())
     jaar = jaren[-1] if jaar is None else jaar
     if jaar not in jaren:
-        raise ParameterError(f"jaar {jaar} not in table gemeenten (available: {jaren})")
+        raise ParameterError(f"jaar {jaar} staat niet in tabel gemeenten; beschikbaar: {jaren}")
     g = gemeenten.loc[gemeenten["jaar"] == jaar]
     code = str(gm_code).strip().upper()
     own = g.loc[g["gm_code"] == code]
     if own.empty:
-        raise UnknownGemeente(f"gemeente {gm_code!r} is not among the gemeenten of {jaar}")
+        raise UnknownGemeente(
+            f"gemeente {gm_code!r} hoort niet bij de gemeenten van {jaar}; verwacht: een gm_code "
+            "uit die indeling"
+        )
     gk, st = own["grootteklasse"].iloc[0], own["stedelijkheid"].iloc[0]
     if pd.isna(gk) or pd.isna(st):
-        raise ParameterError(f"grootteklasse or stedelijkheid unknown for {code} in {jaar}")
+        raise ParameterError(f"grootteklasse of stedelijkheid onbekend voor {code} in {jaar}")
     grp = g.loc[(g["grootteklasse"] == gk) & (g["stedelijkheid"] == st) & (g["gm_code"] != code)]
     grp = grp.sort_values("gm_code").reset_index(drop=True)
     grp.attrs.update({"gm_code": code, "grootteklasse": gk, "stedelijkheid": int(st)})
@@ -586,10 +603,10 @@ def klassieke_groep(
 def _wide(values: pd.DataFrame, measure: str, by: str) -> pd.DataFrame:
     for c in ("gm_code", by, measure):
         if c not in values.columns:
-            raise ParameterError(f"values lack column {c!r}")
+            raise ParameterError(f"values mist kolom {c!r}; verwacht: gm_code, {by}, {measure}")
     if "jaar" in values.columns and values["jaar"].nunique() > 1:
         raise ParameterError(
-            f"values hold several jaren {sorted(values['jaar'].unique())}; select one year"
+            f"values bevat meerdere jaren {sorted(values['jaar'].unique())}; kies één jaar"
         )
     return values.pivot_table(index="gm_code", columns=by, values=measure, aggfunc="first",
                               dropna=False, observed=True)
@@ -634,13 +651,13 @@ def position(
     wide = _wide(values, measure, by)
     code = str(gm_code)
     if code not in wide.index:
-        raise UnknownGemeente(f"gemeente {gm_code!r} has no {measure!r} values")
+        raise UnknownGemeente(f"gemeente {gm_code!r} heeft geen waarden voor {measure!r}")
     codes = [c for c in _peer_codes(peer_list) if c != code]
     missing = [c for c in codes if c not in wide.index]
     if missing:
-        raise ParameterError(f"peer(s) {missing[:5]} have no {measure!r} values")
+        raise ParameterError(f"peer(s) {missing[:5]} hebben geen waarden voor {measure!r}")
     if not codes:
-        raise ParameterError("the peer list is empty")
+        raise ParameterError("de peerlijst is leeg; verwacht: minstens één peer")
     own = wide.loc[code]
     pv = wide.loc[codes].to_numpy(dtype="float64")
     ov = own.to_numpy(dtype="float64")
@@ -708,10 +725,10 @@ def savings_potential(
     pos = position(values, gm_code, peer_list, measure, by)
     if inwoners is None:
         if "inwoners" not in values.columns:
-            raise ParameterError("values lack column 'inwoners'; pass inwoners=")
+            raise ParameterError("values mist kolom 'inwoners'; geef inwoners= mee")
         inw = values.loc[values["gm_code"] == str(gm_code), "inwoners"].dropna()
         if inw.empty:
-            raise ParameterError(f"inwoners unknown for {gm_code}")
+            raise ParameterError(f"inwoners onbekend voor {gm_code}; geef inwoners= mee")
         inwoners = float(inw.iloc[0])
     inwoners = float(inwoners)
     out = pd.DataFrame({
@@ -778,14 +795,17 @@ def benchmark(
 
     n = _n_peers(n_peers, k)
     if not isinstance(measure, str):
-        raise ParameterError(f"measure must be a column name; got {measure!r}")
+        raise ParameterError(f"measure={measure!r}; verwacht: een kolomnaam")
     code = resolve_gm_code(gemeente)
     t = load_inputs() if (values is None or data is None) else None
     if values is None:
         values = deficits_all(t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"], jaar,
                               levering=t.get("iv3_levering"))
     if measure not in values.columns:
-        raise ParameterError(f"measure {measure!r} is not a column of the lenses")
+        raise ParameterError(
+            f"measure {measure!r} is geen kolom van de lenzentabel; beschikbaar: "
+            f"{', '.join(map(str, values.columns))}"
+        )
     if data is None:
         data = peer_data(t["kenmerken"], t["gemeenten"], jaar)
     zonder = no_data(values)

@@ -512,7 +512,7 @@ def _rows(df: pd.DataFrame, gm_code: str, what: str,
     """The rows of one gemeente (only ``columns`` when given: tables here are wide)."""
     mask = (df["gm_code"] == gm_code).to_numpy()
     if not mask.any():
-        raise ParameterError(f"{what}: no rows for gemeente {gm_code!r}")
+        raise ParameterError(f"{what}: geen rijen voor gemeente {gm_code!r}")
     if columns is None:
         return df.loc[mask]
     return df.loc[mask, [c for c in dict.fromkeys(columns) if c in df.columns]]
@@ -810,7 +810,7 @@ def plot_gap_vs_gemeentefonds(
                   "gf_verdeelmodel_eur", "gf_iu_du_eur", "tekort_eur", "gf_bron",
                   "gf_circulaire", "gf_uitkeringsjaar"])
     if rows["jaar"].nunique() > 1:
-        raise ParameterError("plot_gap_vs_gemeentefonds needs one jaar; filter the trajectory")
+        raise ParameterError("plot_gap_vs_gemeentefonds: verwacht één jaar; filter het verloop")
     present = set(rows["domein"].unique())
     rows = rows.set_index("domein").reindex([d for d in domeinen if d in present])
     div = rows["inwoners"].to_numpy(float) if per_inwoner else 1.0
@@ -874,7 +874,7 @@ def plot_taakveld_breakdown(
     if gm_code is None:
         codes = breakdown["gm_code"].unique()
         if len(codes) != 1:
-            raise ParameterError("plot_taakveld_breakdown: several gemeenten; pass gm_code")
+            raise ParameterError("plot_taakveld_breakdown: meerdere gemeenten; geef gm_code mee")
         gm_code = str(codes[0])
     rows = _rows(breakdown, gm_code, "plot_taakveld_breakdown").copy()
     order = {d: i for i, d in enumerate(DOMEINEN)}
@@ -1047,11 +1047,13 @@ def plot_choropleth(
     import geopandas as gpd
 
     if not isinstance(grenzen, gpd.GeoDataFrame):
-        raise ParameterError("plot_choropleth needs a GeoDataFrame (table grenzen)")
+        raise ParameterError("plot_choropleth: verwacht een GeoDataFrame (tabel grenzen)")
     if "jaar" in grenzen.columns and grenzen["jaar"].nunique() > 1:
-        raise ParameterError("plot_choropleth: grenzen holds several jaren; select one indeling")
+        raise ParameterError("plot_choropleth: grenzen bevat meerdere jaren; kies één indeling")
     if values["gm_code"].duplicated().any():
-        raise ParameterError("plot_choropleth: values must have one row per gm_code")
+        raise ParameterError(
+            "plot_choropleth: values heeft dubbele gm_codes; verwacht: één rij per gm_code"
+        )
     vals = values[["gm_code", column]].copy()
     if "geleverd" in values.columns:  # no submission: no value, never 0
         vals.loc[~values["geleverd"].astype(bool).to_numpy(), column] = np.nan

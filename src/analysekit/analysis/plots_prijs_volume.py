@@ -85,7 +85,7 @@ def plot_prijs_volume(result: pd.DataFrame, gm_code: str, naam: str | None = Non
     """
     rows = result.loc[result["gm_code"] == gm_code]
     if rows.empty:
-        raise ParameterError(f"plot_prijs_volume: no rows for gemeente {gm_code!r}")
+        raise ParameterError(f"plot_prijs_volume: geen rijen voor gemeente {gm_code!r}")
     order = [d for d in PV_DOMEINEN if d in set(rows["domein"])]
     rows = rows.set_index("domein").loc[order].reset_index()
     naam = naam or str(rows["naam"].iloc[0])
@@ -176,7 +176,7 @@ def plot_ladder(
     sel = ladder.loc[(ladder["jaar"] == jaar) & (ladder["verslagsoort"] == verslagsoort)]
     sel = sel.set_index("gm_code")
     if gm_code not in sel.index:
-        raise ParameterError(f"plot_ladder: no ladder row for {gm_code!r} in {verslagsoort} "
+        raise ParameterError(f"plot_ladder: geen ladderrij voor {gm_code!r} in {verslagsoort} "
                              f"{jaar}")
     codes = [c for c in dict.fromkeys(peer_codes) if c != gm_code]
     cols = [f"aandeel_{t}" for t in TREDEN]
