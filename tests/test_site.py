@@ -1,4 +1,4 @@
-"""Reporting: the static site (index table, choropleth map, relative links)."""
+"""Reporting: the static site (index table, choropleth map, relative links, one period a page)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import scrapbook as sb
 from analysekit.errors import AnalysekitError
 from analysekit.reporting import site
 from analysekit.reporting.runner import run_report
+from analysekit.reporting.sanitize import sanitize_html
 
 GEMEENTEN = ["Tilburg", "Utrecht", "Vlissingen"]
 NB = "00-demo"
@@ -20,11 +21,14 @@ EXTERNAL = re.compile(r"""\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
 @pytest.fixture(scope="module")
 def reports(built, tmp_path_factory) -> Path:
-    """Three demo reports on real data, plus a failed one that is not indexed."""
+    """Three demo reports on real data (jaarrekening 2023), Utrecht's begroting 2024 beside
+    its jaarrekening, and a failed one that is not indexed."""
     root = tmp_path_factory.mktemp("rapporten")
     for g in GEMEENTEN:
         res = run_report(g, NB, {}, root=root)
         assert res.status == "ok", res.message
+    res = run_report("Utrecht", NB, {"jaar": 2024, "verslagsoort": "begroting"}, root=root)
+    assert res.status == "ok", res.message
     assert run_report("Nergenshuizen", NB, {}, root=root).status == "failed"
     return root
 
@@ -38,18 +42,24 @@ def built_site(reports, tmp_path_factory):
 
 def test_collect_reads_scraps(reports):
     found = site.collect(reports, NB)
-    assert [r.naam for r, _ in found] == ["Tilburg", "Utrecht (gemeente)", "Vlissingen"]
+    assert [(r.naam, r.periode) for r, _ in found] == [
+        ("Tilburg", "jaarrekening 2023"),
+        ("Utrecht (gemeente)", "jaarrekening 2023"),
+        ("Vlissingen", "jaarrekening 2023"),
+        ("Utrecht (gemeente)", "begroting 2024"),
+    ]
     tilburg, html = found[0]
     assert tilburg.gm_code == "GM0855" and tilburg.provincie == "Noord-Brabant"
-    assert tilburg.link == "rapporten/GM0855-tilburg/00-demo.html"
-    assert html == reports / "GM0855-tilburg" / f"{NB}.html"
-    book = sb.read_notebook(str(reports / "GM0855-tilburg" / f"{NB}.ipynb"))
+    assert tilburg.link == "rapporten/GM0855-tilburg/2023-jaarrekening/00-demo.html"
+    assert html == reports / "GM0855-tilburg" / "2023-jaarrekening" / f"{NB}.html"
+    book = sb.read_notebook(str(reports / "GM0855-tilburg" / "2023-jaarrekening" / f"{NB}.ipynb"))
     assert tilburg.values["netto_sd_per_inwoner"] == book.scraps["netto_sd_per_inwoner"].data
 
 
 def test_index_table_links_and_map(built_site, reports):
     out, info = built_site
     assert info["rows"] == 3 and info["map"] is True
+    assert info["period"] == (2023, "jaarrekening")  # default: the latest jaarrekening
     assert info["columns"][0] == "netto_sd_per_inwoner"
     page = (out / "index.html").read_text()
     assert not EXTERNAL.search(page)  # nothing from the internet
@@ -61,16 +71,24 @@ def test_index_table_links_and_map(built_site, reports):
     for link in set(links):
         assert (out / link).is_file(), link  # every relative link resolves
     # the report in the site is the report that was made
-    copied = out / "rapporten/GM0855-tilburg/00-demo.html"
-    assert copied.read_bytes() == (reports / "GM0855-tilburg/00-demo.html").read_bytes()
-    # map: one path per gemeente of the newest indeling; three coloured, the rest grey
+    rel = "GM0855-tilburg/2023-jaarrekening/00-demo.html"
+    copied = out / "rapporten" / rel
+    assert copied.read_text() == sanitize_html((reports / rel).read_text())
+    assert (reports / rel).read_text() == sanitize_html((reports / rel).read_text())  # idempotent
+    # map: one path per gemeente of the 2023 indeling; three coloured; Vijfheerenlanden did
+    # not deliver its jaarrekening 2023 (iv3_levering): grey "geen gegevens", never a class;
+    # the others have no report on this site
     paths = re.findall(r'<path d="[^"]+" fill="(#[0-9a-f]{6})" data-gm="(GM\d{4})"', page)
     assert len(paths) == 342
-    coloured = {gm: fill for fill, gm in paths if fill != site.MISSING}
-    assert set(coloured) == {"GM0855", "GM0344", "GM0718"}
+    fills = {gm: fill for fill, gm in paths}
+    coloured = {gm for gm, fill in fills.items() if fill not in (site.MISSING, site.NO_REPORT)}
+    assert coloured == {"GM0855", "GM0344", "GM0718"}
+    assert {gm for gm, fill in fills.items() if fill == site.MISSING} == {"GM1961"}
+    assert re.search(r'data-gm="GM1961"><title>Vijfheerenlanden: geen gegevens</title>', page)
+    assert ">geen gegevens</text>" in page and ">geen rapport</text>" in page  # legend
     assert 'aria-label="Kaart: Netto lasten sociaal domein per inwoner (€)"' in page
     # headline numbers formatted the Dutch way, raw value kept for sorting
-    book = sb.read_notebook(str(reports / "GM0855-tilburg" / f"{NB}.ipynb"))
+    book = sb.read_notebook(str(reports / "GM0855-tilburg" / "2023-jaarrekening" / f"{NB}.ipynb"))
     inwoners = book.scraps["inwoners"].data
     assert f'data-v="{inwoners}">{site.format_nl(inwoners)}</td>' in page
 
@@ -80,7 +98,8 @@ def test_csv_download(built_site, reports):
     with open(out / "kerncijfers.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
     assert [r["gm_code"] for r in rows] == ["GM0855", "GM0344", "GM0718"]
-    book = sb.read_notebook(str(reports / "GM0718-vlissingen" / f"{NB}.ipynb"))
+    assert {(r["jaar"], r["verslagsoort"]) for r in rows} == {("2023", "jaarrekening")}
+    book = sb.read_notebook(str(reports / "GM0718-vlissingen/2023-jaarrekening" / f"{NB}.ipynb"))
     assert float(rows[2]["netto_sd_eur"]) == book.scraps["netto_sd_eur"].data
 
 
@@ -88,13 +107,16 @@ def test_rebuild_is_idempotent_and_colour_choice(built_site, reports):
     out, _ = built_site
     info = site.build_site(reports, out, notebook=NB, color_by="netto_jeugd_per_inwoner")
     assert info["rows"] == 3
-    assert "Kaart: Jeugd, netto per inwoner (€)" in (out / "index.html").read_text()
-    with pytest.raises(AnalysekitError, match="--kleur 'bestaat_niet' is not a headline figure"):
+    assert (
+        "Kaart: Jeugd, netto lasten per inwoner (€), jaarrekening 2023"
+        in (out / "index.html").read_text()
+    )
+    with pytest.raises(AnalysekitError, match="--kleur 'bestaat_niet' is geen kerncijfer"):
         site.build_site(reports, out, notebook=NB, color_by="bestaat_niet")
 
 
 def test_no_reports(tmp_path):
-    with pytest.raises(AnalysekitError, match="no executed foto-sociaal-domein reports"):
+    with pytest.raises(AnalysekitError, match="geen uitgevoerde foto-sociaal-domein-rapporten"):
         site.build_site(tmp_path / "leeg", tmp_path / "site")
 
 
@@ -138,4 +160,66 @@ def test_map_svg_synthetic_squares():
     assert 'viewBox="0 0 375 160"' in svg  # map 200 wide + legend; at least 160 high
     d_beta = re.search(r'<path d="([^"]+)"[^>]*data-gm="GM9002"', svg).group(1)
     assert d_beta.count("M") == 2  # both parts drawn
-    assert 'fill="#d9d9d9" data-gm="GM9002"' in svg  # no value: grey, no link
+    assert f'fill="{site.NO_REPORT}" data-gm="GM9002"' in svg  # no report: near-white, no link
+    # not delivered (iv3_levering) is grey "geen gegevens", also with a report
+    svg = site.map_svg(gdf, rows, "v", width=200, missing={"GM9001", "GM9002"})
+    assert svg.count(f'fill="{site.MISSING}" data-gm') == 2 and "Alfa: geen gegevens" in svg
+    # a single value is one class, not a legend of equal bounds
+    assert "met gegevens" in site.map_svg(gdf, rows, "v", width=200)
+
+
+def test_one_period_per_page_and_choosable(built_site, reports, tmp_path):
+    """Issue 9: the site never mixes years or verslagsoorten; the choice is in title and rows."""
+    out, info = built_site
+    page = (out / "index.html").read_text()
+    assert "<title>Sociaal domein van gemeenten — jaarrekening 2023</title>" in page
+    assert "2024-begroting" not in " ".join(re.findall(r'<a href="(rapporten/[^"]+)"', page))
+    cells = re.findall(r'<td data-kol="periode" class="periode">([^<]*)</td>', page)
+    assert cells == ["jaarrekening 2023"] * 3  # per row
+    assert '<a href="2024-begroting.html">begroting 2024</a>' in page  # the other period
+
+    other = (out / "2024-begroting.html").read_text()
+    assert "<title>Sociaal domein van gemeenten — begroting 2024</title>" in other
+    assert re.findall(r'<tr data-gm="(GM\d{4})"', other) == ["GM0344"]
+    assert 'href="rapporten/GM0344-utrecht/2024-begroting/00-demo.html"' in other
+    assert '<a href="index.html">jaarrekening 2023</a>' in other
+    assert (out / "kerncijfers-2024-begroting.csv").is_file()
+
+    chosen = site.build_site(reports, tmp_path, notebook=NB, jaar=2024, verslagsoort="begroting")
+    assert chosen["period"] == (2024, "begroting") and chosen["rows"] == 1
+    assert "— begroting 2024</title>" in (tmp_path / "index.html").read_text()
+    assert (tmp_path / "2023-jaarrekening.html").is_file()
+    with pytest.raises(AnalysekitError, match="geen rapporten over begroting 2026; wel over: "):
+        site.build_site(reports, tmp_path, notebook=NB, jaar=2026, verslagsoort="begroting")
+
+
+def test_gap_columns_carry_the_sign_key_and_headers_are_two_lines(built_site):
+    out, _ = built_site
+    page = (out / "index.html").read_text()
+    gaps = [k for k in site.HEADLINES if k.startswith(("tekort", "overschrijding"))]
+    assert gaps and all(site.HEADLINES[k].kloof for k in gaps)
+    for k in gaps:
+        col = site.HEADLINES[k]
+        assert site.TEKEN_SLEUTEL in col.label and "(+)" in col.kop and "(−)" in col.kop
+    for name, col in site.HEADLINES.items():  # two short lines, never wrapped (CSS nowrap)
+        assert len(col.kop) <= 26 and len(col.eenheid) <= 28, name
+    heads = re.findall(r"<th [^>]*>(.*?)</th>", page)
+    assert heads and all(h.count('class="k1"') == 1 and h.count('class="k2"') <= 1 for h in heads)
+    # the key columns are shown, the rest is behind the column chooser
+    shown = re.findall(r'<th scope="col" data-type="num" data-kol="(\w+)"[^>]*class="getal"', page)
+    assert shown == ["netto_sd_per_inwoner", "verschil_mediaan_pct", "inwoners"]
+    assert 'id="kolomkiezer"' in page and 'data-kol="netto_jeugd_per_inwoner"' in page
+
+
+def test_format_value():
+    assert site.format_value("tekort_sd_per_inwoner", 384.6) == "+385"
+    assert site.format_value("tekort_sd_per_inwoner", -384.6) == "-385"
+    assert site.format_value("tekort_sd_eur", 87_600_000) == "+87,6"
+    assert site.format_value("verschil_mediaan_pct", 12.34) == "+12,3%"
+    assert site.format_value("inwoners", 227707) == "227.707"
+    assert site.format_value("netto_sd_eur", float("nan")) == "–"
+
+
+def test_not_delivered_real():
+    assert site.not_delivered((2023, "jaarrekening")) == {"GM1961"}
+    assert "GM1992" in site.not_delivered((2023, "begroting"))

@@ -353,8 +353,24 @@ def register(app: typer.Typer) -> None:
             typer.Option("--kleur", help="Kerncijfer dat de kaart kleurt."),
         ] = None,
         kaart: Annotated[bool, typer.Option("--kaart/--geen-kaart", help="Kaart tekenen.")] = True,
+        jaar: Annotated[
+            int | None,
+            typer.Option("--jaar", help="Jaar van de voorpagina (standaard: het laatste)."),
+        ] = None,
+        verslagsoort: Annotated[
+            str | None,
+            typer.Option(
+                "--verslagsoort", help="jaarrekening (standaard) of begroting, voor de voorpagina."
+            ),
+        ] = None,
     ) -> None:
-        """Statische site bouwen: index met sorteerbare tabel, kaart en links naar elk rapport."""
+        """Statische site bouwen: per jaar en verslagsoort een tabel, een kaart en de rapporten."""
+        from analysekit.vocab import VERSLAGSOORTEN
+
+        if verslagsoort is not None and verslagsoort not in VERSLAGSOORTEN:
+            raise ParameterError(
+                f"--verslagsoort {verslagsoort!r} bestaat niet; kies {' of '.join(VERSLAGSOORTEN)}"
+            )
         if reports is not None and not reports.is_dir():
             raise ParameterError(
                 f"--reports {reports}: map bestaat niet; maak eerst rapporten "
@@ -365,8 +381,24 @@ def register(app: typer.Typer) -> None:
         from analysekit.reporting.site import build_site
 
         out = site if site is not None else project_root() / "site"
-        info = build_site(reports, out, notebook=notebook, color_by=kleur, with_map=kaart)
+        info = build_site(
+            reports,
+            out,
+            notebook=notebook,
+            color_by=kleur,
+            with_map=kaart,
+            jaar=jaar,
+            verslagsoort=verslagsoort,
+        )
+        j, soort = info["period"]
+        andere = len(info["pages"]) - 1
         typer.echo(
-            f"Site gemaakt: {info['rows']} gemeenten, {info['reports']} rapporten → "
-            f"{_show(info['index'])}"
+            f"Site gemaakt: {info['rows']} gemeenten over de {soort} {j}"
+            + (
+                f" (en {andere} andere {'pagina' if andere == 1 else 'pagina’s'} "
+                "per jaar/verslagsoort)"
+                if andere
+                else ""
+            )
+            + f", {info['reports']} rapporten → {_show(info['index'])}"
         )

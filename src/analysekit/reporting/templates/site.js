@@ -1,4 +1,5 @@
-/* Sort and filter the table of gemeenten; link table rows and map. No libraries. */
+/* Sort and filter the table of gemeenten; choose its columns; link table rows and map.
+   No libraries; works from file://. */
 (function () {
   "use strict";
   var table = document.getElementById("kerncijfers");
@@ -28,7 +29,7 @@
       var pad = paden[tr.getAttribute("data-gm")];
       if (pad) { pad.classList.toggle("gedimd", !ok); }
     });
-    teller.textContent = shown + " van " + rows.length + " gemeenten";
+    teller.textContent = shown + " van " + rows.length + (rows.length === 1 ? " gemeente" : " gemeenten");
   }
 
   function sleutel(tr, index, numeriek) {
@@ -65,6 +66,22 @@
     var knop = th.querySelector("button");
     if (knop) { knop.addEventListener("click", function () { sorteer(th); }); }
   });
+  /* column chooser: a checkbox per column shows or hides its header and cells */
+  var kiezer = document.getElementById("kolomkiezer");
+  function toonKolom(naam, zichtbaar) {
+    Array.prototype.forEach.call(table.querySelectorAll('[data-kol="' + naam + '"]'), function (cel) {
+      cel.classList.toggle("verborgen", !zichtbaar);
+    });
+  }
+  if (kiezer) {
+    Array.prototype.forEach.call(kiezer.querySelectorAll("input[data-kol]"), function (vak) {
+      vak.addEventListener("change", function () { toonKolom(vak.getAttribute("data-kol"), vak.checked); });
+    });
+    document.addEventListener("click", function (e) {
+      if (kiezer.open && !kiezer.contains(e.target)) { kiezer.open = false; }
+    });
+  }
+
   zoek.addEventListener("input", filter);
   provincie.addEventListener("change", filter);
 
