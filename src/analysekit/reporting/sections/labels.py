@@ -62,11 +62,12 @@ _TITELS: Mapping[str, str] = {
 _CIRCULAIRE = {"M": "meicirculaire", "S": "septembercirculaire", "J": "junicirculaire",
                "D": "decembercirculaire"}
 
-#: Variable names that must never appear in a rendered report.
+#: Variable names that must never appear in a rendered report (``tekort_eur`` may: it is
+#: the name of a report parameter that the text tells the reader to set).
 RAW_IDENTIFIERS: tuple[str, ...] = (
     "inwoners_75_plus", "wmo_clienten_per_1000", "wmo_clienten", "gf_woonr", "inwoners_gf",
     "jeugdzorg_pct", "bijstand_per_1000", "lage_inkomens_huishoudens",
-    "omgevingsadressendichtheid_gf", "netto_per_inwoner", "tekort_eur", "overschrijding_eur",
+    "omgevingsadressendichtheid_gf", "netto_per_inwoner", "overschrijding_eur",
     "noemer_jaar", "gf_zelfde_jaar", "gf_label", "kans_tekort_gedekt", "peers_mediaan",
     "n_peers_met_waarde", "potentieel_eur", "rates", "NaN", "nan%", "€ nan",
 )

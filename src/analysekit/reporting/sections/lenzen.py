@@ -108,7 +108,7 @@ class Lenzen(Section):
             return ""
         text = (f"{naam} heeft over {jaar} geen {vs} aan CBS geleverd ({GEEN_GEGEVENS}): in de "
                 f"Iv3-gegevens van CBS zijn alle lasten en baten van {naam} voor de {vs} "
-                f"{jaar} nul of leeg. Dat is een ontbrekende opgave, geen uitgave van € 0.")
+                f"{jaar} nul of leeg. Dat is een ontbrekende opgave, geen uitgave van nul euro.")
         if self.geleverd:
             text += (f" Dit rapport gebruikt daarom de {self.p.basis}, de dichtstbijzijnde "
                      f"opgave die er wel is, en vergelijkt die met de {self.p.basis} van de "
@@ -206,17 +206,21 @@ class Lenzen(Section):
         if kind == "tekort":
             uj = d["gf_uitkeringsjaar"].iloc[0]
             anders = "" if bool(d["gf_zelfde_jaar"].iloc[0]) else " (ander jaar!)"
-            return pd.DataFrame({
+            out = pd.DataFrame({
                 "domein": d["domein"],
-                f"netto lasten {jaar}": [eur(v, compact=True) for v in d["netto_eur"]],
+                f"netto lasten ({self.p.basis})": [eur(v, compact=True) for v in d["netto_eur"]],
                 f"gemeentefonds {uj}{anders}": [eur(v, compact=True) for v in d["gf_eur"]],
                 SIGN_KEY: [plusmin(v) for v in d["tekort_eur"]],
                 "per inwoner": [plusmin(v, compact=False) for v in d["tekort_per_inwoner"]],
                 f"jaarrekening − begroting {jaar}": [
-                    f"{eur(v, compact=True)} ({pct(q, 1, sign=True)})" if finite(v) else ONTBREEKT
+                    f"{plusmin(v)} ({pct(q, 1, sign=True).replace('-', '−')})" if finite(v)
+                    else ONTBREEKT
                     for v, q in zip(d["overschrijding_eur"], d["overschrijding_pct"],
                                     strict=True)],
             })
+            if d["overschrijding_eur"].isna().all():
+                out = out.drop(columns=f"jaarrekening − begroting {jaar}")
+            return out
         if kind == "overschrijding":
             return pd.DataFrame({
                 "domein": d["domein"],
@@ -310,11 +314,10 @@ class Lenzen(Section):
         c = self.gf_methods_all
         c = c.loc[c["gm_code"] == self.p.gm_code].set_index("domein")
         num = [k for k in c.columns if k.endswith("_eur")]
-        tot = c[num].sum(min_count=4)
-        c.loc[D.TOTAAL, num] = tot
+        tot = c[num].sum(min_count=4).to_frame(D.TOTAAL).T
         for k in ("gf_label", "geleverd"):
-            c.loc[D.TOTAAL, k] = c[k].iloc[0]
-        return c
+            tot[k] = c[k].iloc[0] if len(c) else None
+        return pd.concat([c, tot[[k for k in c.columns if k in tot.columns]]])
 
     @property
     def gf_zelfde_jaar(self) -> bool:

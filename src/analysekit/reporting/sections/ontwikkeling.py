@@ -123,7 +123,7 @@ class Ontwikkeling(Section):
                 "de jaarrekening wat er werkelijk is uitgegeven.") if parts else (
             f"Er zijn voor {self.naam_kort} geen Iv3-gegevens over de jaren ({GEEN_GEGEVENS}).")
         if missing:
-            text += f" Geen gegevens ({GEEN_GEGEVENS}): {opsomming(missing)}."
+            text += f" Niet geleverd ({GEEN_GEGEVENS}): {opsomming(missing)}."
         proj = self.projection(D.TOTAAL, "tekort_eur")
         if proj.ok:
             f = proj.forecast.iloc[-1]

@@ -167,7 +167,8 @@ class Scenarios(Section):
         names = {"overschrijding": "overschrijding jaarrekening − begroting",
                  "peers_mediaan": "verschil met de mediaan van vergelijkbare gemeenten",
                  "gemeentefonds": "verschil met het gemeentefonds"}
-        tried = "; ".join(f"{names.get(k, k)}: {plusmin(v)}" for k, v in t.tried)
+        tried = "; ".join(f"{names.get(k, k)}: {plusmin(v) if finite(v) else 'niet te berekenen'}"
+                          for k, v in t.tried)
         if not t.has_target:
             return (f"**Geen tekort om te dekken.** Geen van de drie maatstaven toont voor "
                     f"{self.naam_kort} een tekort ({tried}; {SIGN_KEY}). Daarom staat hieronder "
