@@ -160,7 +160,7 @@ def test_forced_verslagsoort(syn):
     d = deficits_all(syn["iv3"], syn["gemeenten"], syn["kenmerken"], syn["gemeentefonds"], 2023,
                      verslagsoort="begroting")
     assert _row(d, "GM9001", "Jeugd")["netto_eur"] == pytest.approx(0.9 * 1_400_000)
-    with pytest.raises(ParameterError, match="no data for jaar 2024"):
+    with pytest.raises(ParameterError, match="heeft geen gegevens voor jaar 2024"):
         deficits_all(syn["iv3"], syn["gemeenten"], None, None, 2024, verslagsoort="jaarrekening")
 
 
@@ -241,16 +241,16 @@ def test_project_gap_exact_trend():
 
 
 def test_bad_input(syn):
-    with pytest.raises(ParameterError, match=re.escape("jaar 2019 is not in the iv3 table")):
+    with pytest.raises(ParameterError, match=re.escape("jaar 2019 staat niet in tabel iv3")):
         deficits_all(syn["iv3"], syn["gemeenten"], None, None, 2019)
-    with pytest.raises(ParameterError, match="int year"):
+    with pytest.raises(ParameterError, match="verwacht: een jaartal als geheel getal"):
         deficits_all(syn["iv3"], syn["gemeenten"], None, None, "2023")
     with pytest.raises(ParameterError, match="verslagsoort"):
         deficits_all(syn["iv3"], syn["gemeenten"], None, None, 2023, verslagsoort="rekening")
     d = deficits_all(syn["iv3"], syn["gemeenten"], None, None, 2023)
     with pytest.raises(UnknownGemeente, match="GM0000"):
         for_gemeente(d, "GM0000")
-    with pytest.raises(UnknownGemeente, match="expected a code like"):
+    with pytest.raises(UnknownGemeente, match="verwacht: een code als"):
         for_gemeente(d, "Tilburg")
     t = trajectory_all(syn["iv3"], syn["gemeenten"], None, None)
     with pytest.raises(ParameterError, match="domein"):

@@ -65,11 +65,11 @@ def test_synthetic_position_and_change(syn):
 
 
 def test_bad_input(syn):
-    with pytest.raises(ParameterError, match="basis 'bruto' unknown"):
+    with pytest.raises(ParameterError, match="basis 'bruto' onbekend"):
         L.ladder_all(S.iv3(), basis="bruto")
-    with pytest.raises(ParameterError, match="no ladder rows for jaarrekening 2019"):
+    with pytest.raises(ParameterError, match="geen ladderrijen voor jaarrekening 2019"):
         L.ladder_positie(syn, S.peer_tabel(), 2019)
-    with pytest.raises(ParameterError, match="verslagsoort 'x' unknown"):
+    with pytest.raises(ParameterError, match="verslagsoort 'x' onbekend"):
         L.ladder_positie(syn, S.peer_tabel(), 2023, "x")
     with pytest.raises(UnknownGemeente):
         L.ladder_zin(L.ladder_positie(syn, S.peer_tabel(), 2023), "GM0001")
@@ -131,5 +131,5 @@ def test_real_position_and_figure(real, built):
     assert isinstance(fig, Figure)
     texts = " ".join(x.get_text() for x in fig.findobj(lambda a: hasattr(a, "get_text")))
     assert "Tilburg" in texts and "36%" in texts and "geëscaleerd" in texts
-    with pytest.raises(ParameterError, match="no ladder row"):
+    with pytest.raises(ParameterError, match="geen ladderrij"):
         plot_ladder(real, "GM0000", codes, 2023)

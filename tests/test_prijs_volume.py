@@ -142,10 +142,10 @@ def test_sentences_synthetic(syn):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"jaar": "2023"}, "jaar must be an int"),
-    ({"jaar": 2030}, "jaar 2030 is not in"),
-    ({"verslagsoort": "kwartaal"}, "verslagsoort 'kwartaal' unknown"),
-    ({"min_clienten": 0}, "min_clienten must be an int ≥ 1"),
+    ({"jaar": "2023"}, "jaar='2023'; verwacht: een jaartal als geheel getal"),
+    ({"jaar": 2030}, "jaar 2030 staat niet in"),
+    ({"verslagsoort": "kwartaal"}, "verslagsoort 'kwartaal' onbekend"),
+    ({"min_clienten": 0}, "min_clienten=0; verwacht: een geheel getal ≥ 1"),
 ])
 def test_bad_arguments(syn, kwargs, match):
     args = {"jaar": 2023, **kwargs}
@@ -155,17 +155,17 @@ def test_bad_arguments(syn, kwargs, match):
 
 
 def test_bad_decompose_arguments(syn):
-    with pytest.raises(ParameterError, match="methode 'oaxaca' unknown"):
+    with pytest.raises(ParameterError, match="methode 'oaxaca' onbekend"):
         PV.decompose_vs_peers(syn["pv23"], S.peer_tabel(), methode="oaxaca")
-    with pytest.raises(ParameterError, match="pass gm_code="):
+    with pytest.raises(ParameterError, match="geef ook gm_code= mee"):
         PV.decompose_vs_peers(syn["pv23"], ["GM9002", "GM9003"])
-    with pytest.raises(ParameterError, match="not gm_codes"):
+    with pytest.raises(ParameterError, match="verwacht: gm_codes"):
         PV.decompose_vs_peers(syn["pv23"], ["Tilburg"], gm_code="GM9001")
-    with pytest.raises(ParameterError, match="several jaren"):
+    with pytest.raises(ParameterError, match="meerdere jaren"):
         PV.decompose_vs_peers(pd.concat([syn["pv23"], syn["pv22"]]), S.peer_tabel())
-    with pytest.raises(ParameterError, match="must be earlier"):
+    with pytest.raises(ParameterError, match="ligt niet vóór pv"):
         PV.decompose_vs_jaar(syn["pv22"], syn["pv23"])
-    with pytest.raises(DataError, match="lacks column"):
+    with pytest.raises(DataError, match="mist kolom"):
         PV.prijs_volume_all(syn["iv3"].drop(columns="domein"), syn["ken"], syn["gem"], 2023)
     with pytest.raises(UnknownGemeente):
         PV.zinnen(PV.decompose_vs_peers(syn["pv23"], S.peer_tabel()), "GM0001")
@@ -308,7 +308,7 @@ def test_figure(real):
     fig = plot_prijs_volume(real["d"], "GM1961")
     texts = " ".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
     assert "geen gegevens" in texts
-    with pytest.raises(ParameterError, match="no rows for gemeente"):
+    with pytest.raises(ParameterError, match="geen rijen voor gemeente"):
         plot_prijs_volume(real["d"], "GM0000")
 
 

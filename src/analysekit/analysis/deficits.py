@@ -143,18 +143,18 @@ def check_columns(df: pd.DataFrame, name: str, cols: Iterable[str]) -> None:
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise DataError(
-            f"table {name} lacks column(s) {missing}; expected the layout of docs/tables.md"
+            f"tabel {name} mist kolom(men) {missing}; verwacht: de indeling van docs/tables.md"
         )
 
 
 def check_jaar(iv3: pd.DataFrame, jaar: object) -> int:
     """Return ``jaar`` as an int; raise :class:`ParameterError` unless it is a year in ``iv3``."""
     if isinstance(jaar, bool) or not isinstance(jaar, (int, np.integer)):
-        raise ParameterError(f"jaar must be an int year like 2023; got {jaar!r}")
+        raise ParameterError(f"jaar={jaar!r}; verwacht: een jaartal als geheel getal, zoals 2023")
     jaren = sorted(int(j) for j in iv3["jaar"].unique())
     if int(jaar) not in jaren:
         raise ParameterError(
-            f"jaar {jaar} is not in the iv3 table (available: {', '.join(map(str, jaren))})"
+            f"jaar {jaar} staat niet in tabel iv3; beschikbaar: {', '.join(map(str, jaren))}"
         )
     return int(jaar)
 
@@ -202,8 +202,8 @@ def delivery(iv3: pd.DataFrame, levering: pd.DataFrame | None = None) -> pd.Data
     if levering is None:
         return own
     if not isinstance(levering, pd.DataFrame):
-        raise ParameterError(f"levering must be a DataFrame (table iv3_levering); got "
-                             f"{type(levering).__name__}")
+        raise ParameterError(f"levering is een {type(levering).__name__}; verwacht: een "
+                             "DataFrame (tabel iv3_levering)")
     check_columns(levering, "iv3_levering", LEVERING_COLUMNS)
     lev = levering[list(LEVERING_COLUMNS)].astype({"jaar": "int64", "geleverd": "bool"})
     both = pd.concat([lev, own], ignore_index=True)
@@ -235,7 +235,7 @@ def circulaire_order(circulaire: str) -> tuple[int, int]:
     """Sort key of a circulaire code: ``"S2024"`` → ``(2024, 9)`` (later is newer)."""
     m = re.fullmatch(r"([A-Za-z])(\d{4})", str(circulaire).strip())
     if not m:
-        raise DataError(f"circulaire {circulaire!r} not understood; expected e.g. M2024 or S2024")
+        raise DataError(f"circulaire {circulaire!r} onbekend; verwacht: bijv. M2024 of S2024")
     return int(m.group(2)), _CIRC_MONTH.get(m.group(1).upper(), 0)
 
 
@@ -329,7 +329,7 @@ def select_gemeentefonds(
     """
     unknown = set(soorten) - set(GF_SOORTEN)
     if unknown or not soorten:
-        raise ParameterError(f"gf_soorten {tuple(soorten)} invalid; choose from {GF_SOORTEN}")
+        raise ParameterError(f"gf_soorten {tuple(soorten)} ongeldig; kies uit {GF_SOORTEN}")
     empty = pd.DataFrame(
         columns=["gf_verdeelmodel_eur", "gf_iu_du_eur", "gf_eur"],
         index=pd.MultiIndex.from_tuples([], names=["gm_code", "domein"]), dtype="float64",
@@ -440,10 +440,10 @@ def deficits_all(
     jaar = check_jaar(iv3, jaar)
     if verslagsoort is not None and verslagsoort not in VERSLAGSOORTEN:
         raise ParameterError(
-            f"verslagsoort {verslagsoort!r} unknown; expected one of {VERSLAGSOORTEN}"
+            f"verslagsoort {verslagsoort!r} onbekend; verwacht: een van {VERSLAGSOORTEN}"
         )
     if not isinstance(totaal, bool):
-        raise ParameterError(f"totaal must be True or False; got {totaal!r}")
+        raise ParameterError(f"totaal={totaal!r}; verwacht: True of False")
     lev = delivery(iv3, levering)
     lev = lev[lev["jaar"] == jaar]
     cells = lev.loc[lev["geleverd"], ["gm_code", "verslagsoort"]]
@@ -457,7 +457,10 @@ def deficits_all(
         basis = "jaarrekening" if (cells["verslagsoort"] == "jaarrekening").any() else "begroting"
     else:
         if lev.loc[lev["verslagsoort"] == verslagsoort, "geleverd"].sum() == 0:
-            raise ParameterError(f"verslagsoort {verslagsoort!r} has no data for jaar {jaar}")
+            raise ParameterError(
+                f"verslagsoort {verslagsoort!r} heeft geen gegevens voor jaar {jaar}; kies een "
+                "andere verslagsoort of een ander jaar"
+            )
         basis = verslagsoort
     codes = sorted(lev["gm_code"].unique())
     idx = pd.MultiIndex.from_product([codes, list(DOMEINEN)], names=["gm_code", "domein"])
@@ -590,7 +593,7 @@ def taakveld_breakdown(
     jaar = check_jaar(iv3, jaar)
     bad = [x for x in domeinen if x not in DOMEINEN]
     if isinstance(domeinen, str) or bad:
-        raise ParameterError(f"domeinen must be a list from {DOMEINEN}; got {domeinen!r}")
+        raise ParameterError(f"domeinen={domeinen!r}; verwacht: een lijst uit {DOMEINEN}")
     lev = delivery(iv3, levering)
     lev = lev.loc[(lev["jaar"] == jaar) & lev["geleverd"], ["gm_code", "verslagsoort"]]
     d = iv3.loc[(iv3["jaar"] == jaar) & iv3["domein"].isin(list(domeinen))]
@@ -598,7 +601,9 @@ def taakveld_breakdown(
     if gm_code is not None:
         d = d.loc[d["gm_code"] == gm_code]
         if d.empty:
-            raise UnknownGemeente(f"gemeente {gm_code} has no delivered iv3 rows for jaar {jaar}")
+            raise UnknownGemeente(
+                f"gemeente {gm_code} heeft geen geleverde iv3-rijen voor jaar {jaar}"
+            )
     keys = ["gm_code", "domein", "taakveld"]
     g = d.groupby([*keys, "verslagsoort"], observed=True)[["lasten_eur", "baten_eur"]].sum()
     g["netto_eur"] = g["lasten_eur"] - g["baten_eur"]
@@ -635,8 +640,8 @@ def for_gemeente(df: pd.DataFrame, gm_code: str) -> pd.DataFrame:
     rows = df.loc[df["gm_code"] == gm_code]
     if rows.empty:
         n = df["gm_code"].nunique()
-        hint = "" if is_gm_code(str(gm_code)) else "; expected a code like GM0855"
-        raise UnknownGemeente(f"gemeente {gm_code!r} is not in the table ({n} gemeenten){hint}")
+        hint = "" if is_gm_code(str(gm_code)) else "; verwacht: een code als GM0855"
+        raise UnknownGemeente(f"gemeente {gm_code!r} staat niet in de tabel ({n} gemeenten){hint}")
     return rows.reset_index(drop=True)
 
 
@@ -675,7 +680,9 @@ def trajectory_all(
         jaren = alle
     else:
         if isinstance(jaren, (str, bytes)) or not isinstance(jaren, Iterable):
-            raise ParameterError(f"jaren must be a list of int years; got {jaren!r}")
+            raise ParameterError(
+                f"jaren={jaren!r}; verwacht: een lijst jaartallen (gehele getallen)"
+            )
         jaren = [check_jaar(iv3, j) for j in jaren]
     frames = [deficits_all(iv3, gemeenten, kenmerken, gemeentefonds, j, **kwargs) for j in jaren]
     t = pd.concat(frames, ignore_index=True).sort_values(["gm_code", "domein", "jaar"])
@@ -723,14 +730,17 @@ def project_gap(
     """
     domein = canonical_domein(domein)
     if domein not in (*DOMEINEN, TOTAAL):
-        raise ParameterError(f"domein {domein!r} unknown; expected one of {(*DOMEINEN, TOTAAL)}")
+        raise ParameterError(f"domein {domein!r} onbekend; verwacht: een van {(*DOMEINEN, TOTAAL)}")
     for name, value, lo in (("horizon", horizon, 1),):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo:
-            raise ParameterError(f"{name} must be an int ≥ {lo}; got {value!r}")
+            raise ParameterError(f"{name}={value!r}; verwacht: een geheel getal ≥ {lo}")
     if not isinstance(alpha, (int, float)) or isinstance(alpha, bool) or not 0 < alpha < 1:
-        raise ParameterError(f"alpha must be a number between 0 and 1; got {alpha!r}")
+        raise ParameterError(f"alpha={alpha!r}; verwacht: een getal tussen 0 en 1")
     if measure not in traj.columns:
-        raise ParameterError(f"measure {measure!r} is not a column of the trajectory")
+        raise ParameterError(
+            f"measure {measure!r} is geen kolom van het verloop; beschikbaar: "
+            f"{', '.join(map(str, traj.columns))}"
+        )
     rows = for_gemeente(traj, gm_code)
     rows = rows.loc[rows["domein"] == domein].sort_values("jaar")
     series = pd.Series(rows[measure].to_numpy(dtype="float64", na_value=np.nan),

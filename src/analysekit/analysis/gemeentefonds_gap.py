@@ -112,12 +112,12 @@ def _matches(codes: pd.Series, prefixes: Iterable[str]) -> pd.Series:
 
 def _check_choice(name: str, value: object, allowed: Sequence[object]) -> None:
     if not isinstance(value, str) or value not in allowed:
-        raise ParameterError(f"{name} {value!r} unknown; expected one of {tuple(allowed)}")
+        raise ParameterError(f"{name} {value!r} onbekend; verwacht: een van {tuple(allowed)}")
 
 
 def _check_bool(name: str, value: object) -> None:
     if not isinstance(value, bool):
-        raise ParameterError(f"{name} must be True or False; got {value!r}")
+        raise ParameterError(f"{name}={value!r}; verwacht: True of False")
 
 
 def cluster_costs(
@@ -167,7 +167,10 @@ def cluster_costs(
     d["netto"] = d["lasten_eur"].fillna(0.0) - d["baten_eur"].fillna(0.0)
     if "salarissen_eur" not in d.columns:
         if overhead:
-            raise ParameterError("overhead=True needs column salarissen_eur in iv3")
+            raise ParameterError(
+                "overhead=True vraagt kolom salarissen_eur in iv3; voer "
+                "`analysekit data build --force` uit of gebruik overhead=False"
+            )
         d["salarissen_eur"] = np.nan
     parts = []
     if methode == "kit":
@@ -176,7 +179,9 @@ def cluster_costs(
     else:
         spec = dict(BZK_CLUSTERS if clusters is None else clusters)
         if set(spec) != set(DOMEINEN):
-            raise ParameterError(f"clusters must map each of {DOMEINEN} to prefixes")
+            raise ParameterError(
+                f"clusters: verwacht voor elk van {DOMEINEN} een lijst taakveldprefixen"
+            )
         anywhere = pd.Series(False, index=d.index)
         for dom in DOMEINEN:
             hit = _matches(d["taakveld"], spec[dom])

@@ -87,7 +87,7 @@ def ladder_all(
     check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "taakveld", "lasten_eur",
                                 "baten_eur"])
     if basis not in BASES:
-        raise ParameterError(f"basis {basis!r} unknown; expected one of {BASES}")
+        raise ParameterError(f"basis {basis!r} onbekend; verwacht: een van {BASES}")
     lev = levering_uit_iv3(iv3) if levering is None else levering
     check_columns(lev, "iv3_levering", [*_KEY, "geleverd"])
     lev = lev[[*_KEY, "geleverd"]].drop_duplicates(_KEY)
@@ -130,12 +130,12 @@ def ladder_all(
 def _select(ladder: pd.DataFrame, jaar: int, verslagsoort: str) -> pd.DataFrame:
     if verslagsoort not in VERSLAGSOORTEN:
         raise ParameterError(
-            f"verslagsoort {verslagsoort!r} unknown; expected one of {VERSLAGSOORTEN}")
+            f"verslagsoort {verslagsoort!r} onbekend; verwacht: een van {VERSLAGSOORTEN}")
     sel = ladder.loc[(ladder["jaar"] == jaar) & (ladder["verslagsoort"] == verslagsoort)]
     if sel.empty:
         have = sorted({(int(j), v) for j, v in zip(ladder["jaar"], ladder["verslagsoort"],
                                                    strict=True)})
-        raise ParameterError(f"no ladder rows for {verslagsoort} {jaar}; available: {have}")
+        raise ParameterError(f"geen ladderrijen voor {verslagsoort} {jaar}; beschikbaar: {have}")
     return sel
 
 
@@ -227,7 +227,7 @@ def ladder_zin(positie: pd.DataFrame, gm_code: str, naam: str | None = None,
     """
     rows = positie.loc[positie["gm_code"] == gm_code].set_index("trede")
     if rows.empty:
-        raise UnknownGemeente(f"gemeente {gm_code!r} has no rows in the ladder position")
+        raise UnknownGemeente(f"gemeente {gm_code!r} heeft geen rijen in de ladderpositie")
     naam = naam or gm_code
     vs, jaar = rows["verslagsoort"].iloc[0], int(rows["jaar"].iloc[0])
     if rows["status"].iloc[0] != "ok" or not nl.finite(rows["aandeel"].iloc[0]):
@@ -300,7 +300,7 @@ def ladder(
     iv3 = analysekit.load("iv3")
     if verslagsoort not in VERSLAGSOORTEN:
         raise ParameterError(
-            f"verslagsoort {verslagsoort!r} unknown; expected one of {VERSLAGSOORTEN}")
+            f"verslagsoort {verslagsoort!r} onbekend; verwacht: een van {VERSLAGSOORTEN}")
     if jaar is None:
         jaar = int(iv3.loc[iv3["verslagsoort"] == verslagsoort, "jaar"].max())
     la = ladder_all(iv3, levering=levering_tabel(iv3))

@@ -191,38 +191,38 @@ def check_columns(df: pd.DataFrame | None, name: str, cols: Sequence[str]) -> No
         cols: Columns it must have (docs/tables.md).
     """
     if df is None:
-        raise DataError(f"table {name} is missing; expected a DataFrame (docs/tables.md)")
+        raise DataError(f"tabel {name} ontbreekt; verwacht: een DataFrame (docs/tables.md)")
     missing = [c for c in cols if c not in df.columns]
     if missing:
-        raise DataError(f"table {name} lacks column(s) {missing}; expected docs/tables.md")
+        raise DataError(f"tabel {name} mist kolom(men) {missing}; verwacht: docs/tables.md")
 
 
 def _check_int(value: object, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ParameterError(f"{name} must be an int ≥ {minimum}; got {value!r}")
+        raise ParameterError(f"{name}={value!r}; verwacht: een geheel getal ≥ {minimum}")
     return int(value)
 
 
 def _check_verslagsoort(verslagsoort: object) -> str:
     if verslagsoort not in VERSLAGSOORTEN:
         raise ParameterError(
-            f"verslagsoort {verslagsoort!r} unknown; expected one of {VERSLAGSOORTEN}"
+            f"verslagsoort {verslagsoort!r} onbekend; verwacht: een van {VERSLAGSOORTEN}"
         )
     return str(verslagsoort)
 
 
 def _check_methode(methode: object) -> str:
     if methode not in METHODEN:
-        raise ParameterError(f"methode {methode!r} unknown; expected one of {METHODEN}")
+        raise ParameterError(f"methode {methode!r} onbekend; verwacht: een van {METHODEN}")
     return str(methode)
 
 
 def _check_jaar(jaar: object, available: Sequence[int], what: str) -> int:
     if isinstance(jaar, bool) or not isinstance(jaar, (int, np.integer)):
-        raise ParameterError(f"jaar must be an int year like 2023; got {jaar!r}")
+        raise ParameterError(f"jaar={jaar!r}; verwacht: een jaartal als geheel getal, zoals 2023")
     if int(jaar) not in available:
-        shown = ", ".join(map(str, sorted(available))) or "none"
-        raise ParameterError(f"jaar {jaar} is not in {what} (available: {shown})")
+        shown = ", ".join(map(str, sorted(available))) or "geen"
+        raise ParameterError(f"jaar {jaar} staat niet in {what}; beschikbaar: {shown}")
     return int(jaar)
 
 
@@ -267,7 +267,7 @@ def _levering(iv3: pd.DataFrame, levering: pd.DataFrame | None) -> pd.DataFrame:
 def _universe(gemeenten: pd.DataFrame, jaar: int) -> pd.DataFrame:
     check_columns(gemeenten, "gemeenten", ["gm_code", "jaar", "inwoners"])
     jaren = sorted(int(j) for j in gemeenten["jaar"].unique())
-    jaar = _check_jaar(jaar, jaren, "table gemeenten")
+    jaar = _check_jaar(jaar, jaren, "tabel gemeenten")
     g = gemeenten.loc[gemeenten["jaar"] == jaar].drop_duplicates("gm_code")
     cols = ["gm_code", "inwoners"] + (["naam"] if "naam" in g.columns else [])
     out = g[cols].set_index("gm_code").sort_index()
@@ -305,10 +305,10 @@ def netto_per_domein(
                                 "baten_eur"])
     verslagsoort = _check_verslagsoort(verslagsoort)
     jaren = sorted(int(j) for j in iv3.loc[iv3["verslagsoort"] == verslagsoort, "jaar"].unique())
-    jaar = _check_jaar(jaar, jaren, f"the iv3 {verslagsoort}en")
+    jaar = _check_jaar(jaar, jaren, f"de iv3-{verslagsoort}en")
     bad = [d for d in domeinen if d not in DOMEINEN]
     if bad or not domeinen:
-        raise ParameterError(f"domeinen {list(domeinen)} invalid; choose from {DOMEINEN}")
+        raise ParameterError(f"domeinen {list(domeinen)} ongeldig; kies uit {DOMEINEN}")
     uni = _universe(gemeenten, jaar)
     sel = iv3.loc[(iv3["jaar"] == jaar) & (iv3["verslagsoort"] == verslagsoort)
                   & iv3["domein"].isin(list(domeinen))]
@@ -413,8 +413,8 @@ def clienten(
     bronnen = bronnen or CLIENT_BRONNEN
     bad = [d for d in domeinen if d not in bronnen]
     if bad:
-        raise ParameterError(f"no client count defined for domein(en) {bad}; "
-                             f"expected some of {tuple(bronnen)}")
+        raise ParameterError(f"geen cliëntaantal gedefinieerd voor domein(en) {bad}; "
+                             f"verwacht: uit {tuple(bronnen)}")
     names = {b.kenmerk for d in domeinen for b in bronnen[d]} | {n for n, _ in _JONG_0_17}
     names.add("inwoners_0_17")
     k = kenmerken.loc[kenmerken["kenmerk"].isin(names) & kenmerken["waarde"].notna()]
@@ -568,14 +568,14 @@ def peer_tabel(peer_list: pd.DataFrame | Sequence[str], gm_code: str | None = No
         owner = gm_code or (peer_list.attrs.get("gm_code")
                             if isinstance(peer_list, pd.DataFrame) else None)
         if owner is None:
-            raise ParameterError("peer_list is a plain list of peers; pass gm_code= as well")
+            raise ParameterError("peer_list is een gewone lijst peers; geef ook gm_code= mee")
         codes = (peer_list["gm_code"].astype(str).tolist()
                  if isinstance(peer_list, pd.DataFrame) else [str(c) for c in peer_list])
         out = pd.DataFrame({"gm_code": str(owner), "peer_gm_code": codes})
     bad = [c for c in pd.unique(out[["gm_code", "peer_gm_code"]].to_numpy().ravel())
            if not is_gm_code(c)]
     if bad:
-        raise ParameterError(f"peer_list holds {bad[:3]}, not gm_codes like GM0855")
+        raise ParameterError(f"peer_list bevat {bad[:3]}; verwacht: gm_codes zoals GM0855")
     return out.loc[out["gm_code"] != out["peer_gm_code"]].reset_index(drop=True)
 
 
@@ -608,7 +608,7 @@ def decompose_vs_peers(
     methode = _check_methode(methode)
     min_peers = _check_int(min_peers, "min_peers", 1)
     if pv["jaar"].nunique() > 1 or pv["verslagsoort"].nunique() > 1:
-        raise ParameterError("pv holds several jaren or verslagsoorten; pass one of each")
+        raise ParameterError("pv bevat meerdere jaren of verslagsoorten; geef er van elk één")
     pt = peer_tabel(peer_list, gm_code)
     ok = pv.loc[pv["status"] == STATUS_OK, ["gm_code", "domein", "netto_per_inwoner",
                                             "volume", "prijs"]]
@@ -689,12 +689,16 @@ def decompose_vs_jaar(
     methode = _check_methode(methode)
     for frame, what in ((pv, "pv"), (pv_eerder, "pv_eerder")):
         if frame["jaar"].nunique() != 1 or frame["verslagsoort"].nunique() != 1:
-            raise ParameterError(f"{what} must hold one jaar and one verslagsoort")
+            raise ParameterError(
+                f"{what} bevat meer dan één jaar of verslagsoort; verwacht: één van elk"
+            )
     j1, j0 = int(pv["jaar"].iloc[0]), int(pv_eerder["jaar"].iloc[0])
     if j0 >= j1:
-        raise ParameterError(f"pv_eerder (jaar {j0}) must be earlier than pv (jaar {j1})")
+        raise ParameterError(f"pv_eerder (jaar {j0}) ligt niet vóór pv (jaar {j1}); verwacht: een "
+                             "eerder jaar")
     if pv["verslagsoort"].iloc[0] != pv_eerder["verslagsoort"].iloc[0]:
-        raise ParameterError("pv and pv_eerder differ in verslagsoort; compare like with like")
+        raise ParameterError("pv en pv_eerder verschillen in verslagsoort; vergelijk dezelfde "
+                             "verslagsoort")
     ref = pv_eerder.set_index(["gm_code", "domein"])
     ref = ref[["netto_per_inwoner", "volume", "prijs", "clienten_jaar", "status"]].rename(
         columns={"netto_per_inwoner": "ref_netto_per_inwoner", "volume": "ref_volume",
@@ -789,7 +793,7 @@ def zin(row: pd.Series | dict, naam: str | None = None) -> str:
     r = dict(row)
     dom = str(r["domein"])
     if dom not in _ZINDELEN:
-        raise ParameterError(f"domein {dom!r} has no prijs × volume sentence; expected one of "
+        raise ParameterError(f"domein {dom!r} heeft geen prijs × volume-zin; verwacht: een van "
                              f"{tuple(_ZINDELEN)}")
     naam = naam or str(r.get("naam") or r["gm_code"])
     vs, jaar = r["verslagsoort"], int(r["jaar"])
@@ -847,7 +851,9 @@ def zinnen(result: pd.DataFrame, gm_code: str, naam: str | None = None) -> list[
     """
     rows = result.loc[result["gm_code"] == gm_code]
     if rows.empty:
-        raise UnknownGemeente(f"gemeente {gm_code!r} has no rows in the prijs × volume result")
+        raise UnknownGemeente(
+            f"gemeente {gm_code!r} heeft geen rijen in de prijs × volume-uitkomst"
+        )
     return [zin(r, naam) for _, r in rows.iterrows()]
 
 
@@ -890,7 +896,7 @@ def kanttekening(domein: str | None = None) -> str:
     if domein is None:
         return _ALGEMEEN
     if domein not in _KANTTEKENINGEN:
-        raise ParameterError(f"domein {domein!r} unknown; expected one of "
+        raise ParameterError(f"domein {domein!r} onbekend; verwacht: een van "
                              f"{tuple(_KANTTEKENINGEN)}")
     return f"{_ALGEMEEN} {_KANTTEKENINGEN[domein]}"
 
