@@ -240,7 +240,7 @@ def test_scenario_with_own_register_is_used_as_given(built, tmp_path):
 @pytest.mark.parametrize(
     ("gemeente", "notebook", "params", "message"),
     [
-        ("Nergenshuizen", "foto-sociaal-domein", {}, "unknown gemeente 'Nergenshuizen'"),
+        ("Nergenshuizen", "foto-sociaal-domein", {}, "onbekende gemeente 'Nergenshuizen'"),
         ("Tilburg", "foto-sociaal-domein", {"jaar": 2019}, "jaar 2019 is not available"),
         ("Tilburg", "foto-sociaal-domein", {"jaar": 2025},
          "no jaarrekening for jaar 2025 in the data; jaarrekening covers 2023"),
@@ -287,4 +287,4 @@ def test_cli_unknown_gemeente_exits_non_zero_with_one_line(built, tmp_path, caps
     err = capsys.readouterr().err
     assert code != 0
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert "unknown gemeente 'Nergenshuizen'" in err
+    assert "onbekende gemeente 'Nergenshuizen'" in err
