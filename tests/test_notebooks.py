@@ -115,16 +115,18 @@ def test_foto_tilburg_headlines_are_the_real_figures(reports):
 def test_foto_tilburg_html_reads_as_a_report(reports):
     res = reports["foto-sociaal-domein"]
     html = res.html.read_text()
-    # two figures (gap vs gemeentefonds, peers); with fewer than four years the trajectory is
-    # a table, and the scenario figures are in 04-scenario: a report must stay fast in batch
-    assert html.count(PNG) == 2
+    # four figures (gap vs gemeentefonds, trajectory, peers, prijs × volume waterfall); the
+    # scenario figures are in 04-scenario: a report must stay fast in batch
+    assert html.count(PNG) == 4
+    assert "Meer cliënten of duurdere cliënten?" in html  # prijs × volume (issue 12)
     for heading in ("Samenvatting", "Uitgangssituatie", "Doelen en wat is bereikt",
                     "Positie tussen vergelijkbare gemeenten", "Hefbomen en hun risico",
                     "Scenario", "Bronnen en parameters"):
         assert heading in html, heading
     # sources with table ids and years, the circulaire, the mirror snapshot, the parameters
     assert "CBS" in html and "45063NED" in html and "jaarrekening 2023" in html
-    assert "S2024, uitkeringsjaar 2024" in html and "offline mirror" in html
+    assert "uitkeringsjaar 2024 uit de septembercirculaire 2024" in html
+    assert "offline mirror" in html and "tekort (+) / overschot (−)" in html
     assert "michielsd-begrotingsanalysetool (commit 67cc06d813" in html
     for param in ("gemeente", "Tilburg (GM0855)", "verslagsoort", "n_peers", "register", "goals"):
         assert f">{param}<" in html, param
@@ -160,7 +162,9 @@ def test_benchmark_peers_classic_group_and_map(reports):
     assert "Groningen (gemeente)" in text and "150.000 tot 250.000 inwoners" in text
     assert "7 van 11" in text  # rank of the total among Tilburg and its 10 peers
     assert "inwoners (log) 75+" not in text  # characteristic labels replaced once
-    assert reports["02-benchmark"].html.read_text().count(PNG) == 2  # strip + map
+    # strip + map + prijs × volume waterfall + transformatieladder (issue 12)
+    assert reports["02-benchmark"].html.read_text().count(PNG) == 4
+    assert "Transformatieladder" in text and "door volume" in text
 
 
 def test_hefbomen_states_the_claim_and_why_no_panel(reports):
