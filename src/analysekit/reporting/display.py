@@ -127,7 +127,8 @@ def table(df: pd.DataFrame, caption: str | None = None) -> Any:
     """Display a small (pre-formatted) table as plain HTML, without the index.
 
     Text columns are left-aligned, figures right-aligned; cells, headers and the caption are
-    HTML-escaped (a :class:`Markup` cell, HTML built by the kit, is kept). The text/plain
+    HTML-escaped (a :class:`Markup` cell, HTML built by the kit, is kept; it needs an
+    ``object`` column, as pandas' string dtype turns it into plain text). The text/plain
     fallback is the table as text, readable (and comparable) outside a browser.
     """
     cols = [str(c) for c in df.columns]

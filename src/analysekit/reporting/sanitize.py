@@ -8,13 +8,17 @@ to the site's pages, so one missed escape cannot become stored XSS:
 * every ``on*`` event-handler attribute is removed (``onerror``, ``onload``, ...);
 * attributes whose value is a ``javascript:``, ``vbscript:`` or non-image ``data:`` URL,
   and ``srcdoc``, are removed;
-* ``<script>`` elements are removed with their content unless their exact text is one
-  the kit wrote itself (``trusted_scripts``: the site's own JavaScript, matched by its
-  SHA-256, so a user cannot forge it by copying a marker attribute);
+* ``<script>`` elements are removed with their content unless they carry the kit's mark
+  (:data:`TRUSTED_ATTR`) *and* their exact text is one the kit wrote itself
+  (``trusted_scripts``: the site's own JavaScript, matched by its SHA-256, so copying the
+  mark does not make a script trusted); each trusted script is kept once;
 * ``<iframe>``, ``<object>``, ``<embed>``, ``<frame>``, ``<frameset>``, ``<applet>``,
   ``<base>`` and ``<meta http-equiv="refresh">`` are removed (with their content);
 * attribute names that are not plain names (a quote or other junk from a broken attribute)
-  are dropped.
+  are dropped;
+* comments, ``<![CDATA[`` sections and processing instructions are dropped (browsers end
+  them in more ways than a parser does), raw ``<`` in text is escaped, and a ``</style``
+  inside style text is neutralised, so the browser sees the same structure as this check.
 
 It uses the standard library's :class:`html.parser.HTMLParser` and writes every tag back
 from what the parser saw (quoted and escaped), so the browser reads the same structure
@@ -31,18 +35,32 @@ from html.parser import HTMLParser
 
 __all__ = ["TRUSTED_ATTR", "sanitize_html", "script_digest", "unsafe_findings"]
 
-#: Attribute the kit puts on its own ``<script>`` elements (documentation for readers of
-#: the HTML; the check itself is the SHA-256 of the script text).
+#: Attribute the kit puts on its own ``<script>`` elements (needed, together with the
+#: SHA-256 of the script text, for a script to be kept).
 TRUSTED_ATTR = "data-analysekit"
 
 #: Elements removed together with everything inside them.
 _DROP_WITH_CONTENT = frozenset({"script", "iframe", "object", "frameset", "applet", "noembed"})
 #: Elements removed (void or harmless content kept).
 _DROP_TAG = frozenset({"embed", "frame", "base", "plaintext"})
-_VOID = frozenset({
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr",
-})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 
 _ATTR_NAME = re.compile(r"^[A-Za-z_:][-A-Za-z0-9_:.]*$")
 _TAG_NAME = re.compile(r"<\s*([A-Za-z][^\s/>]*)")
@@ -50,10 +68,26 @@ _TAG_NAME = re.compile(r"<\s*([A-Za-z][^\s/>]*)")
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
 _BAD_SCHEMES = ("javascript:", "vbscript:", "livescript:")
 _SAFE_DATA = re.compile(r"^data:image/(?:png|jpe?g|gif|webp|bmp);", re.I)
-_URL_ATTRS = frozenset({
-    "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
-    "lowsrc", "dynsrc", "codebase", "cite", "longdesc", "usemap", "manifest", "ping",
-})
+_URL_ATTRS = frozenset(
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "xlink:href",
+        "data",
+        "poster",
+        "background",
+        "lowsrc",
+        "dynsrc",
+        "codebase",
+        "cite",
+        "longdesc",
+        "usemap",
+        "manifest",
+        "ping",
+    }
+)
 
 
 def script_digest(text: str) -> str:
@@ -112,7 +146,9 @@ class _Sanitizer(HTMLParser):
         self.skip_tag = ""
         self.foreign = 0  # depth inside <svg>/<math>, where <style> text is markup
         self.script_open: str | None = None  # the start tag of a script being read
+        self.script_marked = False
         self.script_text: list[str] = []
+        self.used: set[str] = set()
         self.removed: list[str] = []
 
     # -- helpers
@@ -161,6 +197,7 @@ class _Sanitizer(HTMLParser):
             return
         if tag == "script" and not closed:
             self.script_open = self._start(tag, attrs, closed)
+            self.script_marked = any(k == TRUSTED_ATTR for k, _ in attrs)
             self.script_text = []
             return
         if tag in _DROP_WITH_CONTENT:
@@ -181,7 +218,14 @@ class _Sanitizer(HTMLParser):
                 self.script_text.append(f"</{tag}>")
                 return
             text = "".join(self.script_text)
-            if script_digest(text) in self.trusted and "</script" not in text.lower():
+            digest = script_digest(text)
+            if (
+                self.script_marked
+                and digest in self.trusted
+                and digest not in self.used
+                and "</script" not in text.lower()
+            ):
+                self.used.add(digest)  # each of the kit's scripts once
                 self.out.append(f"{self.script_open}{text}</script>")
             else:
                 self.removed.append("script")
