@@ -1,8 +1,10 @@
 """Reporting in a real browser: headless Chromium (Debian's ``chromium``) over DevTools.
 
-Opens the site index and one report from ``file://``; checks that the table sorts and
-filters, that the map and the figures render, that nothing is fetched from the network and
-that the console stays free of errors.
+Opens the site index and one report from ``file://`` in a laptop-sized window (1366×900);
+checks that the key columns show without horizontal scrolling and with headers of at most
+two lines, that the column chooser shows and hides columns, that the table sorts and
+filters, that the map and the figures render, that nothing is fetched from the network,
+that the console stays free of errors, and that sanitised user text runs nothing.
 
 Chromium missing: under ``make test`` and in CI (``CI=true`` or
 ``ANALYSEKIT_REQUIRE_BROWSER=1``) the test *fails* and says how to install it; a plain
@@ -54,7 +56,7 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--remote-debugging-port=0",
-    "--window-size=1280,1000",
+    "--window-size=1366,900",
 ]
 
 
@@ -165,6 +167,8 @@ def site_dir(built, tmp_path_factory) -> Path:
     reports = tmp_path_factory.mktemp("rapporten")
     for g in ("Tilburg", "Utrecht", "Vlissingen"):
         assert run_report(g, "00-demo", {}, root=reports).status == "ok"
+    begroting = {"jaar": 2024, "verslagsoort": "begroting"}
+    assert run_report("Utrecht", "00-demo", begroting, root=reports).status == "ok"
     out = tmp_path_factory.mktemp("site")
     build_site(reports, out, notebook="00-demo")
     return out
@@ -185,8 +189,56 @@ def _local_only(urls: list[str]) -> None:
 def test_index_table_map_and_report_render(browser, site_dir):
     index = (site_dir / "index.html").as_uri()
     browser.open(index)
-    assert browser.js("document.title") == "Sociaal domein van gemeenten"
+    assert browser.js("document.title") == "Sociaal domein van gemeenten — jaarrekening 2023"
     assert browser.js("document.querySelectorAll('#kerncijfers tbody tr').length") == 3
+    assert browser.js("window.innerWidth") == 1366
+
+    # a laptop screen: the key columns show without scrolling, headers at most two lines
+    layout = browser.js("""(() => {
+        const box = document.querySelector('.tabelschuif');
+        const right = box.getBoundingClientRect().right;
+        const shown = [...document.querySelectorAll('#kerncijfers thead th')]
+            .filter(th => th.offsetParent !== null);
+        const lines = shown.map(th => {
+            const b = th.querySelector('button');
+            const lh = parseFloat(getComputedStyle(th.querySelector('.k1')).lineHeight);
+            return Math.round(b.getBoundingClientRect().height / lh);
+        });
+        return {
+            scroll: box.scrollWidth - box.clientWidth,
+            cut: shown.filter(th => th.getBoundingClientRect().right > right + 1).length,
+            names: shown.map(th => th.dataset.kol),
+            lines: lines,
+            page: document.documentElement.scrollWidth - window.innerWidth,
+        };
+    })()""")
+    assert layout["scroll"] <= 0 and layout["cut"] == 0 and layout["page"] <= 0, layout
+    assert layout["names"] == [
+        "naam",
+        "periode",
+        "netto_sd_per_inwoner",
+        "verschil_mediaan_pct",
+        "inwoners",
+    ]
+    assert max(layout["lines"]) <= 2, layout
+
+    # the column chooser shows and hides a column (header and cells)
+    chooser = browser.js("""(() => {
+        const kol = 'netto_jeugd_per_inwoner';
+        const zichtbaar = () => [...document.querySelectorAll(`[data-kol="${kol}"]`)]
+            .filter(el => el.closest('table') && el.offsetParent !== null).length;
+        const before = zichtbaar();
+        document.querySelector('#kolomkiezer summary').click();
+        const vak = document.querySelector(`#kolomkiezer input[data-kol="${kol}"]`);
+        vak.click();
+        const after = zichtbaar();
+        const box = document.querySelector('.tabelschuif');
+        const scroll = box.scrollWidth - box.clientWidth;
+        vak.click();
+        return [before, after, zichtbaar(), scroll];
+    })()""")
+    assert chooser[:3] == [0, 4, 0], chooser  # header + 3 rows, then hidden again
+    assert chooser[3] <= 0  # one more column still fits
     # the map: an SVG with a path per gemeente, actually laid out on screen
     assert browser.js("document.querySelectorAll('svg.kaart path[data-gm]').length") == 342
     box = browser.js(
@@ -238,7 +290,7 @@ def test_index_table_map_and_report_render(browser, site_dir):
 
     # follow the link to Tilburg's report
     href = browser.js("document.querySelector('#kerncijfers a[href*=GM0855]').href")
-    assert href.startswith(index.rsplit("/", 1)[0] + "/rapporten/GM0855-tilburg/")
+    assert href.startswith(index.rsplit("/", 1)[0] + "/rapporten/GM0855-tilburg/2023-jaarrekening/")
     browser.open(href)
     assert "Tilburg" in browser.js("document.title")
     images = browser.js(
@@ -250,3 +302,25 @@ def test_index_table_map_and_report_render(browser, site_dir):
     assert "Sociale basisvoorzieningen" in browser.js("document.querySelector('table').innerText")
     assert browser.errors() == []
     _local_only(browser.requested_urls())
+
+
+def test_sanitised_payloads_run_nothing_in_a_browser(browser, tmp_path):
+    """Issue 10: after sanitising, no payload runs in a real browser (no dialog, no handler)."""
+    from test_xss import PAYLOADS
+
+    from analysekit.reporting.sanitize import sanitize_html
+
+    body = "".join(f"<p>{p}</p>" for p in PAYLOADS)
+    page = tmp_path / "payloads.html"
+    page.write_text(sanitize_html(f"<!DOCTYPE html><html><body>{body}<p>einde</p></body></html>"))
+    browser.open(page.as_uri())
+    # the load event has fired: every image's onerror and every onload would have run
+    assert not [m for m in browser.events if m.get("method") == "Page.javascriptDialogOpening"]
+    handlers = browser.js("""[...document.querySelectorAll('*')].flatMap(el =>
+        [...el.attributes].filter(a => a.name.toLowerCase().startsWith('on')
+            || /^\\s*javascript:/i.test(a.value)).map(a => el.tagName + ' ' + a.name))""")
+    assert handlers == []
+    assert browser.js("document.querySelectorAll('script, iframe, object, embed').length") == 0
+    assert "einde" in browser.js("document.body.innerText")
+    # the only errors: the payloads' image src="x" that does not exist, nothing thrown
+    assert all(e.startswith("Failed to load resource") for e in browser.errors())
