@@ -60,7 +60,7 @@ def test_synthetic_position_and_change(syn):
     assert zin.startswith("Van de lasten op de transformatieladder (jaarrekening 2023) gaat "
                           "bij Synthetisch 15% voorliggend, 78% maatwerk en 8% geëscaleerd")
     assert "bij 4 vergelijkbare gemeenten" in zin
-    assert "Verandering sinds jaarrekening 2022: voorliggend -5,0 procentpunt" in zin
+    assert "Verandering sinds jaarrekening 2022: voorliggend −5,0 procentpunt" in zin
     assert "geen verdeling mogelijk (geen gegevens)" in L.ladder_zin(pos, "GM9006")
 
 

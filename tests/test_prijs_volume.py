@@ -314,15 +314,19 @@ def test_figure(real):
 
 def test_sources_in_words_and_real_tilburg_sentences(real):
     assert PV.bron_label("85039NED") == "CBS Kerncijfers wijken en buurten 2021, tabel 85039NED"
-    assert PV.bron_label("gf:S2024_2024") == ("BZK, maatstaf gemeentefonds, "
-                                               "septembercirculaire 2024")
+    assert PV.bron_label("gf:S2024_2025") == ("BZK, maatstaf gemeentefonds, "
+                                               "septembercirculaire 2024, uitkeringsjaar 2025")
     assert PV.bron_label("onbekend") == "onbekend" and PV.bron_label(None) == ""
     z = PV.zinnen(real["d"], "GM0855", "Tilburg")
     # Participatie: interaction -€ 6,70 reads as "minder", never as "-€ 7"
     assert "(en € 7 minder door de samenhang van beide)" in z[2] and "-€" not in " ".join(z)
     assert "(de samenhang van beide is minder dan € 1)" in z[1]  # Jeugd: -€ 0,18
     assert ("Het aantal bijstandsontvangers komt uit 2024 (BZK, maatstaf gemeentefonds, "
-            "septembercirculaire 2024), 1 jaar na het kostenjaar 2023.") in z[2]
+            "septembercirculaire 2024, uitkeringsjaar 2024), 1 jaar na het kostenjaar 2023."
+            ) in z[2]
+    assert PV.zin({**real["d"].iloc[0].to_dict(), "status": "ok", "verschil": 1.0,
+                   "volume_deel": 0.3, "prijs_deel": -0.2, "interactie": 0.9,
+                   "referentie": "peers", "n_peers": 10}, "X").count("minder dan € 1") == 2
     g = PV.zinnen(real["d"], "GM1961", "Vijfheerenlanden")
     assert g[0] == ("Wmo (jaarrekening 2023): geen splitsing in prijs en volume voor "
                     "Vijfheerenlanden, want er zijn geen gegevens: Vijfheerenlanden heeft over "

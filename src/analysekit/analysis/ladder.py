@@ -251,10 +251,17 @@ def ladder_zin(positie: pd.DataFrame, gm_code: str, naam: str | None = None,
                 v["verandering_geescaleerd"].iloc[0]):
             r = v.iloc[0]
             ch = ", ".join(
-                f"{TREDE_LABELS[t]} {nl.getal(r[f'verandering_{t}'], 1)} procentpunt"
-                for t in TREDEN)
+                f"{TREDE_LABELS[t]} {_pp(r[f'verandering_{t}'])} procentpunt" for t in TREDEN)
             text += f" Verandering sinds {vs} {int(r['vorig_jaar'])}: {ch}."
     return text
+
+
+def _pp(x: float) -> str:
+    """A change in procentpunten with its sign: ``+5,2``, ``−5,9``, ``0,0``."""
+    text = nl.getal(abs(float(x)), 1)
+    if text == "0,0":
+        return text
+    return ("+" if x > 0 else "−") + text
 
 
 def ladder_kanttekening() -> str:

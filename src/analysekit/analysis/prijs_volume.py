@@ -732,7 +732,8 @@ def decompose_vs_jaar(
 
 def _deel(x: float, words: tuple[str, str]) -> str:
     more = x >= 0
-    return f"{nl.eur(abs(x))} {'meer' if more else 'minder'} doordat {words[0 if more else 1]}"
+    bedrag = "minder dan € 1" if abs(x) < 0.5 else nl.eur(abs(x))
+    return f"{bedrag} {'meer' if more else 'minder'} doordat {words[0 if more else 1]}"
 
 
 #: KWB editions (CBS Kerncijfers wijken en buurten) by table id, for :func:`bron_label`.
@@ -744,13 +745,15 @@ def bron_label(bron: object) -> str:
     """The source of a client count in words a report reader knows.
 
     ``85039NED`` → ``CBS Kerncijfers wijken en buurten 2021, tabel 85039NED``;
-    ``gf:S2024_2024`` → ``BZK, maatstaf gemeentefonds, septembercirculaire 2024``;
+    ``gf:S2024_2024`` → ``BZK, maatstaf gemeentefonds, septembercirculaire 2024,
+    uitkeringsjaar 2024``;
     anything else is returned as is.
     """
     b = str(bron or "")
     m = re.fullmatch(r"gf:([SMD])(\d{4})_(\d{4})", b)
     if m:
-        return f"BZK, maatstaf gemeentefonds, {_CIRCULAIRES[m.group(1)]} {m.group(2)}"
+        return (f"BZK, maatstaf gemeentefonds, {_CIRCULAIRES[m.group(1)]} {m.group(2)}, "
+                f"uitkeringsjaar {m.group(3)}")
     if b.upper() in _KWB_EDITIES:
         return f"CBS Kerncijfers wijken en buurten {_KWB_EDITIES[b.upper()]}, tabel {b}"
     return b
@@ -882,23 +885,27 @@ _KANTTEKENINGEN = {
 }
 _ALGEMEEN = (
     "Dit is een rekenkundige ontleding (Kitagawa/shift-share), geen oorzakelijk effect: ze "
-    "zegt niet waarom een gemeente meer cliënten heeft of waarom die duurder zijn. De "
-    "cliëntentelling komt uit een ander jaar en een andere bron dan de kosten."
+    "zegt niet waarom een gemeente meer cliënten heeft of waarom die duurder zijn."
 )
+_ANDER_JAAR = " De cliëntentelling komt uit een ander jaar en een andere bron dan de kosten."
+_ANDERE_BRON = " De cliëntentelling komt uit een andere bron dan de kosten."
 
 
-def kanttekening(domein: str | None = None) -> str:
+def kanttekening(domein: str | None = None, *, jaar_afwijkend: bool = True) -> str:
     """What the split cannot claim, in Dutch: the population mismatch per domein.
 
     Args:
         domein: Wmo, Jeugd or Participatie; None gives the general note only.
+        jaar_afwijkend: Whether the client year differs from the cost year (then the note
+            says so; default True, as on the offline mirror).
     """
+    algemeen = _ALGEMEEN + (_ANDER_JAAR if jaar_afwijkend else _ANDERE_BRON)
     if domein is None:
-        return _ALGEMEEN
+        return algemeen
     if domein not in _KANTTEKENINGEN:
         raise ParameterError(f"domein {domein!r} onbekend; verwacht: een van "
                              f"{tuple(_KANTTEKENINGEN)}")
-    return f"{_ALGEMEEN} {_KANTTEKENINGEN[domein]}"
+    return f"{algemeen} {_KANTTEKENINGEN[domein]}"
 
 
 # --------------------------------------------------------------------------- convenience

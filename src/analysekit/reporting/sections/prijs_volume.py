@@ -162,12 +162,14 @@ class PrijsVolume(Section):
         Args:
             kort: Two sentences for the foto instead of the full note per domein.
         """
+        afwijkend = bool(self.split["jaar_afwijkend"].fillna(False).astype(bool).any())
+        algemeen = PV.kanttekening(jaar_afwijkend=afwijkend)
         if kort:
-            return (f"{PV.kanttekening()} De telling van cliënten dekt niet dezelfde groep "
+            return (f"{algemeen} De telling van cliënten dekt niet dezelfde groep "
                     "als de kosten (bijvoorbeeld jeugdhulp met en zonder verblijf, "
                     "huishoudelijke hulp naast begeleiding): een hogere 'prijs' kan ook een "
                     "zwaardere mix van zorg zijn, geen hoger tarief.")
-        lines = [PV.kanttekening()]
+        lines = [algemeen]
         lines += [f"**{d}.** {PV.kanttekening(d).removeprefix(PV.kanttekening()).strip()}"
                   for d in PV.PV_DOMEINEN]
         return "\n\n".join(lines)
@@ -288,7 +290,7 @@ class PrijsVolume(Section):
                     f"mogelijk ({GEEN_GEGEVENS}).")
         text = LA.ladder_zin(pos, self.p.gm_code, self.naam_kort,
                              LA.ladder_verandering(self.ladder_eigen[self.ladder_all.columns]))
-        return text + " " + self._verandering_elders()
+        return f"{text} {self._verandering_elders()}".strip()
 
     def _verandering_elders(self) -> str:
         """The change in the other verslagsoort when the report's own has no earlier year."""
