@@ -93,7 +93,7 @@ def test_ctrl_c_during_batch_exits_130_and_a_rerun_resumes(tmp_path, built):
     assert match, lines[0]
     done, total, new = map(int, match.groups())
     assert total == len(GEMEENTEN) and done == new and done < total
-    finished = {p.parent.name for p in reports.glob("*/00-demo.html")}
+    finished = {p.parent.parent.name for p in reports.glob("*/*/00-demo.html")}
     assert len(finished) == done  # the line tells the truth
 
     # a re-run resumes: the finished reports are skipped, the rest is made
@@ -124,4 +124,4 @@ def test_ctrl_c_during_report_exits_130(tmp_path, built):
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("analysekit: onderbroken: "), err
     assert "opnieuw" in lines[0] and "Utrecht" in lines[0]
-    assert not list(reports.glob("*/foto-sociaal-domein.html"))  # nothing half-written
+    assert not list(reports.glob("*/*/foto-sociaal-domein.html"))  # nothing half-written
