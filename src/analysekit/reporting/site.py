@@ -104,7 +104,7 @@ HEADLINES: dict[str, Kolom] = {
     ),
     "tekort_sd_per_inwoner": Kolom(
         "Tekort (+) / overschot (−)",
-        "gemeentefonds, € p.i.",
+        "gemeentefonds, € per inw.",
         f"Structureel tekort t.o.v. het gemeentefonds per inwoner (€; {TEKEN_SLEUTEL})",
         kloof=True,
     ),
