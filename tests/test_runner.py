@@ -67,13 +67,13 @@ def test_type_annotation_in_parameters_cell_is_rejected(tmp_path):
     nb.cells = [nbformat.v4.new_code_cell("jaar: int = 2023", metadata={"tags": ["parameters"]})]
     path = tmp_path / "ann.ipynb"
     nbformat.write(nb, path)
-    with pytest.raises(ParameterError, match="type annotation on line 1"):
+    with pytest.raises(ParameterError, match="typeannotatie op regel 1"):
         P.notebook_parameters(path)
 
 
 def test_unknown_notebook():
     with pytest.raises(
-        ParameterError, match="unknown notebook 'bestaat-niet'; expected one of: .*00-demo"
+        ParameterError, match="onbekend notebook 'bestaat-niet'; beschikbaar: .*00-demo"
     ):
         P.notebook_path("bestaat-niet")
 
@@ -113,18 +113,22 @@ def test_validate_params_normalises():
     [
         (
             {"foo": 1},
-            r"unknown parameter 'foo' for notebook synthetisch; allowed: gemeente, jaar, n_peers",
+            r"onbekende parameter 'foo' voor notebook synthetisch; "
+            r"beschikbaar: gemeente, jaar, n_peers",
         ),
-        ({"jaar": 1990}, r"jaar 1990 is not available; the data cover 2022, 2023"),
-        ({"jaar": "twee"}, r"parameter jaar must be a whole number, got 'twee'"),
-        ({"n_peers": 0}, r"n_peers 0 is impossible; expected 1–100"),
-        ({"verslagsoort": "raming"}, r"verslagsoort 'raming' is unknown"),
+        ({"jaar": 1990}, r"parameter jaar 1990 staat niet in de gegevens; beschikbaar: 2022, 2023"),
+        ({"jaar": "twee"}, r"parameter jaar 'twee' is ongeldig; verwacht: een geheel getal"),
+        ({"n_peers": 0}, r"parameter n_peers 0 is onmogelijk; verwacht: 1–100"),
+        (
+            {"verslagsoort": "raming"},
+            r"parameter verslagsoort 'raming' is onbekend; verwacht: begroting of jaarrekening",
+        ),
         (
             {"register": "bestaat/niet.yaml"},
-            r"parameter register: file bestaat/niet.yaml does not exist",
+            r"parameter register: bestand bestaat/niet.yaml bestaat niet",
         ),
-        ({"schaal": "veel"}, r"parameter schaal must be a number"),
-        ({"titel": 3}, r"parameter titel must be text"),
+        ({"schaal": "veel"}, r"parameter schaal 'veel' is ongeldig; verwacht: een getal"),
+        ({"titel": 3}, r"parameter titel 3 is ongeldig; verwacht: tekst"),
     ],
 )
 def test_validate_params_errors(given, message):
@@ -138,10 +142,11 @@ def test_real_gemeente_lookup_and_year(data):
     assert P.years_available() == (2023, 2024, 2025)
     with pytest.raises(UnknownGemeente, match="(closest matches|bedoelde u): Tilburg"):
         P.validate_params("foto-sociaal-domein", {"gemeente": "Tilbrug"})
-    with pytest.raises(UnknownGemeente, match="no longer exists; its area went to .*Tilburg"):
+    with pytest.raises(UnknownGemeente, match="bestaat niet meer; haar gebied ging naar .*Tilburg"):
         P.validate_params("foto-sociaal-domein", {"gemeente": "Haaren"})
     with pytest.raises(
-        ParameterError, match="no jaarrekening for jaar 2024 in the data; jaarrekening covers 2023"
+        ParameterError,
+        match="geen jaarrekening over jaar 2024 in de gegevens; beschikbaar: jaarrekening 2023$",
     ):
         P.validate_params("foto-sociaal-domein", {"jaar": 2024, "verslagsoort": "jaarrekening"})
 
@@ -154,7 +159,7 @@ def test_parse_cli_params():
         "leeg": "",
         "b": True,
     }
-    with pytest.raises(ParameterError, match="must look like name=value"):
+    with pytest.raises(ParameterError, match="'jaar' is ongeldig; verwacht: naam=waarde"):
         P.parse_cli_params(["jaar"])
 
 
@@ -218,13 +223,13 @@ def test_demo_report_with_non_default_parameters(tmp_path, data):
         (
             "Utrecht",
             {"jaar": 1990},
-            "jaar 1990 is not available",
+            "parameter jaar 1990 staat niet in de gegevens",
             "GM0344-utrecht/1990-jaarrekening",
         ),
         (
             "Utrecht",
             {"kleur": "rood"},
-            "unknown parameter 'kleur' for notebook 00-demo; allowed:",
+            "onbekende parameter 'kleur' voor notebook 00-demo; beschikbaar:",
             "GM0344-utrecht/2023-jaarrekening",
         ),
         (
@@ -233,17 +238,22 @@ def test_demo_report_with_non_default_parameters(tmp_path, data):
             "gemeente 'Nergenshuizen'",
             "_fouten/nergenshuizen/2023-jaarrekening",
         ),
-        ("Haaren", {}, "no longer exists; its area went to", "_fouten/haaren/2023-jaarrekening"),
+        (
+            "Haaren",
+            {},
+            "bestaat niet meer; haar gebied ging naar",
+            "_fouten/haaren/2023-jaarrekening",
+        ),
         (
             "Utrecht",
             {"jaar": 2024},
-            "no jaarrekening for jaar 2024 in the data",
+            "geen jaarrekening over jaar 2024 in de gegevens",
             "GM0344-utrecht/2024-jaarrekening",
         ),
         (
             "Utrecht",
             {"titel": 3},
-            "parameter titel must be text",
+            "parameter titel 3 is ongeldig; verwacht: tekst",
             "GM0344-utrecht/2023-jaarrekening",
         ),
     ],
@@ -287,7 +297,7 @@ def test_cli_report_prints_paths_and_bad_parameter_is_one_line(tmp_path, capsys,
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert "jaar 3000 is not available" in err
+    assert "parameter jaar 3000 staat niet in de gegevens" in err
     # checked before any notebook runs (params.validate): no failed notebook left behind
     assert not list(tmp_path.rglob("*.failed.ipynb"))
     # the good report of before is left alone
@@ -379,7 +389,7 @@ def test_papermill_kernel_engine_non_default_and_bad_parameters(tmp_path, data):
         "Zwolle", "00-demo", {"titel": 3, "onbekend": 1}, root=tmp_path, engine="kernel"
     )
     assert bad.status == "failed" and bad.error_kind == "parameter"
-    assert bad.message.startswith("unknown parameter 'onbekend' for notebook 00-demo")
+    assert bad.message.startswith("onbekende parameter 'onbekend' voor notebook 00-demo")
     nb = nbformat.read(bad.ipynb, as_version=4)
     errors = [
         o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
@@ -393,14 +403,14 @@ def test_rerunning_the_check_cell_interactively_is_not_an_unknown_parameter(data
     defaults = P.notebook_parameters("00-demo")
     ns = {**defaults, "In": ["", "gemeente = 1", "x = 2"], "DOMEINEN": ["Wmo"], "fig": object()}
     ns["gemeente"] = 1
-    with pytest.raises(P.NotebookParameterError, match="gemeente must be a name or GM code"):
+    with pytest.raises(P.NotebookParameterError, match="parameter gemeente 1 is geen naam of code"):
         P.check(ns, "00-demo", resolve=P.resolve_gemeente, glue=False)
     ns["gemeente"] = "Tilburg"
     assert P.check(ns, "00-demo", years_available=lambda: [2023], glue=False).gm_code == "GM0855"
     # papermill's injected cell names the parameters that were passed
     ns["In"] = ["", '# Parameters\ngemeente = "Tilburg"\nkleur = 1\n', "x = 2"]
     ns["kleur"] = 1
-    with pytest.raises(P.NotebookParameterError, match="unknown parameter 'kleur'"):
+    with pytest.raises(P.NotebookParameterError, match="onbekende parameter 'kleur'"):
         P.check(ns, "00-demo", years_available=lambda: [2023], glue=False)
 
 

@@ -55,7 +55,7 @@ def notebook_path(notebook: str | Path) -> Path:
         if c.is_file():
             return c.resolve()
     available = ", ".join(sorted(x.stem for x in notebooks_dir().glob("*.ipynb")))
-    raise ParameterError(f"unknown notebook {str(notebook)!r}; expected one of: {available}")
+    raise ParameterError(f"onbekend notebook {str(notebook)!r}; beschikbaar: {available}")
 
 
 @functools.lru_cache(maxsize=64)
@@ -65,18 +65,25 @@ def _parameters_cached(path: str, mtime_ns: int) -> dict[str, Any]:
     nb = nbformat.read(path, as_version=4)
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
-        raise ParameterError(f"notebook {path} has no cell tagged 'parameters'")
+        raise ParameterError(
+            f"notebook {path} heeft geen cel met de tag 'parameters'; "
+            "verwacht: een codecel met die tag en de standaardwaarden"
+        )
     defaults: dict[str, Any] = {}
     for cell in cells:
         try:
             tree = ast.parse(cell.source)
         except SyntaxError as exc:
-            raise ParameterError(f"parameters cell of {path} is not valid Python: {exc}") from exc
+            raise ParameterError(
+                f"cel 'parameters' van {path} is geen geldige Python ({exc}); "
+                "verwacht: eenvoudige toewijzingen zoals jaar = 2023"
+            ) from exc
         for node in tree.body:
             if isinstance(node, ast.AnnAssign):
                 raise ParameterError(
-                    f"parameters cell of {path} uses a type annotation on line {node.lineno}; "
-                    "papermill cannot parse those: write plain assignments"
+                    f"cel 'parameters' van {path} heeft een typeannotatie op regel "
+                    f"{node.lineno}, die papermill niet kan lezen; "
+                    "verwacht: eenvoudige toewijzingen zoals jaar = 2023"
                 )
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
@@ -115,7 +122,9 @@ def parse_cli_params(pairs: Iterable[str]) -> dict[str, Any]:
         key, sep, raw = pair.partition("=")
         key = key.strip()
         if not sep or not key.isidentifier():
-            raise ParameterError(f"parameter {pair!r} must look like name=value")
+            raise ParameterError(
+                f"parameter {pair!r} is ongeldig; verwacht: naam=waarde, zoals jaar=2024"
+            )
         try:
             value = yaml.safe_load(raw) if raw.strip() else ""
         except yaml.YAMLError:

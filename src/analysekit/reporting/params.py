@@ -133,7 +133,10 @@ class ReportParams:
 
     def _g(self) -> GemeenteInfo:
         if self.gemeente is None:
-            raise ParameterError(f"notebook {self.notebook} has no gemeente parameter")
+            raise ParameterError(
+                f"notebook {self.notebook} heeft geen parameter gemeente; "
+                "verwacht: gemeente in de cel 'parameters'"
+            )
         return self.gemeente
 
     @property
@@ -219,7 +222,10 @@ def resolve_gemeente(query: Any) -> GemeenteInfo:
     if isinstance(query, GemeenteInfo):
         return query
     if not isinstance(query, str) or not query.strip():
-        raise UnknownGemeente(f"gemeente must be a name or GM code, got {query!r}")
+        raise UnknownGemeente(
+            f"parameter gemeente {query!r} is geen naam of code; "
+            "verwacht: een naam zoals 'Tilburg' of een code zoals 'GM0855'"
+        )
     import warnings
 
     import analysekit
@@ -234,7 +240,8 @@ def resolve_gemeente(query: Any) -> GemeenteInfo:
             f"{getattr(o, 'naam', o)} ({getattr(o, 'gm_code', '')})" for o in opvolgers
         )
         raise UnknownGemeente(
-            f"gemeente {query!r} ({get('gm_code')}) no longer exists; its area went to {names}"
+            f"gemeente {query!r} ({get('gm_code')}) bestaat niet meer; haar gebied ging naar "
+            f"{names}; verwacht: een van die gemeenten"
         )
     return GemeenteInfo(
         gm_code=str(get("gm_code")),
@@ -282,14 +289,14 @@ def indelingen() -> dict[int, frozenset[str]]:
 
 def _as_int(name: str, value: Any) -> int:
     if isinstance(value, bool):
-        raise ParameterError(f"parameter {name} must be a whole number, got {value!r}")
+        raise ParameterError(f"parameter {name} {value!r} is ongeldig; verwacht: een geheel getal")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
-    raise ParameterError(f"parameter {name} must be a whole number, got {value!r}")
+    raise ParameterError(f"parameter {name} {value!r} is ongeldig; verwacht: een geheel getal")
 
 
 def _positive_amount(name: str, value: Any) -> float:
@@ -302,7 +309,8 @@ def _positive_amount(name: str, value: Any) -> float:
         v = math.nan
     if not math.isfinite(v) or v <= 0:
         raise ParameterError(
-            f"parameter {name} must be a positive amount in euros per year, got {value!r}"
+            f"parameter {name} {value!r} is ongeldig; "
+            "verwacht: een positief bedrag in euro per jaar, zoals 12e6"
         )
     return v
 
@@ -311,12 +319,15 @@ def _check_path(name: str, value: Any) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str | Path):
-        raise ParameterError(f"parameter {name} must be a file path, got {value!r}")
+        raise ParameterError(f"parameter {name} {value!r} is ongeldig; verwacht: een bestandspad")
     p = Path(value).expanduser()
     if not p.is_absolute() and not p.exists():
         p = project_root() / p
     if not p.is_file():
-        raise ParameterError(f"parameter {name}: file {value} does not exist")
+        raise ParameterError(
+            f"parameter {name}: bestand {value} bestaat niet; "
+            "verwacht: een pad vanaf de huidige map of de projectmap"
+        )
     return str(p.resolve())
 
 
@@ -329,7 +340,9 @@ def _coerce_like(name: str, value: Any, default: Any) -> Any:
             return value
         if isinstance(value, str) and value.lower() in {"true", "false", "ja", "nee"}:
             return value.lower() in {"true", "ja"}
-        raise ParameterError(f"parameter {name} must be true or false, got {value!r}")
+        raise ParameterError(
+            f"parameter {name} {value!r} is ongeldig; verwacht: true of false (ja of nee)"
+        )
     if isinstance(default, int):
         return _as_int(name, value)
     if isinstance(default, float):
@@ -338,11 +351,13 @@ def _coerce_like(name: str, value: Any, default: Any) -> Any:
         try:
             return float(value)
         except (TypeError, ValueError):
-            raise ParameterError(f"parameter {name} must be a number, got {value!r}") from None
+            raise ParameterError(
+                f"parameter {name} {value!r} is ongeldig; verwacht: een getal"
+            ) from None
     if isinstance(default, str) and not isinstance(value, str):
-        raise ParameterError(f"parameter {name} must be text, got {value!r}")
+        raise ParameterError(f"parameter {name} {value!r} is ongeldig; verwacht: tekst")
     if isinstance(default, list | tuple) and not isinstance(value, list | tuple):
-        raise ParameterError(f"parameter {name} must be a list, got {value!r}")
+        raise ParameterError(f"parameter {name} {value!r} is ongeldig; verwacht: een lijst")
     return value
 
 
@@ -354,14 +369,15 @@ def _check_indeling(indeling: int, jaar: int | None) -> None:
         return
     if indeling not in per_year:
         raise ParameterError(
-            f"indeling {indeling} is not in the data; available: {years[0]}–{years[-1]}"
+            f"parameter indeling {indeling} staat niet in de gegevens; "
+            f"beschikbaar: {years[0]}–{years[-1]}"
         )
     if jaar is not None and jaar in per_year and per_year[indeling] != per_year[jaar]:
         differ = len(per_year[indeling] ^ per_year[jaar])
         raise ParameterError(
-            f"indeling {indeling} differs from the indeling of jaar {jaar} "
-            f"({differ} gemeenten differ); this report shows figures in the "
-            f"indeling of their year: use indeling={jaar}"
+            f"parameter indeling {indeling} wijkt af van de indeling van jaar {jaar} "
+            f"({differ} gemeenten verschillen); dit rapport toont cijfers in de indeling "
+            f"van hun jaar; verwacht: indeling={jaar}"
         )
 
 
@@ -413,8 +429,8 @@ def validate_params(
     unknown = [k for k in params if k not in defaults]
     if unknown:
         raise ParameterError(
-            f"unknown parameter {unknown[0]!r} for notebook {name}; "
-            f"allowed: {', '.join(defaults) or '(none)'}"
+            f"onbekende parameter {unknown[0]!r} voor notebook {name}; "
+            f"beschikbaar: {', '.join(defaults) or '(geen)'}"
         )
     out: dict[str, Any] = {**defaults, **params}
     for key, default in defaults.items():
@@ -424,32 +440,36 @@ def validate_params(
 
     if "jaar" in out:
         if out["jaar"] is None:
-            raise ParameterError("parameter jaar is missing; expected a year like 2023")
+            raise ParameterError("parameter jaar ontbreekt; verwacht: een jaar zoals 2023")
         jaar = _as_int("jaar", out["jaar"])
         years = tuple(sorted((years_available or globals()["years_available"])()))
         if years and jaar not in years:
             raise ParameterError(
-                f"jaar {jaar} is not available; the data cover {', '.join(map(str, years))}"
+                f"parameter jaar {jaar} staat niet in de gegevens; "
+                f"beschikbaar: {', '.join(map(str, years))}"
             )
         out["jaar"] = jaar
     if "verslagsoort" in out:
         soort = out["verslagsoort"]
         if soort not in VERSLAGSOORTEN:
             raise ParameterError(
-                f"verslagsoort {soort!r} is unknown; expected {' or '.join(VERSLAGSOORTEN)}"
+                f"parameter verslagsoort {soort!r} is onbekend; "
+                f"verwacht: {' of '.join(VERSLAGSOORTEN)}"
             )
         if "jaar" in out and from_data:
             covered = [j for j, v in iv3_available() if v == soort]
             if out["jaar"] not in covered:
                 raise ParameterError(
-                    f"no {soort} for jaar {out['jaar']} in the data; "
-                    f"{soort} covers {', '.join(map(str, covered)) or 'no year'}"
+                    f"geen {soort} over jaar {out['jaar']} in de gegevens; "
+                    f"beschikbaar: {soort} {', '.join(map(str, covered)) or '(geen jaar)'}"
                 )
     if out.get("indeling") is not None:
         indeling = _as_int("indeling", out["indeling"])
         lo, hi = _INDELING_RANGE
         if not lo <= indeling <= hi:
-            raise ParameterError(f"indeling {indeling} is impossible; expected a year {lo}–{hi}")
+            raise ParameterError(
+                f"parameter indeling {indeling} is onmogelijk; verwacht: een jaar {lo}–{hi}"
+            )
         if from_data:
             _check_indeling(indeling, out.get("jaar"))
         out["indeling"] = indeling
@@ -457,18 +477,21 @@ def validate_params(
         n = _as_int("n_peers", out["n_peers"])
         lo, hi = N_PEERS_RANGE
         if not lo <= n <= hi:
-            raise ParameterError(f"n_peers {n} is impossible; expected {lo}–{hi}")
+            raise ParameterError(f"parameter n_peers {n} is onmogelijk; verwacht: {lo}–{hi}")
         out["n_peers"] = n
     if "domein" in out:
         allowed = (*DOMEINEN, TOTAAL)
         if out["domein"] not in allowed:
             raise ParameterError(
-                f"domein {out['domein']!r} is unknown; expected one of {', '.join(allowed)}"
+                f"parameter domein {out['domein']!r} is onbekend; "
+                f"verwacht: een van {', '.join(allowed)}"
             )
     if "n_draws" in out:
         n = _as_int("n_draws", out["n_draws"])
         if n < N_DRAWS_MIN:
-            raise ParameterError(f"n_draws {n} is too small; expected at least {N_DRAWS_MIN}")
+            raise ParameterError(
+                f"parameter n_draws {n} is te klein; verwacht: minstens {N_DRAWS_MIN}"
+            )
         out["n_draws"] = n
     if "seed" in out:
         out["seed"] = _as_int("seed", out["seed"])
