@@ -134,8 +134,9 @@ class Lenzen(Section):
         """
         if not (self.deficits_all["gm_code"] == self.p.gm_code).any():
             raise ParameterError(
-                f"gemeente {self.p.naam} ({self.p.gm_code}) has no Iv3 data for {self.p.jaar}; "
-                "it did not exist in that year's indeling"
+                f"gemeente {self.p.naam} ({self.p.gm_code}) heeft geen Iv3-gegevens over "
+                f"{self.p.jaar}: zij bestond niet in de indeling van dat jaar; "
+                "verwacht: een jaar waarin zij bestond"
             )
 
     @cached_property
@@ -231,7 +232,9 @@ class Lenzen(Section):
                 "verschil %": [pct(v, 1, sign=True) for v in d["overschrijding_pct"]],
                 "per inwoner": [eur(v) for v in d["overschrijding_per_inwoner"]],
             })
-        raise ParameterError(f"kind {kind!r} unknown; expected kosten, tekort or overschrijding")
+        raise ParameterError(
+            f"kind {kind!r} is onbekend; verwacht: kosten, tekort of overschrijding"
+        )
 
     def taakveld_display(self, top: int | None = None) -> pd.DataFrame:
         """Net cost per taakveld (largest first) as a Dutch table."""

@@ -114,7 +114,11 @@ class Scenarios(Section):
         tr = self.ctx.ontwikkeling.trajectory
         rows = tr.loc[(tr["domein"] == D.TOTAAL) & tr["tekort_eur"].notna()]
         if rows.empty:
-            raise DataError(f"no structural gap for {self.p.gm_code}: gemeentefonds data missing")
+            raise DataError(
+                f"geen structureel tekort voor {self.p.gm_code}: tabel 'gemeentefonds' heeft "
+                "geen uitkering voor deze gemeente; verwacht: een uitkering in minstens één "
+                "jaar van de tijdreeks"
+            )
         proj = self.ctx.ontwikkeling.projection(D.TOTAAL, "tekort_eur")
         g = gap_target(rows, proj, self.simulation_years)
         if g.geprojecteerd:
