@@ -58,15 +58,19 @@ def test_select_gemeenten_real(data):
     assert [g.gm_code for g in infos] == ["GM0855"]
     assert failures[0].naam == "Nergenshuizen" and "gemeente 'Nergenshuizen'" in failures[0].message
     with pytest.raises(
-        ParameterError, match="unknown provincie 'Atlantis'; expected one of: Drenthe"
+        ParameterError, match="onbekende provincie 'Atlantis'; beschikbaar: Drenthe"
     ):
         batch.select_gemeenten(provincie="Atlantis")
-    with pytest.raises(ParameterError, match="exactly one of --all, --provincie, --gemeenten"):
+    with pytest.raises(
+        ParameterError, match="verwacht: precies één van --all, --provincie, --gemeenten"
+    ):
         batch.select_gemeenten(all_=True, provincie="Zeeland")
 
 
 def test_unknown_parameter_fails_before_running(tmp_path, data):
-    with pytest.raises(ParameterError, match="unknown parameter 'kleur' for notebook 00-demo"):
+    with pytest.raises(
+        ParameterError, match="onbekende parameter 'kleur' voor notebook 00-demo; beschikbaar: "
+    ):
         batch.run_batch([GemeenteInfo("GM0855", "Tilburg")], "00-demo", {"kleur": 1}, root=tmp_path)
 
 
@@ -187,7 +191,7 @@ def test_dask_executor_local_cluster(tmp_path, data):
 
 
 def test_dask_needs_a_scheduler(tmp_path, data):
-    with pytest.raises(ParameterError, match="--executor dask needs --scheduler"):
+    with pytest.raises(ParameterError, match="--executor dask zonder --scheduler"):
         batch.run_batch(
             [GemeenteInfo("GM0855", "Tilburg")],
             "00-demo",

@@ -55,7 +55,7 @@ def _gemeenten_table(jaar: int | None = None) -> Any:
     df = analysekit.load("gemeenten")
     years = sorted(int(y) for y in df["jaar"].unique())
     if not years:
-        raise AnalysekitError("the gemeenten table is empty; run `analysekit data build`")
+        raise AnalysekitError("tabel 'gemeenten' is leeg; voer `analysekit data build` uit")
     chosen = jaar if jaar in years else years[-1]
     return df[df["jaar"] == chosen].sort_values("gm_code")
 
@@ -84,7 +84,8 @@ def select_gemeenten(
     chosen = [bool(all_), provincie is not None, gemeenten is not None]
     if sum(chosen) != 1:
         raise ParameterError(
-            "choose the gemeenten with exactly one of --all, --provincie, --gemeenten"
+            "de gemeenten zijn niet op één manier gekozen; "
+            "verwacht: precies één van --all, --provincie, --gemeenten"
         )
     if gemeenten is not None:
         infos: list[GemeenteInfo] = []
@@ -106,7 +107,7 @@ def select_gemeenten(
         match = [p for p in known if p.casefold() == provincie.strip().casefold()]
         if not match:
             raise ParameterError(
-                f"unknown provincie {provincie!r}; expected one of: {', '.join(known)}"
+                f"onbekende provincie {provincie!r}; beschikbaar: {', '.join(known)}"
             )
         df = df[df["provincie"] == match[0]]
     infos = [
@@ -278,11 +279,13 @@ def run_batch(
     unknown = [k for k in params if k not in declared]
     if unknown:
         raise ParameterError(
-            f"unknown parameter {unknown[0]!r} for notebook {Path(str(notebook)).stem}; "
-            f"allowed: {', '.join(k for k in declared if k != 'gemeente')}"
+            f"onbekende parameter {unknown[0]!r} voor notebook {Path(str(notebook)).stem}; "
+            f"beschikbaar: {', '.join(k for k in declared if k != 'gemeente')}"
         )
     if executor not in ("process", "serial", "dask"):
-        raise ParameterError(f"unknown executor {executor!r}; expected process, serial or dask")
+        raise ParameterError(
+            f"onbekende executor {executor!r}; verwacht: process, serial of dask"
+        )
     root = Path(root) if root else reports_dir()
     fingerprint = inputs_fingerprint()
     key = cache.cache_key()
@@ -399,7 +402,9 @@ def _run_dask(tasks: list[Task], scheduler: Any, progress: bool) -> list[ReportR
     from distributed import Client, as_completed
 
     if scheduler is None:
-        raise ParameterError("--executor dask needs --scheduler ADDRESS (tcp://host:8786)")
+        raise ParameterError(
+            "--executor dask zonder --scheduler; verwacht: --scheduler ADRES (tcp://host:8786)"
+        )
     own = not isinstance(scheduler, Client)
     client = Client(scheduler) if own else scheduler
     out: list[ReportResult] = []

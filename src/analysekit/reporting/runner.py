@@ -228,7 +228,7 @@ def _select_engine(engine: str) -> str:
         return inproc.ENGINE_NAME if inproc.in_process_available() else "nbclient"
     if engine in ("kernel", "nbclient"):
         return "nbclient"
-    raise ParameterError(f"unknown engine {engine!r}; expected inprocess or kernel")
+    raise ParameterError(f"onbekende engine {engine!r}; verwacht: inprocess of kernel")
 
 
 def execute(
@@ -391,7 +391,9 @@ def plan_report(
     root = Path(root) if root else reports_dir()
     params = dict(params or {})
     if "gemeente" in params:
-        raise ParameterError("give the gemeente as the first argument, not as -p gemeente=...")
+        raise ParameterError(
+            "parameter gemeente hoort niet bij -p; verwacht: de gemeente als eerste argument"
+        )
     try:
         info: GemeenteInfo | None = resolve_gemeente(gemeente)
     except AnalysekitError:
@@ -489,9 +491,10 @@ def run_report(
         if raise_on_error:
             rel = display_path(plan.failed_file)
             if kind == "parameter":
-                raise ParameterError(f"{message} (executed notebook: {rel})")
+                raise ParameterError(f"{message} (uitgevoerd notebook: {rel})")
             raise ReportFailed(
-                f"{plan.name} for {result.naam or gemeente} failed: {message} ({rel})"
+                f"rapport {plan.name} voor {result.naam or gemeente} is mislukt: {message} "
+                f"(uitgevoerd notebook: {rel})"
             )
         return result
 

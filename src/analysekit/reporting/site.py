@@ -525,7 +525,7 @@ def load_geometries(jaar: int | None = None) -> Any:
     gdf = analysekit.load("grenzen")
     years = sorted(int(y) for y in gdf["jaar"].unique())
     if not years:
-        raise AnalysekitError("the grenzen table is empty")
+        raise AnalysekitError("tabel 'grenzen' is leeg; voer `analysekit data build` uit")
     chosen = jaar if jaar in years else years[-1]
     return gdf[gdf["jaar"] == chosen]
 
