@@ -213,7 +213,7 @@ def test_gap_columns_carry_the_sign_key_and_headers_are_two_lines(built_site):
 
 def test_format_value():
     assert site.format_value("tekort_sd_per_inwoner", 384.6) == "+385"
-    assert site.format_value("tekort_sd_per_inwoner", -384.6) == "-385"
+    assert site.format_value("tekort_sd_per_inwoner", -384.6) == "\u2212385"  # true minus
     assert site.format_value("tekort_sd_eur", 87_600_000) == "+87,6"
     assert site.format_value("verschil_mediaan_pct", 12.34) == "+12,3%"
     assert site.format_value("inwoners", 227707) == "227.707"
@@ -223,3 +223,25 @@ def test_format_value():
 def test_not_delivered_real():
     assert site.not_delivered((2023, "jaarrekening")) == {"GM1961"}
     assert "GM1992" in site.not_delivered((2023, "begroting"))
+
+
+def test_gap_column_names_its_gemeentefonds_year_and_is_never_a_key_column_for_another_year():
+    rows = [
+        site.Row("GM0855", "Tilburg", "Noord-Brabant", "x.html",
+                 {"tekort_sd_per_inwoner": -385.0, "gf_uitkeringsjaar": 2024.0}, 2023,
+                 "jaarrekening"),
+    ]
+    jaren = site.gf_jaren(rows)
+    assert jaren == [2024]
+    # jaarrekening 2023 against uitkeringsjaar 2024: labelled, and replaced among the key
+    # columns by the same-year overrun
+    k = site.kolom_voor_periode("tekort_sd_per_inwoner", (2023, "jaarrekening"), jaren)
+    assert "2024 (ander jaar)" in k.eenheid and "niet 2023" in k.label
+    assert "tekort_sd_per_inwoner" not in site.key_columns((2023, "jaarrekening"), jaren)
+    assert "overschrijding_sd_eur" in site.key_columns((2023, "jaarrekening"), jaren)
+    # begroting 2024 against uitkeringsjaar 2024: the gap is a key column, no warning
+    k = site.kolom_voor_periode("tekort_sd_per_inwoner", (2024, "begroting"), jaren)
+    assert "ander jaar" not in k.eenheid and "2024" in k.eenheid
+    assert site.key_columns((2024, "begroting"), jaren) == site.KEY_COLUMNS
+    # the year itself is not a column of the table
+    assert "gf_uitkeringsjaar" not in site.headline_columns(rows)

@@ -222,6 +222,10 @@ class ReportContext:
         if finite(tot["tekort_eur"]):
             out["tekort_sd_eur"] = float(tot["tekort_eur"])
             out["tekort_sd_per_inwoner"] = float(tot["tekort_per_inwoner"])
+            # Which uitkeringsjaar the gap uses: the site labels the column with it and
+            # never shows a gap against another year than the costs as a key column.
+            if finite(tot.get("gf_uitkeringsjaar")):
+                out["gf_uitkeringsjaar"] = float(tot["gf_uitkeringsjaar"])
         if finite(tot["overschrijding_eur"]):
             out["overschrijding_sd_eur"] = float(tot["overschrijding_eur"])
         b = self.positie.benchmark

@@ -147,6 +147,51 @@ HEADLINES: dict[str, Kolom] = {
 #: Columns shown at first (they fit a 1366 px screen beside the map); the rest is behind
 #: the column chooser.
 KEY_COLUMNS = ("netto_sd_per_inwoner", "verschil_mediaan_pct", "tekort_sd_per_inwoner", "inwoners")
+#: Glued beside the gap: the gemeentefonds uitkeringsjaar it uses (labels the gap columns;
+#: not a column of its own).
+GF_JAAR = "gf_uitkeringsjaar"
+#: Gap columns against the gemeentefonds, labelled with the uitkeringsjaar.
+GF_KOLOMMEN = ("tekort_sd_per_inwoner", "tekort_sd_eur")
+#: The same-year column that takes the gap's place among the key columns when the
+#: gemeentefonds of the cost year is not in the data (a mismatched year is never headlined).
+KEY_VERVANGER = "overschrijding_sd_eur"
+
+
+def gf_jaren(rows: Sequence[Row]) -> list[int]:
+    """The gemeentefonds uitkeringsjaren the rows' gaps use (sorted, unique)."""
+    return sorted({int(r.values[GF_JAAR]) for r in rows if _is_number(r.values.get(GF_JAAR))})
+
+
+def kolom_voor_periode(name: str, period: Period, jaren: Sequence[int]) -> Kolom:
+    """The column as shown for one period: gap columns name their uitkeringsjaar.
+
+    Args:
+        name: Headline name.
+        period: ``(jaar, verslagsoort)`` of the page.
+        jaren: Gemeentefonds uitkeringsjaren used by the rows (:func:`gf_jaren`).
+
+    Returns:
+        The column, with ``eenheid`` and ``label`` saying which uitkeringsjaar the gap is
+        against and, when that is not the cost year, "ander jaar".
+    """
+    k = kolom(name)
+    if name not in GF_KOLOMMEN or not jaren:
+        return k
+    jaar_txt = "/".join(str(j) for j in jaren)
+    ander = any(j != period[0] for j in jaren)
+    unit = "€ per inw." if name.endswith("per_inwoner") else "€ mln"
+    eenheid = f"fonds {jaar_txt}{' (ander jaar)' if ander else ''}, {unit}"
+    extra = (f"; gemeentefonds uitkeringsjaar {jaar_txt}"
+             + (f", niet {period[0]}: uitkeringsjaar {period[0]} staat niet in de gegevens"
+                if ander else ""))
+    return dataclasses.replace(k, eenheid=eenheid, label=k.label + extra)
+
+
+def key_columns(period: Period, jaren: Sequence[int]) -> tuple[str, ...]:
+    """Columns shown at first for a period (the gap only when its year matches)."""
+    if jaren and any(j != period[0] for j in jaren):
+        return tuple(KEY_VERVANGER if c == "tekort_sd_per_inwoner" else c for c in KEY_COLUMNS)
+    return KEY_COLUMNS
 
 #: Sequential palette (ColorBrewer YlOrRd, 5 classes), the grey of "geen gegevens" and the
 #: near-white of a gemeente without a report on the site.
@@ -254,7 +299,7 @@ def headline_columns(rows: Sequence[Row]) -> list[str]:
             if k not in seen and _is_number(v):
                 seen.append(k)
     known = [k for k in HEADLINES if k in seen]
-    return known + [k for k in seen if k not in HEADLINES]
+    return known + [k for k in seen if k not in HEADLINES and k != GF_JAAR]
 
 
 def kolom(name: str) -> Kolom:
@@ -286,7 +331,7 @@ def format_value(name: str, value: Any) -> str:
     text = nl.getal(v, k.decimals)
     if k.kloof and v > 0 and text.strip("0,") != "":
         text = "+" + text
-    return text
+    return text.replace("-", "\u2212")  # a true minus sign, as in the reports
 
 
 # --------------------------------------------------------------------------- periods
@@ -653,14 +698,16 @@ def _build_page(
             map_note = f"Kaart niet beschikbaar: {exc}"
     provincies = sorted({r.provincie for r in rows if r.provincie})
     suffix = "" if period == chosen else f"-{period_name(*period)}"
+    jaren = gf_jaren(rows)
+    sleutel = key_columns(period, jaren)
     kolommen = [
         {
             "naam": c,
-            "kop": kolom(c).kop,
-            "eenheid": kolom(c).eenheid,
-            "label": kolom(c).label,
+            "kop": kolom_voor_periode(c, period, jaren).kop,
+            "eenheid": kolom_voor_periode(c, period, jaren).eenheid,
+            "label": kolom_voor_periode(c, period, jaren).label,
             "kloof": kolom(c).kloof,
-            "zichtbaar": c in KEY_COLUMNS,
+            "zichtbaar": c in sleutel,
         }
         for c in columns
     ]
@@ -691,7 +738,8 @@ def _build_page(
         any_gap=any(k["kloof"] for k in kolommen),
     )
     index = write_text(site / page_name(period, chosen), sanitize_html(page, [js]))
-    write_text(site / f"kerncijfers{suffix}.csv", "\ufeff" + _csv(rows, columns))
+    csv_cols = [*columns, GF_JAAR] if jaren else list(columns)
+    write_text(site / f"kerncijfers{suffix}.csv", "\ufeff" + _csv(rows, csv_cols))
     write_text(
         site / f"kerncijfers{suffix}.json",
         json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False, default=str),
