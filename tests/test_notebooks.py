@@ -208,6 +208,17 @@ def test_foto_other_gemeente_year_and_fewer_peers(built, tmp_path):
     assert ">n_peers<" in html and ">5<" in html and ">begroting<" in html
 
 
+def test_demo_for_a_gemeente_without_submission_says_geen_gegevens(built, tmp_path):
+    # Vijfheerenlanden (GM1961) delivered no jaarrekening 2023 (all zeros at CBS)
+    res = runner.run_report("Vijfheerenlanden", "00-demo", {}, root=tmp_path)
+    assert res.status == "ok", res.message
+    scraps = _scraps(res.ipynb)
+    assert "netto_sd_per_inwoner" not in scraps and scraps["inwoners"] > 50_000
+    text = _text(nbformat.read(res.ipynb, as_version=4))
+    assert "geen jaarrekening aan CBS geleverd (geen gegevens)" in text
+    assert "€ 0" not in text
+
+
 def test_benchmark_with_five_peers(built, tmp_path):
     res = runner.run_report("Den Bosch", "02-benchmark", {"n_peers": 5}, root=tmp_path)
     assert res.status == "ok", res.message

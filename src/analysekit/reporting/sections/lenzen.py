@@ -360,8 +360,8 @@ class Lenzen(Section):
             "jeugdgezondheidszorg) bij Sociale basisvoorzieningen, zoals de cluster van het "
             "gemeentefonds, en kan de overhead (taakveld 0.4) naar het aandeel in de "
             "salarissen over de clusters verdelen; het gemeentefonds is een norm *inclusief* "
-            "overhead. Het verschil tussen de twee is uitgelegd in docs/deficits.md van "
-            f"analysekit. Teken: {SIGN_KEY}."
+            "overhead. Het verschil tussen de twee staat in de methodebeschrijving van "
+            f"analysekit (Tekort ten opzichte van het gemeentefonds). Teken: {SIGN_KEY}."
         )
 
     def gap_sentence(self, kort: bool = False) -> str:
