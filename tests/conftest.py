@@ -1,8 +1,19 @@
-"""Shared fixtures: the real mirror and the canonical tables built from it."""
+"""Shared fixtures: the real mirror and the canonical tables built from it.
+
+Tests never write into the project's own output folders: for the whole session the
+report cache (``$ANALYSEKIT_CACHE``, else ``data/cache/reports``) and the reports folder
+(``$ANALYSEKIT_REPORTS``, else ``reports/``) point to a temporary folder, removed at the
+end, and a cache key pinned by a surrounding batch (``$ANALYSEKIT_CACHE_KEY``) is dropped.
+Subprocesses (the CLI tests) inherit these settings. Tests that need other folders pass
+them explicitly (``tmp_path``); the site is always built into a folder given by the test.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -11,8 +22,16 @@ import pytest
 matplotlib.use("Agg")
 
 from analysekit.paths import mirror_dir, processed_dir  # noqa: E402
+from analysekit.reporting.cache import CACHE_ENV, KEY_ENV  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Session folder for everything a test writes by default (one per test process).
+SESSION_TMP = Path(tempfile.mkdtemp(prefix="analysekit-tests-"))
+atexit.register(shutil.rmtree, SESSION_TMP, ignore_errors=True)
+os.environ[CACHE_ENV] = str(SESSION_TMP / "cache")
+os.environ["ANALYSEKIT_REPORTS"] = str(SESSION_TMP / "reports")  # runner.REPORTS_ENV
+os.environ.pop(KEY_ENV, None)
 
 
 @pytest.fixture(scope="session")
