@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from analysekit import io
+from analysekit.data.provenance import count_rows as _count_rows
+from analysekit.data.provenance import read_manifest
 from analysekit.errors import DataError, SourceUnavailable
 from analysekit.paths import mirror_dir, raw_dir
 
@@ -38,38 +40,6 @@ MIRROR_SUBDIR = "mirror"
 LIVE_SUBDIR = "live"
 # Files in the mirror that the kit reads; everything else in the mirror is left alone.
 MIRROR_SUFFIXES = {".csv", ".json", ".geojson", ".parquet"}
-
-
-def _count_rows(path: Path) -> int:
-    """Count data rows: lines minus header for text tables, features/items for JSON."""
-    if path.suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            return int(pq.ParquetFile(path).metadata.num_rows)
-        except Exception as exc:  # noqa: BLE001 - any unreadable parquet is a data error
-            raise DataError(f"{path}: geen leesbaar parquet-bestand ({exc})") from None
-    if path.suffix in {".json", ".geojson"}:
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError as exc:
-            raise DataError(f"{path}: geen geldige JSON ({exc})") from None
-        if isinstance(doc, dict) and "features" in doc:
-            return len(doc["features"])
-        if isinstance(doc, list):
-            return len(doc)
-        return 1
-    with open(path, "rb") as fh:
-        lines = sum(1 for line in fh if line.strip())
-    return max(lines - 1, 0)
-
-
-def read_manifest(root: Path | None = None) -> dict[str, dict[str, Any]]:
-    """Return the manifest (name → entry); empty when none was written yet."""
-    path = (root or raw_dir()) / MANIFEST
-    if not path.is_file():
-        return {}
-    return {e["name"]: e for e in json.loads(path.read_text(encoding="utf-8"))["files"]}
 
 
 def _read_sources(root: Path) -> dict[str, Any]:

@@ -181,8 +181,16 @@ def data_fingerprint(folder: Path | None = None) -> str:
 def count_rows(path: Path) -> int:
     """Count data rows the way the manifest does: non-blank lines minus the header line.
 
-    JSON and GeoJSON files count their features (or list items), any other JSON as 1.
+    JSON and GeoJSON files count their features (or list items), any other JSON as 1;
+    parquet files their rows (from the file's metadata).
     """
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return int(pq.ParquetFile(path).metadata.num_rows)
+        except Exception as exc:  # noqa: BLE001 - any unreadable parquet is a data error
+            raise DataError(f"{path}: geen leesbaar parquet-bestand ({exc})") from None
     if path.suffix in {".json", ".geojson"}:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
