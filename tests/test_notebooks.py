@@ -219,6 +219,14 @@ def test_demo_for_a_gemeente_without_submission_says_geen_gegevens(built, tmp_pa
     assert "€ 0" not in text
 
 
+@pytest.mark.parametrize("notebook", ["01-verkenning", "03-hefbomen", "04-scenario"])
+def test_every_notebook_says_what_a_gemeente_did_not_deliver(built, tmp_path, notebook):
+    res = runner.run_report("Vijfheerenlanden", notebook, {}, root=tmp_path)
+    assert res.status == "ok", res.message
+    text = _text(nbformat.read(res.ipynb, as_version=4))
+    assert "Vijfheerenlanden heeft over 2023 geen jaarrekening aan CBS geleverd" in text
+
+
 def test_benchmark_with_five_peers(built, tmp_path):
     res = runner.run_report("Den Bosch", "02-benchmark", {"n_peers": 5}, root=tmp_path)
     assert res.status == "ok", res.message
