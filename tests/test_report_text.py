@@ -224,3 +224,27 @@ def test_rendered_reports_show_no_variable_names(built, tmp_path, gemeente):
             assert not EURO_NUL.search(re.sub(r"<[^>]+>", " ", text)), name
             assert "geen jaarrekening aan CBS geleverd (geen gegevens)" in text
     assert not found, found
+
+
+def test_summary_names_a_same_year_gap_when_the_report_year_has_no_fund(tilburg):
+    # Jaarrekening 2023 has no gemeentefonds 2023 in the data; begroting 2024 has its own.
+    from analysekit.analysis import deficits as D
+
+    g = tilburg.lenzen.same_year_gap()
+    assert (g["jaar"], g["verslagsoort"]) == (2024, "begroting")
+    d = tilburg.lenzen.lenses_for(2024, "begroting")
+    row = d.loc[(d["gm_code"] == "GM0855") & (d["domein"] == D.TOTAAL)].iloc[0]
+    assert bool(row["gf_zelfde_jaar"]) and int(row["gf_uitkeringsjaar"]) == 2024
+    assert g["tekort_eur"] == pytest.approx(float(row["tekort_eur"]))
+    # kit mapping vs BZK with overhead: both shown, each with its own sign
+    point = next(p for p in tilburg.kernpunten() if p.startswith("Wel op hetzelfde jaar"))
+    assert "begroting 2024 (het plan) tegenover het gemeentefonds 2024" in point
+    assert "begrotingsanalyse van BZK, overhead meegeteld" in point
+    assert "tekort (+) / overschot (−)" in point
+
+
+def test_no_same_year_sentence_when_the_year_matches(built):
+    ctx = ReportContext.from_params({"gemeente": "Tilburg", "jaar": 2024,
+                                     "verslagsoort": "begroting"})
+    assert ctx.lenzen.gf_zelfde_jaar and ctx.lenzen.same_year_gap() is None
+    assert not any(p.startswith("Wel op hetzelfde jaar") for p in ctx.kernpunten())

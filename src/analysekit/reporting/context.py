@@ -192,11 +192,13 @@ class ReportContext:
         if not lz.geleverd:
             return points
         points.append(lz.gap_sentence(kort=True))
+        if lz.same_year_gap_sentence():
+            points.append(lz.same_year_gap_sentence())
         if finite(lz.lens()["overschrijding_eur"]):
             points.append(lz.overrun_sentence())
         points.append(self.positie.position_sentence().split(". Dat is")[0] + ".")
         points.append(self.ontwikkeling.trajectory_sentence())
-        return points[:6]
+        return points[:7]
 
     @cached_property
     def headlines(self) -> dict[str, float]:

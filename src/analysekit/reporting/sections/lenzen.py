@@ -361,7 +361,7 @@ class Lenzen(Section):
             "gemeentefonds, en kan de overhead (taakveld 0.4) naar het aandeel in de "
             "salarissen over de clusters verdelen; het gemeentefonds is een norm *inclusief* "
             "overhead. Het verschil tussen de twee staat in de methodebeschrijving van "
-            f"analysekit (Tekort ten opzichte van het gemeentefonds). Teken: {SIGN_KEY}."
+            f"analysekit (docs/deficits.md). Teken: {SIGN_KEY}."
         )
 
     def gap_sentence(self, kort: bool = False) -> str:
@@ -407,6 +407,64 @@ class Lenzen(Section):
                          f"{plusmin(b)}, en met de overhead meegeteld {plusmin(bo)}.")
         return (intro + body + " Het gemeentefonds is niet geoormerkt: dit is een vergelijking "
                 "met een norm, geen boekhoudkundig tekort.")
+
+    def same_year_gap(self) -> dict[str, Any] | None:
+        """The nearest delivered year whose costs *can* be set against the same-year fund.
+
+        Used when the report's own year has no gemeentefonds of that uitkeringsjaar
+        (jaarrekening 2023 on the mirror): the summary then names a same-year comparison
+        that does exist (e.g. begroting 2024 against uitkeringsjaar 2024), never the
+        mismatched one.
+
+        Returns:
+            ``jaar``, ``verslagsoort``, ``tekort_eur``, ``tekort_per_inwoner``,
+            ``tekort_bzk_overhead_eur`` and ``gf`` (which fund), or None when no delivered
+            year of this gemeente has its own uitkeringsjaar in the data.
+        """
+        if self.gf_zelfde_jaar:
+            return None
+        from analysekit.analysis.gemeentefonds_gap import compare_methods
+
+        t, lev = self.tables, self.levering
+        jaar = self.p.jaar
+        for j, vs in sorted(self.cells(True), key=lambda c: (abs(c[0] - jaar), c[1])):
+            if j == jaar:
+                continue
+            d = self.lenses_for(j, vs)
+            row = d.loc[(d["gm_code"] == self.p.gm_code) & (d["domein"] == D.TOTAAL)]
+            if row.empty or not bool(row["gf_zelfde_jaar"].iloc[0]):
+                continue
+            r = row.iloc[0]
+            if not finite(r["tekort_eur"]):
+                continue
+            c = shared(f"gf_methods_{j}_{vs}",
+                       lambda j=j, vs=vs: compare_methods(t["iv3"], t["gemeentefonds"], j, vs,
+                                                          gemeenten=t["gemeenten"],
+                                                          levering=lev))
+            own = c.loc[c["gm_code"] == self.p.gm_code, "tekort_bzk_overhead_eur"]
+            return {
+                "jaar": j, "verslagsoort": vs, "tekort_eur": float(r["tekort_eur"]),
+                "tekort_per_inwoner": float(r["tekort_per_inwoner"]),
+                "tekort_bzk_overhead_eur": float(own.sum(min_count=1)),
+                "gf": (f"gemeentefonds {r['gf_uitkeringsjaar']} "
+                       f"({circulaire_label(r['gf_circulaire'])})"),
+            }
+        return None
+
+    def same_year_gap_sentence(self) -> str:
+        """Dutch sentence on :meth:`same_year_gap` (empty when there is none)."""
+        g = self.same_year_gap()
+        if g is None:
+            return ""
+        plan = " (het plan)" if g["verslagsoort"] == "begroting" else ""
+        text = (f"Wel op hetzelfde jaar te vergelijken: de {g['verslagsoort']} {g['jaar']}{plan} "
+                f"tegenover het {g['gf']} geeft volgens de indeling van de kit een "
+                f"**{teken(g['tekort_eur'])} van {eur(abs(g['tekort_eur']), compact=True)}** "
+                f"({eur(abs(g['tekort_per_inwoner']))} per inwoner)")
+        if finite(g["tekort_bzk_overhead_eur"]):
+            text += (f"; met de methode van de begrotingsanalyse van BZK, overhead meegeteld, "
+                     f"{plusmin(g['tekort_bzk_overhead_eur'])}")
+        return text + f" ({SIGN_KEY})."
 
     def overrun_sentence(self) -> str:
         """Dutch sentence on jaarrekening − begroting of ``jaar`` (or why it is missing)."""
