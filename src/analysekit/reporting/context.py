@@ -191,14 +191,14 @@ class ReportContext:
         points.append(lz.cost_sentence())
         if not lz.geleverd:
             return points
-        points.append(lz.gap_sentence(kort=True))
-        if lz.same_year_gap_sentence():
-            points.append(lz.same_year_gap_sentence())
+        # a mismatched year is only named; a same-year comparison that exists is the point
+        points.append(" ".join(t for t in (lz.gap_sentence(kort=True),
+                                           lz.same_year_gap_sentence()) if t))
         if finite(lz.lens()["overschrijding_eur"]):
             points.append(lz.overrun_sentence())
         points.append(self.positie.position_sentence().split(". Dat is")[0] + ".")
         points.append(self.ontwikkeling.trajectory_sentence())
-        return points[:7]
+        return points[:6]
 
     @cached_property
     def headlines(self) -> dict[str, float]:
