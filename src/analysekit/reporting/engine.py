@@ -252,6 +252,23 @@ class _State:
 
 _SHELL: InProcessShell | None = None
 _STATE: _State | None = None
+_NOTEBOOKS_RUN = 0
+
+
+def _freeze_after_first_notebook() -> None:
+    """Before the second notebook of a process, freeze what the first one left for good.
+
+    The first notebook loads what stays for the rest of the process (the shared values of
+    :mod:`analysekit.reporting.cache`, fonts, the modules the notebooks import). Its own
+    namespace was just cleared: one full collection frees its cycles (figures), and
+    freezing the rest keeps later full collections from walking it again. A process
+    that runs one notebook (``analysekit report``) never pays for the collection.
+    """
+    global _NOTEBOOKS_RUN
+    _NOTEBOOKS_RUN += 1
+    if _NOTEBOOKS_RUN == 2:
+        gc.collect()
+        gc.freeze()
 
 
 def in_process_available() -> bool:
@@ -450,6 +467,7 @@ class InProcessEngine(Engine):
     ) -> Any:
         """Run the code cells in order; stop at the first error, as nbclient does."""
         _reset(shell)
+        _freeze_after_first_notebook()
         _interactive_if_inline()
         nb = nb_man.nb
         if result_holder is not None:
