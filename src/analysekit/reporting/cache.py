@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from analysekit.paths import data_dir, processed_dir
+from analysekit.paths import data_dir
 
 __all__ = [
     "CACHE_ENV",
@@ -74,27 +74,14 @@ _ON_DISK = True
 
 
 def data_fingerprint(folder: Path | None = None) -> str:
-    """Fingerprint the processed data: names, sizes and modification times of the files.
+    """Fingerprint of the processed data: :func:`analysekit.data.provenance.data_fingerprint`.
 
-    Uses :func:`analysekit.data.provenance.data_fingerprint` when that module exists, so
-    the reporting layer and the data layer agree on what "the same data" means.
+    One definition for both layers, so "the same data" means the same to the report cache
+    and to the data layer (the sha256 values that ``data build`` records).
     """
-    try:
-        from analysekit.data import provenance
-    except ImportError:
-        provenance = None  # type: ignore[assignment]
-    fn = getattr(provenance, "data_fingerprint", None) if provenance else None
-    if fn is not None and folder is None:
-        return str(fn())
-    folder = folder or processed_dir()
-    h = hashlib.sha256()
-    if folder.is_dir():
-        for p in sorted(folder.iterdir()):
-            if not p.is_file() or p.name.startswith("."):
-                continue
-            st = p.stat()
-            h.update(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+    from analysekit.data.provenance import data_fingerprint as fingerprint
+
+    return str(fingerprint(folder))
 
 
 @functools.lru_cache(maxsize=1)
