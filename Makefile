@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m compileall -q src
 	$(MAKE) --no-print-directory kernel PY=$(BIN)/python
 	touch $(STAMP)
 

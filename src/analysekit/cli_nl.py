@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.abc
+import importlib.util
+import sys
 from typing import Any
 
 #: typer message id → Dutch (help screens). Placeholders keep their names.
@@ -77,18 +80,20 @@ def gettext(message: str) -> str:
 
 
 def install() -> None:
-    """Make typer's help screens Dutch (idempotent; unknown typer internals are skipped)."""
-    for name in ("typer.core", "typer.rich_utils"):
-        with contextlib.suppress(ImportError):
-            module = importlib.import_module(name)
-            if hasattr(module, "_"):
-                module._ = gettext
+    """Make typer's help screens Dutch (idempotent; unknown typer internals are skipped).
+
+    ``typer.rich_utils`` (with rich, about 0.07 s to import) is only imported by typer for
+    a help screen or an error box; it is patched when that happens (:func:`_patch_rich`),
+    so a command that runs without either never imports it.
+    """
     with contextlib.suppress(ImportError):
-        rich_utils = importlib.import_module("typer.rich_utils")
-        for const in _RICH_CONSTANTS:
-            value = getattr(rich_utils, const, None)
-            if isinstance(value, str):  # English text; already Dutch on a second call
-                setattr(rich_utils, const, gettext(value))
+        module = importlib.import_module("typer.core")
+        if hasattr(module, "_"):
+            module._ = gettext
+    if "typer.rich_utils" in sys.modules:
+        _patch_rich(sys.modules["typer.rich_utils"])
+    elif not any(isinstance(f, _RichPatcher) for f in sys.meta_path):
+        sys.meta_path.insert(0, _RichPatcher())
     with contextlib.suppress(ImportError):
         decorators = importlib.import_module("typer._click.decorators")
         original = getattr(decorators, "help_option", None)
@@ -120,14 +125,46 @@ def install() -> None:
 
             dutch_usage._analysekit_nl = True  # type: ignore[attr-defined]
             formatter.write_usage = dutch_usage
-    with contextlib.suppress(ImportError):
-        rich_utils = importlib.import_module("typer.rich_utils")
-        highlighter = getattr(rich_utils, "OptionHighlighter", None)
-        if highlighter is not None:  # style "Gebruik: " like typer styles "Usage: "
-            highlighter.highlights = [
-                h.replace("(?P<usage>Usage: )", "(?P<usage>Gebruik: )")
-                for h in highlighter.highlights
-            ]
+
+
+def _patch_rich(rich_utils: Any) -> None:
+    """Dutch for ``typer.rich_utils``: its gettext hook, help constants and usage style."""
+    if getattr(rich_utils, "_analysekit_nl", False):
+        return
+    if hasattr(rich_utils, "_"):
+        rich_utils._ = gettext
+    for const in _RICH_CONSTANTS:
+        value = getattr(rich_utils, const, None)
+        if isinstance(value, str):
+            setattr(rich_utils, const, gettext(value))
+    highlighter = getattr(rich_utils, "OptionHighlighter", None)
+    if highlighter is not None:  # style "Gebruik: " like typer styles "Usage: "
+        highlighter.highlights = [
+            h.replace("(?P<usage>Usage: )", "(?P<usage>Gebruik: )")
+            for h in highlighter.highlights
+        ]
+    rich_utils._analysekit_nl = True
+
+
+class _RichPatcher(importlib.abc.MetaPathFinder):
+    """Patch ``typer.rich_utils`` with :func:`_patch_rich` right after it is imported."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        if fullname != "typer.rich_utils":
+            return None
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module: Any) -> None:
+            exec_module(module)
+            _patch_rich(module)
+
+        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
+        return spec
 
 
 def _hint(exc: Any) -> str:

@@ -699,6 +699,7 @@ def savings_potential(
     measure: str = "netto_per_inwoner",
     inwoners: float | None = None,
     by: str = "domein",
+    positie: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Benchmark savings potential: (own − peer median) × inwoners, with the IQR band.
 
@@ -715,6 +716,8 @@ def savings_potential(
         measure: A per-inwoner column.
         inwoners: Inwoners of the gemeente (default: from ``values``).
         by: Grouping column.
+        positie: The result of :func:`position` for the same arguments, when the caller
+            has it already (it is then not computed again).
 
     Returns:
         One row per ``by`` value: inwoners, eigen_per_inwoner, mediaan_per_inwoner,
@@ -722,7 +725,7 @@ def savings_potential(
         potentieel_laag_eur, potentieel_hoog_eur, iqr_per_inwoner, iqr_eur,
         n_peers_met_waarde. Schema :data:`analysekit.analysis.schemas.BESPARING`.
     """
-    pos = position(values, gm_code, peer_list, measure, by)
+    pos = position(values, gm_code, peer_list, measure, by) if positie is None else positie
     if inwoners is None:
         if "inwoners" not in values.columns:
             raise ParameterError("values mist kolom 'inwoners'; geef inwoners= mee")
@@ -813,11 +816,12 @@ def benchmark(
     gem = data.info.reset_index().assign(jaar=data.jaar)
     kl = klassieke_groep(code, gem, data.jaar)
     kl = kl[kl["gm_code"].isin(values["gm_code"]) & ~kl["gm_code"].isin(list(zonder - {code}))]
+    pos = position(values, code, p, measure)
     return Benchmark(
         gm_code=code, jaar=jaar, peers=p, klassiek=kl,
-        position=position(values, code, p, measure),
+        position=pos,
         position_klassiek=position(values, code, kl, measure) if len(kl) else pd.DataFrame(),
-        savings=savings_potential(values, code, p, measure),
+        savings=savings_potential(values, code, p, measure, positie=pos),
         values=values,
     )
 

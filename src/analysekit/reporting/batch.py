@@ -157,10 +157,9 @@ def warm_worker(cache_key: str | None = None) -> None:
     with contextlib.suppress(AnalysekitError):
         params.resolve_gemeente(DEFAULT_GEMEENTE)
         params.iv3_available()
-        # the canonical tables every report reads, and the module the notebooks import
+        # the module the notebooks import; no canonical tables: with the shared values on
+        # disk a report never reads one (cache.LazyTables loads one on first use)
         from analysekit.reporting import context  # noqa: F401
-
-        cache.tables()
 
 
 def _process_worker_init(cache_key: str | None = None) -> None:

@@ -109,6 +109,11 @@ class Ontwikkeling(Section):
 
     def trajectory_sentence(self) -> str:
         """Dutch sentence on the development over the years and whether projecting works."""
+        return self._trajectory_sentence
+
+    @cached_property
+    def _trajectory_sentence(self) -> str:
+        # computed once per report (the notebook and the kernpunten both show it)
         v = self.verloop.loc[self.verloop["domein"] == D.TOTAAL]
         parts, missing = [], []
         for vs in ("jaarrekening", "begroting"):

@@ -64,12 +64,14 @@ class Positie(Section):
         kl = kl[kl["gm_code"].isin(values["gm_code"])]
         keep = {code, *p["gm_code"], *kl["gm_code"]}
         sub = values.loc[values["gm_code"].isin(keep)]
+        position = PE.position(sub, code, p, "netto_per_inwoner")
         return PE.Benchmark(
             gm_code=code, jaar=self.p.jaar, peers=p, klassiek=kl,
-            position=PE.position(sub, code, p, "netto_per_inwoner"),
+            position=position,
             position_klassiek=(PE.position(sub, code, kl, "netto_per_inwoner") if len(kl)
                                else pd.DataFrame()),
-            savings=PE.savings_potential(sub, code, p, "netto_per_inwoner"),
+            savings=PE.savings_potential(sub, code, p, "netto_per_inwoner",
+                                         positie=position),
             values=values,
         )
 
