@@ -815,7 +815,8 @@ def benchmark(
     p = peers(code, n, weights, filters, kenmerken, data=data, exclude=zonder - {code})
     gem = data.info.reset_index().assign(jaar=data.jaar)
     kl = klassieke_groep(code, gem, data.jaar)
-    kl = kl[kl["gm_code"].isin(values["gm_code"]) & ~kl["gm_code"].isin(list(zonder - {code}))]
+    with_values, skip = set(values["gm_code"].tolist()), zonder - {code}
+    kl = kl.loc[[c in with_values and c not in skip for c in kl["gm_code"].tolist()]]
     pos = position(values, code, p, measure)
     return Benchmark(
         gm_code=code, jaar=jaar, peers=p, klassiek=kl,

@@ -61,7 +61,8 @@ class Positie(Section):
         values = self.ctx.lenzen.deficits_all
         p = PE.peers(code, self.p.n_peers, data=data)
         kl = PE.klassieke_groep(code, data.info.reset_index().assign(jaar=data.jaar), data.jaar)
-        kl = kl[kl["gm_code"].isin(values["gm_code"])]
+        with_values = set(values["gm_code"].tolist())  # isin(Series) is ~9 ms on arrow strings
+        kl = kl.loc[[c in with_values for c in kl["gm_code"].tolist()]]
         keep = {code, *p["gm_code"], *kl["gm_code"]}
         sub = values.loc[values["gm_code"].isin(keep)]
         position = PE.position(sub, code, p, "netto_per_inwoner")
