@@ -51,6 +51,7 @@ __all__ = [
     "data_fingerprint",
     "disabled",
     "drop_stale",
+    "jinja_dir",
     "pinned",
     "read_stamped",
     "shared",
@@ -61,6 +62,8 @@ __all__ = [
 CACHE_ENV = "ANALYSEKIT_CACHE"
 #: Environment variable: a key fixed for the duration of a batch (set for the workers).
 KEY_ENV = "ANALYSEKIT_CACHE_KEY"
+#: Environment variable: the folder of the compiled Jinja templates (:func:`jinja_dir`).
+JINJA_ENV = "ANALYSEKIT_JINJA_CACHE"
 
 #: The canonical tables the report analyses read.
 TABLES = ("iv3", "gemeenten", "kenmerken", "gemeentefonds")
@@ -116,6 +119,20 @@ def cache_root() -> Path:
     return Path(env) if env else data_dir() / "cache" / "reports"
 
 
+def jinja_dir() -> Path:
+    """Folder for the HTML export's compiled Jinja templates (see ``runner.html_exporter``).
+
+    ``data/cache/jinja`` beside the report cache, or ``_jinja`` inside ``$ANALYSEKIT_CACHE``
+    when that is set (:func:`drop_stale` leaves folders starting with ``_`` alone).
+    ``$ANALYSEKIT_JINJA_CACHE`` moves it anywhere.
+    """
+    env = os.environ.get(JINJA_ENV)
+    if env:
+        return Path(env)
+    root = os.environ.get(CACHE_ENV)
+    return Path(root) / "_jinja" if root else data_dir() / "cache" / "jinja"
+
+
 def cache_dir(key: str | None = None) -> Path:
     """The cache folder of ``key`` (default: the current :func:`cache_key`)."""
     return cache_root() / (key or cache_key())
@@ -150,7 +167,8 @@ def drop_stale(keep: str | None = None, others: int = KEEP_OTHERS) -> list[Path]
     root = cache_root()
     if not root.is_dir():
         return []
-    folders = [f for f in root.iterdir() if f.is_dir() and f.name != keep]
+    folders = [f for f in root.iterdir()
+               if f.is_dir() and f.name != keep and not f.name.startswith("_")]
     folders.sort(key=lambda f: f.stat().st_mtime, reverse=True)
     removed = []
     for folder in folders[others:]:

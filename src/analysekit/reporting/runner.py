@@ -163,30 +163,14 @@ main { max-width: 980px; margin: 0 auto; padding: 1em 1.5em 3em; }
 
 _EXPORTER: Any = None
 
-#: Compiled Jinja templates of the HTML export, kept between processes (see
-#: :func:`_jinja_cache_dir`).
-JINJA_CACHE_ENV = "ANALYSEKIT_JINJA_CACHE"
-
-
-def _jinja_cache_dir() -> Path:
-    """Folder for the export's compiled Jinja templates: ``data/cache/jinja``.
-
-    Beside (not under) the report cache, whose clean-up of old keys would remove it.
-    Jinja keys each entry by template name and source checksum, and its header carries the
-    Python version, so a changed template or another Python just compiles anew.
-    ``$ANALYSEKIT_JINJA_CACHE`` moves it.
-    """
-    from analysekit.paths import data_dir
-
-    env = os.environ.get(JINJA_CACHE_ENV)
-    return Path(env) if env else data_dir() / "cache" / "jinja"
-
-
 def _exporter_class() -> Any:
     """The HTML exporter: nbconvert's with two changes; its output stays byte for byte.
 
-    * The Jinja environment gets a file-system bytecode cache (the templates compile once,
-      not in every process: about 0.07 s a process).
+    * The Jinja environment gets a file-system bytecode cache in
+      :func:`analysekit.reporting.cache.jinja_dir` (the templates compile once, not in every
+      process: about 0.07 s a process). Jinja keys each entry by template name and source
+      checksum, and its header carries the Python version: a changed template or another
+      Python compiles anew.
     * The three fix-ups after rendering (``alt`` text on images without one, ``tabindex`` on
       input and output areas) find their elements with ``find_all`` instead of CSS
       selectors: the same elements in the same order, without compiling soupsieve's
@@ -201,7 +185,9 @@ def _exporter_class() -> Any:
     class ReportHTMLExporter(HTMLExporter):  # type: ignore[misc]
         def _create_environment(self) -> Any:
             environment = super()._create_environment()
-            folder = _jinja_cache_dir()
+            from analysekit.reporting.cache import jinja_dir
+
+            folder = jinja_dir()
             with contextlib.suppress(OSError):
                 folder.mkdir(parents=True, exist_ok=True)
                 environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
