@@ -182,19 +182,25 @@ def register(app: typer.Typer) -> None:
         naam = gemeente
         with interrupt.watch():
             _prepare()
-            info = validate(notebook, params, gemeente).gemeente
-            naam = info.naam
-            from analysekit.reporting.runner import run_report
+            from analysekit.reporting import pause_gc_for_startup, resume_gc
 
-            result = run_report(
-                info,
-                notebook,
-                params,
-                engine=engine,
-                root=reports,
-                force=force,
-                raise_on_error=True,
-            )
+            pause_gc_for_startup()  # one report in this process; on again once imported
+            try:
+                info = validate(notebook, params, gemeente).gemeente
+                naam = info.naam
+                from analysekit.reporting.runner import run_report
+
+                result = run_report(
+                    info,
+                    notebook,
+                    params,
+                    engine=engine,
+                    root=reports,
+                    force=force,
+                    raise_on_error=True,
+                )
+            finally:
+                resume_gc()
         if interrupt.hit or result is None:
             _stop_interrupted(
                 lambda: (

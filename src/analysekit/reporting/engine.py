@@ -477,10 +477,11 @@ class InProcessEngine(Engine):
         result_holder: list[Any] | None = None,
         **kwargs: Any,
     ) -> Any:
-        from analysekit.reporting import cached_scrap_validation
+        from analysekit.reporting import cached_scrap_validation, resume_gc
 
         with _LOCK:
-            shell = get_shell()
+            shell = get_shell()  # freezes what was imported
+            resume_gc()  # off while `analysekit report` imported (pause_gc_for_startup)
             with _inline_figures(shell), cached_scrap_validation():
                 nb = cls._run(shell, nb_man, cwd, result_holder)
         return nb

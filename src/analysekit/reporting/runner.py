@@ -312,6 +312,10 @@ def execute(
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
     engine_name = _select_engine(engine)
+    if engine_name == "nbclient":  # no in-process shell to switch the collector on again
+        from analysekit.reporting import resume_gc
+
+        resume_gc()
     common = {
         "parameters": dict(parameters),
         "engine_name": engine_name,
