@@ -138,9 +138,20 @@ def warm_worker(cache_key: str | None = None) -> None:
     """Prepare a worker process: heavy imports, the notebook shell and the HTML exporter."""
     if cache_key:
         os.environ[cache.KEY_ENV] = cache_key
-    from analysekit.reporting import skip_slow_optional_imports
+    from analysekit.reporting import pause_gc_for_startup, resume_gc, skip_slow_optional_imports
 
     skip_slow_optional_imports()
+    pause_gc_for_startup()  # the imports below live as long as the worker
+    try:
+        _warm_imports()
+    finally:
+        import gc
+
+        gc.freeze()  # what the warm-up loaded stays: later collections need not walk it
+        resume_gc()
+
+
+def _warm_imports() -> None:
     import pandas  # noqa: F401
     import papermill  # noqa: F401
     import scrapbook  # noqa: F401
