@@ -102,6 +102,10 @@ def naive_lenses(t: dict[str, pd.DataFrame], jaar: int) -> pd.DataFrame:
     gf, _meta = select_gemeentefonds(t["gemeentefonds"], jaar)
     gf = gf.reset_index()
     rows = []
+    # One verslagsoort per year (as the kit): the jaarrekening when any gemeente delivered one,
+    # and a gemeente without that submission is NaN (missing is not zero), never its begroting.
+    year = iv3[iv3["jaar"] == jaar]
+    basis_vs = "jaarrekening" if (year["verslagsoort"] == "jaarrekening").any() else "begroting"
     for code in sorted(iv3.loc[iv3["jaar"] == jaar, "gm_code"].unique()):
         sub = iv3[(iv3["gm_code"] == code) & (iv3["jaar"] == jaar)]
         g = gem[(gem["gm_code"] == code) & (gem["jaar"] == jaar)]
@@ -112,7 +116,7 @@ def naive_lenses(t: dict[str, pd.DataFrame], jaar: int) -> pd.DataFrame:
                         - d.loc[d["verslagsoort"] == vs, "baten_eur"].sum())
                    if (sub["verslagsoort"] == vs).any() else float("nan")
                    for vs in ("jaarrekening", "begroting")}
-            basis = net["jaarrekening"] if not math.isnan(net["jaarrekening"]) else net["begroting"]
+            basis = net[basis_vs]
             f = gf[(gf["gm_code"] == code) & (gf["domein"] == dom)]
             budget = float(f["gf_eur"].iloc[0]) if len(f) else float("nan")
             rows.append({"gm_code": code, "domein": dom, "netto_eur": basis,
