@@ -503,6 +503,8 @@ class KitFigure(Figure):
 
 _LAYOUTS: dict[tuple[Any, ...], list[tuple[Any, int, float, float]]] = {}
 _LAYOUTS_MAX = 20_000
+_GLYPHS: dict[tuple[Any, ...], tuple[Any, int, int]] = {}
+_GLYPHS_MAX = 50_000
 
 
 @contextlib.contextmanager
@@ -563,15 +565,27 @@ def _agg_draw_text(renderer: Any, original: Any, gc: Any, x: float, y: float, s:
     antialiased = gc.get_antialiased()
     mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
     draw_image = renderer._renderer.draw_text_image
+    mkey = (size, dpi, matrix.tobytes(), flags, antialiased)
     for ft_object, glyph_index, dx, dy in glyphs:
-        ft_object.set_size(size, dpi)
-        ft_object._set_transform(matrix, [round(0x40 * (x + dx * cos - dy * sin)),
-                                          round(0x40 * (height - y + dx * sin + dy * cos))])
-        bitmap = ft_object._render_glyph(glyph_index, flags, mode)
-        buffer = bitmap.buffer
-        if not antialiased:
-            buffer *= 0xff
-        draw_image(buffer, bitmap.left, int(height) - bitmap.top + buffer.shape[0], 0, gc)
+        ox = round(0x40 * (x + dx * cos - dy * sin))
+        oy = round(0x40 * (height - y + dx * sin + dy * cos))
+        # FreeType renders a glyph moved by whole pixels as the same bitmap, moved: keep
+        # bitmaps per glyph and sub-pixel offset (26.6 fixed point: the low 6 bits)
+        gkey = (ft_object, glyph_index, ox & 63, oy & 63, mkey)
+        hit = _GLYPHS.get(gkey)
+        if hit is None:
+            ft_object.set_size(size, dpi)
+            ft_object._set_transform(matrix, [ox, oy])
+            bitmap = ft_object._render_glyph(glyph_index, flags, mode)
+            buffer = bitmap.buffer
+            if not antialiased:
+                buffer *= 0xff
+            if len(_GLYPHS) >= _GLYPHS_MAX:
+                _GLYPHS.clear()
+            hit = _GLYPHS[gkey] = (buffer, bitmap.left - (ox >> 6), bitmap.top - (oy >> 6))
+        buffer, left, top = hit
+        draw_image(buffer, left + (ox >> 6), int(height) - (top + (oy >> 6)) + buffer.shape[0],
+                   0, gc)
     return None
 
 
