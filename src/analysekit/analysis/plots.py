@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -542,7 +543,9 @@ def _agg_draw_text(renderer: Any, original: Any, gc: Any, x: float, y: float, s:
     features = mtext.get_fontfeatures() if mtext is not None else None
     language = mtext.get_language() if mtext is not None else None
     font = renderer._prepare_font(prop)
-    key: tuple[Any, ...] | None = (s, prop.copy(), renderer.dpi, flags, features, language)
+    # per thread, as matplotlib's get_font: FreeType faces are not shared between threads
+    key: tuple[Any, ...] | None = (s, prop.copy(), renderer.dpi, flags, features, language,
+                                   threading.get_ident())
     try:
         glyphs = _LAYOUTS.get(key)  # type: ignore[arg-type]
     except TypeError:  # an unhashable features/language value: no caching
