@@ -458,3 +458,43 @@ def test_event_study_synthetic():
     line = ax.containers[0].lines[0]
     np.testing.assert_allclose(line.get_ydata(), tab["effect"])
     assert "pre-trendtoets: F = " in ax.get_title() and "." not in ax.get_title().split("F = ")[1]
+
+
+_RENDER = r"""
+import io, sys
+import matplotlib
+matplotlib.use("Agg")
+from analysekit.analysis import plots as P
+fig = P.new_figure(6, 3)
+ax = fig.add_subplot()
+ax.bar(["Sociale basisvoorzieningen", "Wmo", "Jeugd"], [291.0, 542.0, 335.0])
+ax.set_title("Tilburg 2023: netto kosten per inwoner (€)")
+ax.set_ylabel("€ per inwoner", rotation=90)
+ax.text(0.5, 400, "overschot € 154 — één, twee", rotation=15)
+for _ in range(2):  # the second draw uses the process caches
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+sys.stdout.buffer.write(buf.getvalue())
+"""
+
+
+def test_text_fast_path_draws_the_same_pixels_as_matplotlib():
+    # The text fast paths restate private Agg internals of matplotlib 3.11 (plots.FAST_TEXT_MPL);
+    # drawn with them and by matplotlib itself (ANALYSEKIT_FAST_TEXT=0), a kit figure must be
+    # the same picture.
+    import os
+    import subprocess
+    import sys
+
+    def render(flag: str) -> np.ndarray:
+        env = {**os.environ, "ANALYSEKIT_FAST_TEXT": flag, "MPLBACKEND": "Agg"}
+        out = subprocess.run([sys.executable, "-c", _RENDER], env=env, capture_output=True,
+                             check=True).stdout
+        return np.asarray(Image.open(io.BytesIO(out)).convert("RGBA"))
+
+    plain = render("0")
+    if not P.fast_text_enabled():
+        pytest.skip(f"matplotlib {P.mpl.__version__}: the fast paths are off (plain drawing)")
+    quick = render("1")
+    assert quick.shape == plain.shape
+    assert int(np.abs(quick.astype(int) - plain.astype(int)).max()) == 0

@@ -502,6 +502,21 @@ class KitFigure(Figure):
             super().draw(renderer)
 
 
+#: The text fast paths below restate private parts of matplotlib's Agg renderer as they are
+#: in this minor version; on any other version (or with ANALYSEKIT_FAST_TEXT=0) matplotlib
+#: draws and measures text itself: slower, never different. tests/test_plots.py checks that
+#: both ways give the same pixels.
+FAST_TEXT_MPL = "3.11."
+
+
+def fast_text_enabled() -> bool:
+    """True when the text fast paths apply (matplotlib 3.11.x and not switched off)."""
+    import os
+
+    return (mpl.__version__.startswith(FAST_TEXT_MPL)
+            and os.environ.get("ANALYSEKIT_FAST_TEXT", "1") != "0")
+
+
 _LAYOUTS: dict[tuple[Any, ...], list[tuple[Any, int, float, float]]] = {}
 _LAYOUTS_MAX = 20_000
 _GLYPHS: dict[tuple[Any, ...], tuple[Any, int, int]] = {}
@@ -521,7 +536,8 @@ def _fast_text(renderer: Any) -> Iterator[None]:
     """
     from matplotlib.backends.backend_agg import RendererAgg
 
-    if type(renderer) is not RendererAgg or "draw_text" in vars(renderer):
+    if (type(renderer) is not RendererAgg or "draw_text" in vars(renderer)
+            or not fast_text_enabled()):
         yield
         return
     renderer.draw_text = functools.partial(_agg_draw_text, renderer, renderer.draw_text)
@@ -609,7 +625,7 @@ def _install_text_metrics_cache() -> None:
     from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
 
     original = mtext._get_text_metrics_with_cache
-    if getattr(original, "_analysekit", False):
+    if getattr(original, "_analysekit", False) or not fast_text_enabled():
         return
 
     def metrics(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> Any:
