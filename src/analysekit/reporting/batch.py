@@ -27,7 +27,7 @@ from typing import Any
 
 from analysekit.errors import AnalysekitError, ParameterError
 from analysekit.reporting import cache
-from analysekit.reporting.params import GemeenteInfo, notebook_parameters, resolve_gemeente
+from analysekit.reporting.params import GemeenteInfo, check_known, resolve_gemeente
 from analysekit.reporting.runner import (
     DEFAULT_NOTEBOOK,
     ReportResult,
@@ -285,13 +285,7 @@ def run_batch(
     """
     start = time.perf_counter()
     params = dict(params or {})
-    declared = notebook_parameters(notebook)
-    unknown = [k for k in params if k not in declared]
-    if unknown:
-        raise ParameterError(
-            f"onbekende parameter {unknown[0]!r} voor notebook {Path(str(notebook)).stem}; "
-            f"beschikbaar: {', '.join(k for k in declared if k != 'gemeente')}"
-        )
+    check_known(notebook, params, hide=("gemeente",))
     if executor not in ("process", "serial", "dask"):
         raise ParameterError(
             f"onbekende executor {executor!r}; verwacht: process, serial of dask"

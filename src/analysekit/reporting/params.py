@@ -481,13 +481,8 @@ def validate_params(
     """
     if defaults is None:
         defaults = notebook_parameters(notebook_name)
+    check_known(notebook_name, params, defaults)
     name = Path(str(notebook_name)).stem
-    unknown = [k for k in params if k not in defaults]
-    if unknown:
-        raise ParameterError(
-            f"onbekende parameter {unknown[0]!r} voor notebook {name}; "
-            f"beschikbaar: {', '.join(defaults) or '(geen)'}"
-        )
     out: dict[str, Any] = {**defaults, **params}
     for key, default in defaults.items():
         if key not in KNOWN:
@@ -571,6 +566,25 @@ def validate_params(
         declared=tuple(defaults),
         **known,
     )
+
+
+def check_known(notebook: str | Path, params: Mapping[str, Any],
+                declared: Mapping[str, Any] | None = None, hide: tuple[str, ...] = ()) -> None:
+    """Refuse a parameter the notebook does not declare (one line naming what it has).
+
+    ``hide`` leaves declared names out of the list of what is available (a batch sets the
+    gemeente itself, so it does not offer ``gemeente``).
+
+    Raises:
+        ParameterError: ``params`` holds a name not in the notebook's parameters cell.
+    """
+    declared = notebook_parameters(notebook) if declared is None else declared
+    unknown = [k for k in params if k not in declared]
+    if unknown:
+        raise ParameterError(
+            f"onbekende parameter {unknown[0]!r} voor notebook {Path(str(notebook)).stem}; "
+            f"beschikbaar: {', '.join(k for k in declared if k not in hide) or '(geen)'}"
+        )
 
 
 def validate(
