@@ -373,6 +373,12 @@ def test_foto_report_real_path(tmp_path, data):
     html = res.html.read_text()
     assert html.count('src="data:image/png;base64,') >= 1 and not EXTERNAL.search(html)
     assert "Foto van het sociaal domein" in html and 'class="highlight' not in html
+    # nbconvert's accessibility fix-ups, made by the sanitiser (runner.accessibility_attrs):
+    # every output area can be reached by keyboard, every image has an alt text
+    outputs = re.findall(r'<div class="[^"]*\bjp-OutputArea-output\b[^"]*"[^>]*>', html)
+    assert len(outputs) >= 10 and all('tabindex="0"' in tag for tag in outputs)
+    images = re.findall(r"<img\b[^>]*>", html)
+    assert len(images) >= 4 and all(re.search(r'\balt="[^"]{20,}"', tag) for tag in images)
 
 
 @pytest.mark.slow
@@ -450,3 +456,50 @@ def test_reports_of_other_years_do_not_overwrite_each_other(tmp_path, data):
         2025,
         "begroting",
     )
+
+
+@pytest.mark.parametrize("first", ["analysekit.reporting.engine", "papermill"])
+def test_engine_imports_first_without_a_cycle(first):
+    """papermill loads its entry points while it is imported; engine may be imported first.
+
+    Before the entry point moved to ``reporting/papermill_entry.py``, a process whose first
+    import was ``analysekit.reporting.engine`` failed on a half-initialised module.
+    """
+    import subprocess
+    import sys
+
+    code = (
+        f"import {first}\n"
+        "import analysekit.reporting.engine as e\n"
+        "from papermill.engines import papermill_engines\n"
+        "engine = papermill_engines.get_engine('analysekit')\n"
+        "assert issubclass(engine, __import__('papermill').engines.Engine), engine\n"
+        "print(engine.__module__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-600:]
+    assert done.stdout.strip() == "analysekit.reporting.engine"
+
+
+def test_accessibility_attrs_match_nbconvert_fixups():
+    """The fix-ups nbconvert makes with BeautifulSoup, as attributes the sanitiser adds."""
+    from analysekit.reporting.sanitize import sanitize_html
+
+    html = (
+        '<body class="jp-Notebook"><img src="data:image/png;base64,AA=="><img alt="Kaart">'
+        '<div class="jp-Cell-inputWrapper x">a</div>'
+        '<div class="jp-RenderedImage jp-OutputArea-output ">b</div>'
+        '<div class="jp-OutputArea-output" tabindex="-1">c</div>'
+        '<div class="jp-OutputArea-outputs">d</div><span class="jp-OutputArea-output">e</span>'
+    )
+    out = sanitize_html(html, add_attrs=runner.accessibility_attrs)
+    assert f'<img src="data:image/png;base64,AA==" alt="{runner.NO_ALT}">' in out
+    assert '<img alt="Kaart">' in out
+    assert '<div class="jp-Cell-inputWrapper x" tabindex="0">a</div>' in out
+    assert '<div class="jp-RenderedImage jp-OutputArea-output " tabindex="0">b</div>' in out
+    # an attribute the element has is not replaced; other classes and elements are left
+    assert '<div class="jp-OutputArea-output" tabindex="-1">c</div>' in out
+    assert '<div class="jp-OutputArea-outputs">d</div>' in out
+    assert '<span class="jp-OutputArea-output">e</span>' in out
+    # without the hook nothing is added
+    assert "tabindex" not in sanitize_html(html.replace(' tabindex="-1"', ""))

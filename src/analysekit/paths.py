@@ -7,6 +7,7 @@ The offline mirror of real CBS/BZK files is looked up, in order, from the
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -22,11 +23,18 @@ def project_root() -> Path:
     Falls back to the current working directory when the package is installed
     outside a checkout.
     """
+    root = _checkout_root()
+    return root if root is not None else Path.cwd()
+
+
+@functools.lru_cache(maxsize=1)
+def _checkout_root() -> Path | None:
+    # the package does not move while it runs: looked up once (a report asks ~500 times)
     here = Path(__file__).resolve()
     for parent in here.parents:
         if (parent / "pyproject.toml").is_file() and (parent / "src" / "analysekit").is_dir():
             return parent
-    return Path.cwd()
+    return None
 
 
 def data_dir() -> Path:

@@ -52,6 +52,8 @@ BUILD_INFO = "build.json"
 MANIFEST = "manifest.json"
 #: Raw files whose rows are text lines (row count and last-line checks apply).
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+#: data_fingerprint per (folder, build.json's bytes).
+_FINGERPRINTS: dict[tuple[str, bytes], str] = {}
 _COMMIT = re.compile(r"commit\s+`([0-9a-f]{7,40})`\s*(\(([^)]+)\))?")
 
 
@@ -161,6 +163,13 @@ def data_fingerprint(folder: Path | None = None) -> str:
         A hex sha256 string.
     """
     folder = folder or processed_dir()
+    # a report asks for this dozens of times: parse build.json once per content
+    try:
+        stamp: tuple[str, bytes] | None = (str(folder), (folder / BUILD_INFO).read_bytes())
+    except OSError:
+        stamp = None
+    if stamp is not None and stamp in _FINGERPRINTS:
+        return _FINGERPRINTS[stamp]
     info = read_build_info(folder)
     files = info.get("sha256") if isinstance(info.get("sha256"), dict) else None
     h = hashlib.sha256()
@@ -168,6 +177,8 @@ def data_fingerprint(folder: Path | None = None) -> str:
         h.update(
             json.dumps({"inputs": info.get("inputs"), "sha256": files}, sort_keys=True).encode()
         )
+        if stamp is not None:
+            _FINGERPRINTS[stamp] = h.hexdigest()
         return h.hexdigest()
     if folder.is_dir():
         for p in sorted(folder.glob("*.parquet")):

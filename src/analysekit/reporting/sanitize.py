@@ -30,10 +30,15 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 
-__all__ = ["TRUSTED_ATTR", "sanitize_html", "script_digest", "unsafe_findings"]
+__all__ = ["TRUSTED_ATTR", "AddAttrs", "sanitize_html", "script_digest", "unsafe_findings"]
+
+#: A caller's additions to a start tag: ``(tag, attrs) -> [(name, value), ...]``. They
+#: are written after the tag's own attributes (an attribute the tag has already is not
+#: added again) and pass the same checks.
+AddAttrs = Callable[[str, list[tuple[str, str | None]]], list[tuple[str, str | None]]]
 
 #: Attribute the kit puts on its own ``<script>`` elements (needed, together with the
 #: SHA-256 of the script text, for a script to be kept).
@@ -138,9 +143,10 @@ def _is_refresh(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
 
 
 class _Sanitizer(HTMLParser):
-    def __init__(self, trusted: frozenset[str]) -> None:
+    def __init__(self, trusted: frozenset[str], add_attrs: AddAttrs | None = None) -> None:
         super().__init__(convert_charrefs=False)
         self.trusted = trusted
+        self.add_attrs = add_attrs
         self.out: list[str] = []
         self.skip_depth = 0  # > 0 inside a dropped element (its tag name in skip_tag)
         self.skip_tag = ""
@@ -164,6 +170,8 @@ class _Sanitizer(HTMLParser):
         name = m.group(1) if m and m.group(1).lower() == tag else tag
         parts = [name]
         seen: set[str] = set()
+        if self.add_attrs is not None:
+            attrs = attrs + self.add_attrs(tag, attrs)
         for key, value in attrs:
             if key in seen:
                 continue
@@ -281,18 +289,23 @@ class _Sanitizer(HTMLParser):
         return "".join(self.out)
 
 
-def sanitize_html(text: str, trusted_scripts: Iterable[str] = ()) -> str:
+def sanitize_html(
+    text: str, trusted_scripts: Iterable[str] = (), *, add_attrs: AddAttrs | None = None
+) -> str:
     """Return ``text`` with everything that could run removed (see the module docstring).
 
     Args:
         text: A whole HTML document or a fragment.
         trusted_scripts: The exact texts of the kit's own ``<script>`` elements; only
             scripts whose text matches one of them (by SHA-256) are kept.
+        add_attrs: Attributes to add to start tags while the document is rewritten
+            anyway (the report export adds nbconvert's accessibility attributes here,
+            instead of parsing the document a second time); see :data:`AddAttrs`.
 
     Returns:
         The sanitised HTML.
     """
-    parser = _Sanitizer(frozenset(script_digest(s) for s in trusted_scripts))
+    parser = _Sanitizer(frozenset(script_digest(s) for s in trusted_scripts), add_attrs)
     parser.feed(text)
     return parser.finish()
 
