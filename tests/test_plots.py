@@ -498,3 +498,30 @@ def test_text_fast_path_draws_the_same_pixels_as_matplotlib():
     quick = render("1")
     assert quick.shape == plain.shape
     assert int(np.abs(quick.astype(int) - plain.astype(int)).max()) == 0
+
+
+@pytest.mark.parametrize("weight", ["normal", "bold"])
+def test_wrap_measures_words_and_keeps_lines_within_the_width(weight):
+    """wrap() adds word widths: the same lines as laying out each growing line anew."""
+    text = ("Netto kosten en gemeentefondsbudget per domein per inwoner, Súdwest-Fryslân "
+            "jaarrekening 2023 (€ 1.234 per inwoner; 's-Hertogenbosch ter vergelijking)")
+
+    def by_layout(width, size):  # the definition: measure every candidate line
+        out, line = [], ""
+        for word in text.split(" "):
+            cand = f"{line} {word}" if line else word
+            if line and P.text_width(cand, size, weight) > width:
+                out.append(line)
+                line = word
+            else:
+                line = cand
+        return "\n".join([*out, line])
+
+    for width in (1.5, 2.2, 3.0, 4.4, 6.5):
+        for size in (8.5, 11.0):
+            got = P.wrap(text, width, size, weight)
+            assert got == by_layout(width, size)
+            lines = got.split("\n")
+            assert " ".join(lines) == text
+            # every line that has more than one word fits
+            assert all(P.text_width(x, size, weight) <= width for x in lines if " " in x)
