@@ -10,7 +10,7 @@ import pytest
 import scrapbook as sb
 
 from analysekit.errors import AnalysekitError
-from analysekit.reporting import site
+from analysekit.reporting import site, site_map
 from analysekit.reporting.runner import run_report
 from analysekit.reporting.sanitize import sanitize_html
 
@@ -128,15 +128,15 @@ def test_format_nl():
 
 def test_classes_and_colours_synthetic():
     values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0]  # synthetic
-    breaks = site._classes(values)
+    breaks = site_map.classes(values)
     assert breaks == [3.0, 5.0, 7.0, 9.0]
-    assert [site._colour(v, breaks) for v in (1, 3, 3.5, 9, 9.5, None)] == [
-        site.PALETTE[0],
-        site.PALETTE[0],
-        site.PALETTE[1],
-        site.PALETTE[3],
-        site.PALETTE[4],
-        site.MISSING,
+    assert [site_map.colour(v, breaks) for v in (1, 3, 3.5, 9, 9.5, None)] == [
+        site_map.PALETTE[0],
+        site_map.PALETTE[0],
+        site_map.PALETTE[1],
+        site_map.PALETTE[3],
+        site_map.PALETTE[4],
+        site_map.MISSING,
     ]
 
 
@@ -150,7 +150,7 @@ def test_map_svg_synthetic_squares():
         geometry=[box(0, 0, 10, 10), MultiPolygon([box(10, 0, 20, 5), box(10, 5, 20, 10)])],
     )
     rows = [site.Row("GM9001", "Alfa", "Noord", "rapporten/GM9001-alfa/x.html", {"v": 1.0})]
-    svg = site.map_svg(gdf, rows, "v", width=200)
+    svg = site_map.map_svg(gdf, rows, "v", width=200)
     assert svg.count("<path ") == 2
     d_alfa = re.search(
         r'<a href="rapporten/GM9001-alfa/x.html"><path d="([^"]+)"[^>]*data-gm="GM9001"', svg
@@ -160,12 +160,15 @@ def test_map_svg_synthetic_squares():
     assert 'viewBox="0 0 375 160"' in svg  # map 200 wide + legend; at least 160 high
     d_beta = re.search(r'<path d="([^"]+)"[^>]*data-gm="GM9002"', svg).group(1)
     assert d_beta.count("M") == 2  # both parts drawn
-    assert f'fill="{site.NO_REPORT}" data-gm="GM9002"' in svg  # no report: near-white, no link
+    # no report: near-white, no link
+    assert f'fill="{site_map.NO_REPORT}" data-gm="GM9002"' in svg
     # not delivered (iv3_levering) is grey "geen gegevens", also with a report
-    svg = site.map_svg(gdf, rows, "v", width=200, missing={"GM9001", "GM9002"})
-    assert svg.count(f'fill="{site.MISSING}" data-gm') == 2 and "Alfa: geen gegevens" in svg
+    svg = site_map.map_svg(gdf, rows, "v", width=200, missing={"GM9001", "GM9002"})
+    assert svg.count(f'fill="{site_map.MISSING}" data-gm') == 2 and "Alfa: geen gegevens" in svg
     # a single value is one class, not a legend of equal bounds
-    assert "met gegevens" in site.map_svg(gdf, rows, "v", width=200)
+    assert "met gegevens" in site_map.map_svg(gdf, rows, "v", width=200)
+    # the map's public names stay importable from site
+    assert site.map_svg is site_map.map_svg and site.MISSING == site_map.MISSING
 
 
 def test_one_period_per_page_and_choosable(built_site, reports, tmp_path):

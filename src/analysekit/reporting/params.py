@@ -23,21 +23,24 @@ The result is one frozen :class:`ReportParams`, built once, with the gemeente re
 the same way before a notebook starts, with :func:`validate`.
 
 Finding notebooks and reading their ``parameters`` cell, and parsing the CLI's ``-p``
-pairs, live in :mod:`analysekit.reporting.notebooks` (re-exported here).
+pairs, live in :mod:`analysekit.reporting.notebooks`; resolving the gemeente
+(:class:`GemeenteInfo`, :func:`resolve_gemeente`, :func:`slugify`) lives in
+:mod:`analysekit.reporting.gemeente_info` (both re-exported here).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-import re
 import types
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from analysekit.errors import AnalysekitError, ParameterError, UnknownGemeente
+from analysekit.errors import AnalysekitError, ParameterError
 from analysekit.paths import project_root
+from analysekit.reporting.gemeente_info import GemeenteInfo as GemeenteInfo
+from analysekit.reporting.gemeente_info import resolve_gemeente as resolve_gemeente
+from analysekit.reporting.gemeente_info import slugify as slugify
 from analysekit.reporting.notebooks import NotebookParameterError as NotebookParameterError
 from analysekit.reporting.notebooks import fail as fail
 from analysekit.reporting.notebooks import injected_names, user_names
@@ -51,25 +54,6 @@ from analysekit.vocab import DOMEINEN, TOTAAL, VERSLAGSOORTEN
 
 #: Years that the ``indeling`` parameter may take when no data says otherwise.
 _INDELING_RANGE = (2015, 2030)
-
-
-@dataclasses.dataclass(frozen=True)
-class GemeenteInfo:
-    """The identity of a gemeente as the reporting layer needs it (resolved once)."""
-
-    gm_code: str
-    naam: str
-    provincie: str | None = None
-
-    @property
-    def slug(self) -> str:
-        """Folder name for this gemeente's reports, e.g. ``GM0855-tilburg``."""
-        return f"{self.gm_code}-{slugify(self.naam)}"
-
-    @property
-    def naam_kort(self) -> str:
-        """The name without the CBS suffix: ``Utrecht (gemeente)`` → ``Utrecht``."""
-        return re.sub(r"\s*\(gemeente\)\s*$", "", self.naam)
 
 
 #: The parameters every report notebook may declare, with their defaults. A notebook
@@ -201,109 +185,7 @@ class ReportParams:
 Params = ReportParams
 
 
-def slugify(text: str) -> str:
-    """Return a lower-case ASCII slug: ``'Súdwest-Fryslân'`` → ``'sudwest-fryslan'``."""
-    import unicodedata
-
-    text = text.replace("(gemeente)", "")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "onbekend"
-
-
 # --------------------------------------------------------------------------- data lookups
-
-
-def _current_gemeenten() -> dict[str, GemeenteInfo]:
-    """What :func:`analysekit.gemeente` answers for the plain queries of the newest indeling.
-
-    Keys are the exact GM codes, CBS names and aliases (``gemeente_aliassen.csv``) of the
-    gemeenten of the newest indeling. A name or alias is only listed when no other
-    gemeente of that indeling matches it (after :func:`~analysekit.data.lookup.normalise`)
-    by its name or an alias, which is when the lookup answers it with that one gemeente;
-    any other query goes to the lookup itself. Shared (on disk) per data and code version,
-    so a report does not rebuild the lookup's index from the parquet files (~0.1 s).
-    """
-    from importlib import resources
-
-    import pandas as pd
-
-    from analysekit.data import lookup
-
-    latest = lookup.all_gemeenten()
-    infos = {
-        str(c): GemeenteInfo(
-            gm_code=str(c), naam=str(n), provincie=None if pd.isna(p) else str(p)
-        )
-        for c, n, p in latest[["gm_code", "naam", "provincie"]].itertuples(index=False)
-    }
-    with resources.as_file(
-        resources.files("analysekit.data").joinpath(lookup.ALIAS_FILE)
-    ) as path:
-        aliases = pd.read_csv(path, dtype=str, comment="#", keep_default_na=False)
-    names = [(info.naam, code) for code, info in infos.items()]
-    names += [(a.strip(), c.strip()) for a, c in zip(aliases["alias"], aliases["gm_code"],
-                                                      strict=True) if c.strip() in infos]
-    codes_of: dict[str, set[str]] = {}
-    for name, code in names:
-        codes_of.setdefault(lookup.normalise(name), set()).add(code)
-    out = dict(infos)
-    for name, code in names:
-        if codes_of[lookup.normalise(name)] == {code} and name not in out:
-            out[name] = infos[code]
-    return out
-
-
-def resolve_gemeente(query: Any) -> GemeenteInfo:
-    """Resolve a gemeente name or code with :func:`analysekit.gemeente`.
-
-    The exact codes, names and aliases of the newest indeling are answered from the shared
-    cache (:func:`_current_gemeenten`, the lookup's own answers); anything else by the lookup.
-
-    Raises:
-        UnknownGemeente: Unknown or ambiguous name or code.
-    """
-    if isinstance(query, GemeenteInfo):
-        return query
-    if not isinstance(query, str) or not query.strip():
-        raise UnknownGemeente(
-            f"parameter gemeente {query!r} is geen naam of code; "
-            "verwacht: een naam zoals 'Tilburg' of een code zoals 'GM0855'"
-        )
-    from analysekit.reporting import cache
-
-    with _suppress_analysekit_errors():
-        known = cache.shared("current_gemeenten", _current_gemeenten).get(query.strip())
-        if known is not None:
-            return known
-    import warnings
-
-    import analysekit
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # a former gemeente is reported below instead
-        g = analysekit.gemeente(query.strip())
-    get = g.get if isinstance(g, Mapping) else functools.partial(getattr, g)
-    opvolgers = get("opvolgers", ()) or ()
-    if opvolgers:
-        names = ", ".join(
-            f"{getattr(o, 'naam', o)} ({getattr(o, 'gm_code', '')})" for o in opvolgers
-        )
-        raise UnknownGemeente(
-            f"gemeente {query!r} ({get('gm_code')}) bestaat niet meer; haar gebied ging naar "
-            f"{names}; verwacht: een van die gemeenten"
-        )
-    return GemeenteInfo(
-        gm_code=str(get("gm_code")),
-        naam=str(get("naam", None) or get("gm_code")),
-        provincie=get("provincie", None),
-    )
-
-
-def _suppress_analysekit_errors() -> Any:
-    # the shared answers are a shortcut: whatever goes wrong there, the lookup answers
-    import contextlib
-
-    return contextlib.suppress(Exception)
 
 
 def _iv3_pairs() -> tuple[tuple[int, str], ...]:
