@@ -221,3 +221,14 @@ def test_site_with_hostile_names_has_nothing_that_runs(evil_reports, tmp_path):
     site.build_site(reports, tmp_path / "site2", notebook="04-scenario")
     copied = tmp_path / "site2/rapporten/GM0855-tilburg/2023-jaarrekening/04-scenario.html"
     assert violations(copied.read_text()) == []
+
+
+def test_numeric_references_to_plain_letters_are_written_as_letters():
+    """nbconvert writes "ë" in headings as ``&#235;``: the report's source says "ë"."""
+    out = sanitize_html(
+        "<h3>Meer cli&#235;nten &#x20AC; 5</h3><p>&#60;script&#62; &#38; &#34; &#39; "
+        "&#160; &#x202E; &#0; &#1114112;</p>"
+    )
+    assert "<h3>Meer cliënten € 5</h3>" in out
+    # markup characters, non-breaking and control/format characters stay references
+    assert "<p>&#60;script&#62; &#38; &#34; &#39; &#160; &#x202E; &#0; &#1114112;</p>" in out

@@ -221,8 +221,10 @@ NO_ALT = "No description has been provided for this image"
 _FOCUSABLE = frozenset({"jp-Cell-inputWrapper", "jp-OutputArea-output"})
 
 
-def accessibility_attrs(tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
-    """nbconvert's HTML fix-ups, as attributes for the sanitiser to add to a start tag.
+def accessibility_attrs(
+    tag: str, attrs: list[tuple[str, str | None]]
+) -> list[tuple[str, str | None]]:
+    """The HTML fix-ups of nbconvert, as attributes for the sanitiser to add to a start tag.
 
     nbconvert 7 (``HTMLExporter.from_notebook_node``) gives every ``<img>`` without an
     ``alt`` its :data:`NO_ALT` text, and every input and output area inside the notebook

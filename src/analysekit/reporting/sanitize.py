@@ -142,6 +142,24 @@ def _is_refresh(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
     )
 
 
+def _charref(name: str) -> str:
+    """A numeric character reference as its character, when that is plain printable text.
+
+    nbconvert writes some non-ASCII letters of headings as references (``cli&#235;nten``);
+    the page reads the same either way, but its source is easier to read and search with
+    the letter itself. Markup characters, spaces other than the plain one, and control
+    or unassigned characters stay references.
+    """
+    try:
+        code = int(name[1:], 16) if name[:1] in ("x", "X") else int(name)
+        char = chr(code)
+    except (ValueError, OverflowError):
+        return f"&#{name};"
+    if char in "<>&\"'" or not char.isprintable() or (char.isspace() and char != " "):
+        return f"&#{name};"
+    return char
+
+
 class _Sanitizer(HTMLParser):
     def __init__(self, trusted: frozenset[str], add_attrs: AddAttrs | None = None) -> None:
         super().__init__(convert_charrefs=False)
@@ -264,7 +282,7 @@ class _Sanitizer(HTMLParser):
         self._emit(f"&{name};")
 
     def handle_charref(self, name: str) -> None:
-        self._emit(f"&#{name};")
+        self._emit(_charref(name))
 
     def handle_comment(self, data: str) -> None:
         # dropped: browsers end comments in more ways than this parser (<!-->, --!>)
