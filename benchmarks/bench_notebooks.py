@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import report  # noqa: E402
 
-from analysekit.reporting import batch, cache, context, runner  # noqa: E402
+from analysekit.reporting import batch, cache, context, export, runner  # noqa: E402
 from analysekit.reporting.params import notebook_path, validate_params  # noqa: E402
 
 NOTEBOOKS = ["foto-sociaal-domein", "01-verkenning", "02-benchmark", "03-hefbomen", "04-scenario"]
@@ -83,7 +83,7 @@ def main() -> None:
             nbs[gm] = runner.execute(path, {"gemeente": gm})[0]
 
         exec_s = median_over(run, gems, name)
-        html_s = median_over(lambda gm, nbs=nbs: runner.export_html(nbs[gm]), gems)
+        html_s = median_over(lambda gm, nbs=nbs: export.export_html(nbs[gm]), gems)
         cells = statistics.median(
             sum((c.metadata.get("papermill", {}).get("duration") or 0.0)
                 for c in nb.cells if c.cell_type == "code")

@@ -25,7 +25,7 @@ _JSONSCHEMA_FORMAT_MODULES = (
 #: bs4 imports soupsieve (when installed) only for CSS selectors (``select()``), which
 #: compiles its selector grammar on import: about 0.06 s. nbconvert imports bs4 but, in a
 #: report process, only calls ``find_all`` (Markdown images); the kit's HTML export does
-#: not use bs4 at all (``runner.accessibility_attrs``).
+#: not use bs4 at all (``export.accessibility_attrs``).
 _BS4_OPTIONAL = "soupsieve"
 
 

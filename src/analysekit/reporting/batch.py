@@ -157,11 +157,11 @@ def _warm_imports() -> None:
     import scrapbook  # noqa: F401
 
     import analysekit  # noqa: F401
-    from analysekit.reporting import engine, runner
+    from analysekit.reporting import engine, export
 
     if engine.in_process_available():
         engine.use_inline(engine.get_shell())  # a worker only runs notebooks: stay inline
-    runner.html_exporter()
+    export.html_exporter()
     # what every report's parameter check needs: the gemeente index and the years in iv3
     from analysekit.reporting import params
 

@@ -120,7 +120,7 @@ def cache_root() -> Path:
 
 
 def jinja_dir() -> Path:
-    """Folder for the HTML export's compiled Jinja templates (see ``runner.html_exporter``).
+    """Folder for the HTML export's compiled Jinja templates (see ``export.html_exporter``).
 
     ``data/cache/jinja`` beside the report cache, or ``_jinja`` inside ``$ANALYSEKIT_CACHE``
     when that is set (:func:`drop_stale` leaves folders starting with ``_`` alone).

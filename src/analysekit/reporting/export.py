@@ -1,0 +1,183 @@
+"""A report's HTML: the executed notebook rendered by nbconvert, then sanitised.
+
+Code hidden, no prompts, images embedded and nothing loaded from the internet, in the kit's
+own template (:data:`REPORT_TEMPLATE`, lab-based, with a footer naming the sources). The
+Jinja templates are compiled once per machine (:func:`analysekit.reporting.cache.jinja_dir`).
+Raw HTML in ``text/markdown`` outputs is escaped before rendering
+(:func:`analysekit.reporting.display.escape_markdown_outputs`), and the result goes through
+:func:`analysekit.reporting.sanitize.sanitize_html`, which also makes nbconvert's
+accessibility fix-ups (:func:`accessibility_attrs`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+__all__ = ["NO_ALT", "REPORT_TEMPLATE", "accessibility_attrs", "export_html", "html_exporter"]
+
+
+REPORT_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style type="text/css">
+main { max-width: 980px; margin: 0 auto; padding: 1em 1.5em 3em; }
+.jp-OutputArea-output img { max-width: 100%; height: auto; }
+.ak-voet { color: #555; font-size: 0.85em; margin-top: 2em; border-top: 1px solid #ddd;
+  padding-top: 0.5em; font-family: var(--jp-ui-font-family, sans-serif); }
+</style>
+{%- endblock extra_css -%}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+ alt="{{ (output.metadata.get('alt') or 'Figuur') | escape_html }}"
+{%- set width = output | get_metadata('width', 'image/png') -%}
+{%- if width is not none %} width="{{ width | escape_html }}"{% endif -%}
+{%- set height = output | get_metadata('height', 'image/png') -%}
+{%- if height is not none %} height="{{ height | escape_html }}"{% endif %}>
+</div>
+{%- endblock data_png %}
+{% block body_footer %}
+<p class="ak-voet">Bron: CBS, Ministerie van BZK (CC BY 4.0). Gemaakt met analysekit
+{{ nb.metadata.get('analysekit', {}).get('version', '') }}.</p>
+</main>
+</body>
+{% endblock body_footer %}
+"""
+
+_EXPORTER: Any = None
+
+def _exporter_class() -> Any:
+    """The HTML exporter: nbconvert's, with its templates compiled once and no second parse.
+
+    * The Jinja environment gets a file-system bytecode cache in
+      :func:`analysekit.reporting.cache.jinja_dir` (the templates compile once, not in every
+      process: about 0.07 s a process). Jinja keys each entry by template name and source
+      checksum, and its header carries the Python version: a changed template or another
+      Python compiles anew.
+    * nbconvert parses its own output again with BeautifulSoup for three fix-ups (``alt``
+      text on images without one, ``tabindex`` on input and output areas) and writes it
+      out anew: about 0.03 s a report, and 0.06 s to import soupsieve for its CSS
+      selectors. The report's HTML is parsed and rewritten anyway by the sanitiser
+      (:func:`export_html`), so the same fix-ups are made there (:func:`accessibility_attrs`)
+      and this exporter returns the rendered template as it is.
+    """
+    from jinja2 import FileSystemBytecodeCache
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.html import Highlight2HTML, WidgetsDataTypeFilter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    class ReportHTMLExporter(HTMLExporter):  # type: ignore[misc]
+        def _create_environment(self) -> Any:
+            environment = super()._create_environment()
+            from analysekit.reporting.cache import jinja_dir
+
+            folder = jinja_dir()
+            with contextlib.suppress(OSError):
+                folder.mkdir(parents=True, exist_ok=True)
+                environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            return environment
+
+        def from_notebook_node(  # type: ignore[override]
+            self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
+        ) -> tuple[str, dict[str, Any]]:
+            # As HTMLExporter.from_notebook_node (nbconvert 7.x) without the BeautifulSoup
+            # pass; accessibility_attrs makes its fix-ups.
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+            )
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportHTMLExporter
+
+
+#: nbconvert's alt text for an image that has none (the report template always gives one).
+NO_ALT = "No description has been provided for this image"
+#: Classes of the areas nbconvert makes keyboard-focusable (``tabindex="0"``).
+_FOCUSABLE = frozenset({"jp-Cell-inputWrapper", "jp-OutputArea-output"})
+
+
+def accessibility_attrs(
+    tag: str, attrs: list[tuple[str, str | None]]
+) -> list[tuple[str, str | None]]:
+    """The HTML fix-ups of nbconvert, as attributes for the sanitiser to add to a start tag.
+
+    nbconvert 7 (``HTMLExporter.from_notebook_node``) gives every ``<img>`` without an
+    ``alt`` its :data:`NO_ALT` text, and every input and output area inside the notebook
+    ``tabindex="0"``, so a keyboard can reach and scroll it. A report's whole body is the
+    notebook (``<body class="jp-Notebook">``), so every such area is inside it.
+    """
+    if tag == "img":
+        return [] if any(k == "alt" for k, _ in attrs) else [("alt", NO_ALT)]
+    if tag == "div":
+        for key, value in attrs:
+            if key == "class" and value and not _FOCUSABLE.isdisjoint(value.split()):
+                return [("tabindex", "0")]
+    return []
+
+
+def html_exporter() -> Any:
+    """Return this process's HTML exporter: code hidden, no prompts, nothing from the internet."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        from jinja2 import DictLoader
+
+        _EXPORTER = _exporter_class()(
+            extra_loaders=[DictLoader({"analysekit-report.html.j2": REPORT_TEMPLATE})],
+            template_file="analysekit-report.html.j2",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+            anchor_link_text="",
+            # validate the notebook once after the preprocessors, not after each (12)
+            optimistic_validation=True,
+        )
+    return _EXPORTER
+
+
+def _without_scraps(nb: Any) -> Any:
+    """A copy of ``nb`` without scrapbook's invisible data outputs (nothing to render)."""
+    import copy
+
+    out = copy.copy(nb)
+    out.cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.outputs:
+            cell = copy.copy(cell)
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not all(k.startswith("application/scrapbook") for k in o.get("data", {"": 0}))
+            ]
+        out.cells.append(cell)
+    return out
+
+
+def export_html(nb: Any) -> str:
+    """Render an executed notebook to standalone HTML (inline CSS, embedded images).
+
+    Raw HTML in Markdown outputs is escaped before rendering, and the result is sanitised
+    (:mod:`analysekit.reporting.sanitize`): no event handler, ``javascript:`` URL or
+    script survives from user text (a report's template has no scripts of its own).
+    """
+    from analysekit.reporting.display import escape_markdown_outputs
+    from analysekit.reporting.sanitize import sanitize_html
+
+    body, _ = html_exporter().from_notebook_node(
+        escape_markdown_outputs(_without_scraps(nb)), resources={"metadata": {"name": "rapport"}}
+    )
+    return sanitize_html(body, add_attrs=accessibility_attrs)
+
+
