@@ -16,6 +16,7 @@ import typer
 
 from analysekit.errors import ParameterError
 from analysekit.interrupt import Interrupt, Interrupted
+from analysekit.nl import getal
 
 #: The notebook engines a user may choose (``nbclient`` is an alias of ``kernel``).
 ENGINES = ("inprocess", "kernel")
@@ -210,7 +211,7 @@ def register(app: typer.Typer) -> None:
                 )
             )
         verb = "Ongewijzigd" if result.status == "skipped" else "Rapport gemaakt"
-        typer.echo(f"{verb}: {result.naam} ({result.gm_code}) in {result.seconds:.1f} s")
+        typer.echo(f"{verb}: {result.naam} ({result.gm_code}) in {getal(result.seconds, 1)} s")
         typer.echo(f"  notebook: {_show(result.ipynb)}")
         typer.echo(f"  html:     {_show(result.html)}")
 
@@ -332,10 +333,10 @@ def register(app: typer.Typer) -> None:
         from analysekit.reporting.batch import BatchFailed, format_failures
 
         median = summary.median_seconds()
-        per_report = f" (mediaan {median:.2f} s per rapport)" if median is not None else ""
+        per_report = f" (mediaan {getal(median, 2)} s per rapport)" if median is not None else ""
         typer.echo(
             f"{summary.count('ok')} gemaakt, {summary.count('skipped')} ongewijzigd, "
-            f"{summary.count('failed')} mislukt in {summary.seconds:.1f} s{per_report} → "
+            f"{summary.count('failed')} mislukt in {getal(summary.seconds, 1)} s{per_report} → "
             f"{_show(root)}"
         )
         if summary.failed:
