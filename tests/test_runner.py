@@ -504,3 +504,33 @@ def test_accessibility_attrs_match_nbconvert_fixups():
     assert '<span class="jp-OutputArea-output">e</span>' in out
     # without the hook nothing is added
     assert "tabindex" not in sanitize_html(html.replace(' tabindex="-1"', ""))
+
+
+@pytest.mark.slow
+def test_export_helper_makes_the_same_html_and_falls_back(tmp_path, data):
+    """The single-report helper process returns exactly the HTML of export_html here."""
+    from analysekit.reporting import export
+
+    helper = export.ExportHelper.start()
+    assert helper is not None
+    try:
+        res = runner.run_report("Ede", "foto-sociaal-domein", {}, root=tmp_path,
+                                html_export=helper.export)
+    finally:
+        helper.close()
+    assert res.status == "ok", res.message
+    assert helper.process is None  # used once, then gone
+    nb = nbformat.read(res.ipynb, as_version=4)
+    assert res.html.read_text(encoding="utf-8") == export.export_html(nb)
+    # a helper that died (or could not start) leaves the export to this process
+    broken = export.ExportHelper.start()
+    assert broken is not None
+    broken.process.kill()
+    broken.process.wait()
+    assert broken.export(nb, nbformat.writes(nb)) == export.export_html(nb)
+    # an unused helper is stopped
+    idle = export.ExportHelper.start()
+    assert idle is not None
+    process = idle.process
+    idle.close()
+    assert process.poll() is not None and idle.process is None

@@ -181,3 +181,82 @@ def export_html(nb: Any) -> str:
     return sanitize_html(body, add_attrs=accessibility_attrs)
 
 
+
+
+# --------------------------------------------------------------------------- helper process
+
+
+def _serve() -> None:
+    """Body of the helper process: warm up, then export one notebook from stdin to stdout."""
+    import os
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from analysekit.reporting import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
+    import nbformat
+
+    export_html(nbformat.v4.new_notebook())  # warm-up: imports, templates, filters
+    text = sys.stdin.buffer.read().decode("utf-8")
+    nb = nbformat.reads(text, as_version=4)
+    sys.stdout.buffer.write(export_html(nb).encode("utf-8"))
+    sys.stdout.flush()
+    # the HTML is out: skip the interpreter's teardown of pandas, nbconvert, ... (~0.1 s)
+    os._exit(0)
+
+
+class ExportHelper:
+    """A second process that makes a report's HTML, prepared while this one runs it.
+
+    A single ``analysekit report`` runs on one core, and about 0.15 s of it is the HTML
+    export: importing nbconvert, loading its templates and rendering. The helper starts
+    with the command, does the imports and template loading on the other core while the
+    notebook runs, and then only renders. It is given the executed notebook as the JSON
+    the ``.ipynb`` holds and returns the same HTML :func:`export_html` makes here. If it
+    cannot start or fails, the export runs in this process as before (:meth:`export`).
+    A batch does not use it: its workers keep the exporter warm themselves.
+    """
+
+    def __init__(self, process: Any) -> None:
+        """Wrap a started helper process (see :meth:`start`)."""
+        self.process = process
+
+    @classmethod
+    def start(cls) -> ExportHelper | None:
+        """Start the helper process; None when it cannot be started."""
+        import subprocess
+        import sys
+
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", "from analysekit.reporting.export import _serve; _serve()"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError:
+            return None
+        return cls(process)
+
+    def export(self, nb: Any, nb_json: str) -> str:
+        """HTML of the executed notebook ``nb`` (``nb_json``: the same, as nbformat JSON)."""
+        process, self.process = self.process, None
+        if process is not None:
+            try:
+                out, _err = process.communicate(nb_json.encode("utf-8"), timeout=120)
+            except Exception:  # noqa: BLE001 - any trouble: export here instead
+                process.kill()
+                process.wait()
+            else:
+                if process.returncode == 0 and out:
+                    return out.decode("utf-8")
+        return export_html(nb)
+
+    def close(self) -> None:
+        """Stop the helper if it was not used (the report was skipped or failed)."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()

@@ -31,7 +31,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -342,6 +342,7 @@ def run_report(
     force: bool = False,
     fingerprint: str | None = None,
     raise_on_error: bool = False,
+    html_export: Callable[[Any, str], str] | None = None,
 ) -> ReportResult:
     """Execute one report notebook for one gemeente and write ``.ipynb`` and ``.html``.
 
@@ -355,6 +356,9 @@ def run_report(
         fingerprint: Precomputed :func:`inputs_fingerprint` (batch runs compute it once).
         raise_on_error: Raise :class:`ParameterError` / :class:`ReportFailed` on failure
             instead of returning a failed result.
+        html_export: Makes the HTML from the executed notebook and its JSON (default
+            :func:`~analysekit.reporting.export.export_html` in this process; a single
+            report uses :class:`~analysekit.reporting.export.ExportHelper`).
 
     Returns:
         A :class:`ReportResult` with the status and the paths written.
@@ -413,8 +417,9 @@ def run_report(
             )
         return result
 
-    write_text(plan.ipynb, nbformat.writes(nb))
-    write_text(plan.html, export_html(nb))
+    nb_json = nbformat.writes(nb)
+    write_text(plan.ipynb, nb_json)
+    write_text(plan.html, html_export(nb, nb_json) if html_export else export_html(nb))
     plan.failed_file.unlink(missing_ok=True)
     write_text(plan.hash_file, plan.digest + "\n")
     result.seconds = time.perf_counter() - start
