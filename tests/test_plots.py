@@ -525,3 +525,37 @@ def test_wrap_measures_words_and_keeps_lines_within_the_width(weight):
             assert " ".join(lines) == text
             # every line that has more than one word fits
             assert all(P.text_width(x, size, weight) <= width for x in lines if " " in x)
+
+
+def test_png_bytes_are_the_pixels_of_savefig():
+    """The report's PNG writer (pypng, no row filters) gives matplotlib's own pixels."""
+    from PIL import Image
+
+    def pixels(data):
+        return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+    def savefig(fig, **kw):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=P.DPI, **kw)
+        return buf.getvalue()
+
+    fig = P.new_figure(6, 3)
+    ax = fig.add_subplot()
+    ax.bar(["Wmo", "Jeugd", "Participatie"], [412.5, 388.0, 251.25], color="#1f77b4")
+    ax.set_title("Netto kosten per inwoner — Súdwest-Fryslân")
+    opaque = P.png_bytes(fig)
+    assert opaque[:8] == b"\x89PNG\r\n\x1a\n"
+    assert Image.open(io.BytesIO(opaque)).mode == "RGB"  # opaque: no alpha channel written
+    assert np.array_equal(pixels(opaque), pixels(savefig(fig)))
+    assert fig.canvas is not None and fig.canvas.figure is fig  # canvas given back
+    # a transparent background keeps its alpha channel
+    fig.patch.set_alpha(0.0)
+    ax.patch.set_alpha(0.0)
+    clear = P.png_bytes(fig)
+    assert Image.open(io.BytesIO(clear)).mode == "RGBA"
+    assert np.array_equal(pixels(clear), pixels(savefig(fig, facecolor="none")))
+    # another dpi: matplotlib writes it, at the kit's dpi
+    other = plt.figure(figsize=(2, 1), dpi=72)
+    other.add_subplot().plot([1, 2], [3, 4])
+    assert pixels(P.png_bytes(other)).shape[:2] == (100, 200)
+    plt.close(other)

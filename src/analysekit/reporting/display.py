@@ -170,15 +170,11 @@ def show(fig: Any, alt: str) -> None:
     The PNG is rendered here rather than left to the kernel's matplotlib backend, so the
     figure appears the same in JupyterLab, a papermill kernel and the in-process engine.
     """
-    import io as _io
-
     from IPython.display import Image, display
 
-    buf = _io.BytesIO()
-    # zlib level 3 instead of PIL's 6: the same pixels, a PNG about 8% smaller, a third
-    # less time to compress
-    fig.savefig(buf, format="png", dpi=100, pil_kwargs={"compress_level": 3})
-    display(Image(data=buf.getvalue(), format="png"), metadata={"alt": alt})
+    from analysekit.analysis.plots import png_bytes
+
+    display(Image(data=png_bytes(fig), format="png"), metadata={"alt": alt})
 
 
 def glue(values: Mapping[str, Any]) -> Mapping[str, Any]:
