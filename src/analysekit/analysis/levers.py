@@ -38,6 +38,7 @@ Adapters to the canonical tables (docs/tables.md): :func:`lever_candidates` and
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -278,6 +279,32 @@ class LeverResult:
     def claim(self) -> str:
         """What this design can claim, in Dutch."""
         return CLAIMS[self.design]
+
+    @functools.cached_property
+    def rows_of(self) -> dict[str, np.ndarray]:
+        """Positions in :attr:`source_data` per gemeente (``entity`` as text), in time order.
+
+        Built once per result: a report translates every lever into euros for its own
+        gemeente (:func:`to_euros`), and a batch does that for every gemeente.
+        """
+        src = self.source_data
+        if self.entity not in src:
+            return {}
+        order = (np.argsort(src[self.time].to_numpy(), kind="stable")
+                 if self.time and self.time in src else np.arange(len(src)))
+        keys = src[self.entity].astype(str).to_numpy()[order]
+        out: dict[str, list[int]] = {}
+        for pos, key in zip(order.tolist(), keys.tolist(), strict=True):
+            out.setdefault(key, []).append(pos)
+        return {k: np.asarray(v, dtype=np.intp) for k, v in out.items()}
+
+    @functools.cached_property
+    def latest_median(self) -> float:
+        """Median of the lever in the estimation sample's latest year (``delta="mediaan"``)."""
+        sample = self.data
+        if self.time and self.time in sample:
+            sample = sample.loc[sample[self.time] == sample[self.time].max()]
+        return float(sample[self.lever].median())
 
     def effect(self, term: str | None = None) -> pd.Series:
         """Return the table row of ``term`` (default: the lever / main effect)."""
@@ -1546,11 +1573,8 @@ def to_euros(
     row = result.effect(term)
     gm_code = str(gm_code).strip().upper()
     src = result.source_data
-    own = (
-        src.loc[src[result.entity].astype(str) == gm_code] if result.entity in src else src.iloc[:0]
-    )
-    if result.time and result.time in own.columns and not own.empty:
-        own = own.sort_values(result.time)
+    # the gemeente's rows in time order (LeverResult.rows_of: one index per result)
+    own = src.iloc[result.rows_of.get(gm_code, np.empty(0, dtype=np.intp))]
     if exposure is None:
         if own.empty or exposure_col not in own.columns or own[exposure_col].dropna().empty:
             raise ParameterError(
@@ -1570,16 +1594,13 @@ def to_euros(
             d = float(lever_vals.std())
             why = f"één standaardafwijking van '{result.lever}' ({_sig(d, 4)})"
         elif delta == "mediaan":
-            sample = result.data
-            if result.time and result.time in sample:
-                sample = sample.loc[sample[result.time] == sample[result.time].max()]
             if own.empty or result.lever not in own or own[result.lever].dropna().empty:
                 raise ParameterError(
                     f"gemeente {gm_code}: geen waarde van '{result.lever}' om naar de mediaan te "
                     f"verschuiven"
                 )
             mine = float(own[result.lever].dropna().iloc[-1])
-            med = float(sample[result.lever].median())
+            med = result.latest_median
             d = med - mine
             why = f"'{result.lever}' van {_sig(mine, 4)} naar de mediaan {_sig(med, 4)}"
         else:
