@@ -557,10 +557,46 @@ def _fast_text(renderer: Any) -> Iterator[None]:
         yield
         return
     renderer.draw_text = functools.partial(_agg_draw_text, renderer, renderer.draw_text)
+    renderer._get_font_height_metrics = functools.partial(_font_height_metrics, renderer)
     try:
         yield
     finally:
         del renderer.draw_text
+        del renderer._get_font_height_metrics
+
+
+_FONT_HEIGHTS: dict[tuple[Any, ...], tuple[float, float, float]] = {}
+
+
+def _font_height_metrics(renderer: Any, prop: Any) -> tuple[Any, Any, Any]:
+    """A font's ascent, descent and line gap in pixels, as ``Text._get_layout`` computes them.
+
+    matplotlib 3.11 reads them from the font's OS/2 or hhea table for every text it lays
+    out (finding the font file, then two table lookups); it asks a renderer that has this
+    method instead. The values depend only on the font files, the size and the dpi, and
+    are computed here exactly as there, once per process.
+    """
+    from matplotlib.font_manager import fontManager, get_font
+
+    key = (prop.copy(), renderer.dpi)
+    hit = _FONT_HEIGHTS.get(key)
+    if hit is not None:
+        return hit
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    out: tuple[Any, Any, Any] = (None, None, None)
+    for table_name, gap_key, ascent_key, descent_key in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = (1 / font.get_sfnt_table("head")["unitsPerEm"]
+                 * prop.get_size_in_points() * renderer.dpi / 72)
+        out = (table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale)
+        break
+    _FONT_HEIGHTS[key] = out  # type: ignore[assignment]
+    return out
 
 
 def _agg_draw_text(renderer: Any, original: Any, gc: Any, x: float, y: float, s: str,
