@@ -30,11 +30,11 @@ def test_dutch_formatting():
     assert getal(float("nan")) == "–" and getal(None) == "–" and getal(-0.0001) == "0"
     assert eur(76_214_000) == "€ 76.214.000"
     assert eur(76_214_000, compact=True) == "€ 76,2 mln"
-    assert eur(-9_467_000, compact=True) == "-€ 9,5 mln"
+    assert eur(-9_467_000, compact=True) == "−€ 9,5 mln"  # U+2212, nl.MINUS
     assert eur(1_290_000_000, compact=True) == "€ 1,3 mld"
     assert eur(512_493, compact=True) == "€ 512.000"
     assert eur(999.5) == "€ 1.000" and eur(4.25, 2) == "€ 4,25"
-    assert pct(14.0535, 1, sign=True) == "+14,1%" and pct(-5.5) == "-6%"
+    assert pct(14.0535, 1, sign=True) == "+14,1%" and pct(-5.5) == "−6%"
     assert pct(0.0, sign=True) == "0%"
     assert kans(0.8734) == "87%" and kans(float("nan")) == "–"
 

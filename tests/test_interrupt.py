@@ -43,8 +43,8 @@ LINE = re.compile(
 )
 
 
-def start(args: list[str], reports: Path) -> subprocess.Popen:
-    env = {**os.environ, "ANALYSEKIT_REPORTS": str(reports), "NO_COLOR": "1"}
+def start(args: list[str], reports: Path, **extra_env: str) -> subprocess.Popen:
+    env = {**os.environ, "ANALYSEKIT_REPORTS": str(reports), "NO_COLOR": "1", **extra_env}
     return subprocess.Popen(
         [sys.executable, "-m", "analysekit.cli", *args],
         stdout=subprocess.PIPE,
@@ -113,7 +113,10 @@ def test_ctrl_c_during_batch_exits_130_and_a_rerun_resumes(tmp_path, built):
 
 def test_ctrl_c_during_report_exits_130(tmp_path, built):
     reports = tmp_path / "rapporten"
-    proc = start(["report", "Utrecht", "--force"], reports)
+    # an empty report cache: the report first computes the shared values (seconds), so the
+    # interrupt lands inside it (a warm report is done in under 2 s)
+    proc = start(["report", "Utrecht", "--force"], reports,
+                 ANALYSEKIT_CACHE=str(tmp_path / "leeg"), ANALYSEKIT_CACHE_KEY="leeg")
     time.sleep(1.5)  # not an assertion: only gives the report time to start
     if proc.poll() is not None:
         pytest.skip("the report finished before the interrupt was sent")

@@ -318,8 +318,8 @@ def test_sources_in_words_and_real_tilburg_sentences(real):
                                                "septembercirculaire 2024, uitkeringsjaar 2025")
     assert PV.bron_label("onbekend") == "onbekend" and PV.bron_label(None) == ""
     z = PV.zinnen(real["d"], "GM0855", "Tilburg")
-    # Participatie: interaction -€ 6,70 reads as "minder", never as "-€ 7"
-    assert "(en € 7 minder door de samenhang van beide)" in z[2] and "-€" not in " ".join(z)
+    # Participatie: interaction −€ 6,70 reads as "minder", never as "−€ 7"
+    assert "(en € 7 minder door de samenhang van beide)" in z[2] and "−€" not in " ".join(z)
     assert "(de samenhang van beide is minder dan € 1)" in z[1]  # Jeugd: -€ 0,18
     assert ("Het aantal bijstandsontvangers komt uit 2024 (BZK, maatstaf gemeentefonds, "
             "septembercirculaire 2024, uitkeringsjaar 2024), 1 jaar na het kostenjaar 2023."

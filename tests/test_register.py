@@ -84,7 +84,7 @@ def test_probability_outside_unit_interval(tmp_path):
     msg = error_of(write(tmp_path, "hefbomen:\n" + lever("X", kans=1.3)))
     assert msg == "register.yaml, regel 7 (hefboom 'X'), veld kans: 1,3 ligt buiten [0, 1]"
     msg = error_of(write(tmp_path, "hefbomen:\n" + lever("X", kans=-0.1)))
-    assert "veld kans: -0,1 ligt buiten [0, 1]" in msg
+    assert "veld kans: −0,1 ligt buiten [0, 1]" in msg
 
 
 def test_unknown_domain(tmp_path):

@@ -122,7 +122,7 @@ def test_no_reports(tmp_path):
 
 def test_format_nl():
     assert site.format_nl(1234567.8) == "1.234.568"
-    assert site.format_nl(-1234.5, 1) == "-1.234,5"
+    assert site.format_nl(-1234.5, 1) == "−1.234,5"
     assert site.format_nl(float("nan")) == "–" and site.format_nl(None) == "–"
 
 

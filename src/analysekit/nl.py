@@ -18,6 +18,7 @@ from typing import Any
 __all__ = [
     "GEEN_GEGEVENS",
     "MAANDEN",
+    "MINUS",
     "ONTBREEKT",
     "datum",
     "eur",
@@ -49,6 +50,10 @@ def finite(x: Any) -> bool:
         return False
 
 
+#: The minus sign of every negative figure (U+2212, as in print; the same width as ``+``).
+MINUS = "\u2212"
+
+
 def getal(x: Any, decimals: int = 0) -> str:
     """Format a number the Dutch way: ``1234567.8`` → ``1.234.568``; missing → ``–``.
 
@@ -57,15 +62,15 @@ def getal(x: Any, decimals: int = 0) -> str:
         decimals: Decimals to show.
 
     Returns:
-        The number with ``.`` as thousands and ``,`` as decimal separator; ``-0`` is
-        shown as ``0``.
+        The number with ``.`` as thousands and ``,`` as decimal separator and
+        :data:`MINUS` for a negative number; ``-0`` is shown as ``0``.
     """
     if not finite(x):
         return ONTBREEKT
     text = f"{float(x):,.{decimals}f}"
     text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    if text.startswith("-") and text.strip("-0,") == "":
-        text = text[1:]
+    if text.startswith("-"):
+        text = text[1:] if text.strip("-0,") == "" else MINUS + text[1:]
     return text
 
 
@@ -79,12 +84,12 @@ def eur(x: Any, decimals: int = 0, compact: bool = False) -> str:
             (``€ 512.000``) from 10.000.
 
     Returns:
-        E.g. ``€ 76.214.000``, ``-€ 9,5 mln``; ``–`` when missing.
+        E.g. ``€ 76.214.000``, ``−€ 9,5 mln`` (:data:`MINUS`); ``–`` when missing.
     """
     if not finite(x):
         return ONTBREEKT
     v = float(x)
-    sign = "-" if v < 0 and round(abs(v), decimals) > 0 else ""
+    sign = MINUS if v < 0 and round(abs(v), decimals) > 0 else ""
     a = abs(v)
     if compact and a >= 999_950_000:
         return f"{sign}€ {getal(a / 1e9, 1)} mld"
@@ -100,7 +105,7 @@ def mln(x: Any, decimals: int = 1) -> str:
     if not finite(x):
         return ONTBREEKT
     v = float(x) / 1e6
-    sign = "-" if v < 0 and round(abs(v), decimals) > 0 else ""
+    sign = MINUS if v < 0 and round(abs(v), decimals) > 0 else ""
     return f"{sign}€ {getal(abs(v), decimals)} mln"
 
 

@@ -168,10 +168,10 @@ def decimals_for(step: float) -> int:
 
 def fmt_as(x: float, step: float) -> str:
     """Dutch number with as many decimals as ``step`` (a tick spacing) needs."""
-    return fmt_getal(0.0 if x == 0 else x, decimals_for(step)).replace("-", "−")
+    return fmt_getal(0.0 if x == 0 else x, decimals_for(step))  # true minus: nl.MINUS
 
 
-_EUR_AXIS = FuncFormatter(lambda x, _pos: fmt_eur(x).replace("-", "−"))  # true minus
+_EUR_AXIS = FuncFormatter(lambda x, _pos: fmt_eur(x))  # true minus: nl.MINUS
 
 
 def _nice(n: int) -> MaxNLocator:

@@ -230,4 +230,4 @@ def format_value(name: str, value: Any) -> str:
     text = nl.getal(v, k.decimals)
     if k.kloof and v > 0 and text.strip("0,") != "":
         text = "+" + text
-    return text.replace("-", "\u2212")  # a true minus sign, as in the reports
+    return text  # negative: nl.MINUS, a true minus sign, as in the reports

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysekit.analysis import deficits as D
 from analysekit.errors import ParameterError
-from analysekit.nl import GEEN_GEGEVENS, ONTBREEKT, eur, finite, getal, pct, teken
+from analysekit.nl import GEEN_GEGEVENS, MINUS, ONTBREEKT, eur, finite, getal, pct, teken
 from analysekit.reporting.cache import shared
 from analysekit.reporting.display import box, opsomming
 from analysekit.reporting.sections import Section
@@ -27,7 +27,7 @@ def plusmin(v: Any, compact: bool = True) -> str:
     text = eur(abs(float(v)), compact=compact)
     if text.strip("€ 0,") == "":
         return text
-    return ("+" if float(v) > 0 else "−") + text
+    return ("+" if float(v) > 0 else MINUS) + text
 
 
 def nearest_cell(cells: list[tuple[int, str]], jaar: int, verslagsoort: str
@@ -214,7 +214,7 @@ class Lenzen(Section):
                 SIGN_KEY: [plusmin(v) for v in d["tekort_eur"]],
                 "per inwoner": [plusmin(v, compact=False) for v in d["tekort_per_inwoner"]],
                 f"jaarrekening − begroting {jaar}": [
-                    f"{plusmin(v)} ({pct(q, 1, sign=True).replace('-', '−')})" if finite(v)
+                    f"{plusmin(v)} ({pct(q, 1, sign=True)})" if finite(v)
                     else ONTBREEKT
                     for v, q in zip(d["overschrijding_eur"], d["overschrijding_pct"],
                                     strict=True)],

@@ -23,7 +23,7 @@ import pandas as pd
 from analysekit.analysis import ladder as LA
 from analysekit.analysis import peers as PE
 from analysekit.analysis import prijs_volume as PV
-from analysekit.nl import GEEN_GEGEVENS, ONTBREEKT, eur, finite, getal, pct
+from analysekit.nl import GEEN_GEGEVENS, MINUS, ONTBREEKT, eur, finite, getal, pct
 from analysekit.reporting.cache import shared
 from analysekit.reporting.display import opsomming
 from analysekit.reporting.sections import Section
@@ -42,7 +42,7 @@ def _teken_eur(x: Any) -> str:
     text = eur(abs(v))
     if text == "€ 0":
         return text
-    return ("+" if v > 0 else "−") + text
+    return ("+" if v > 0 else MINUS) + text
 
 
 def _nb(text: str) -> str:
@@ -56,7 +56,7 @@ def _pp(x: Any) -> str:
         return ONTBREEKT
     v = float(x)
     text = getal(abs(v), 1)
-    return ("+" if v > 0 and text != "0,0" else "−" if v < 0 and text != "0,0" else "") \
+    return ("+" if v > 0 and text != "0,0" else MINUS if v < 0 and text != "0,0" else "") \
         + f"{text} pp"
 
 
