@@ -159,3 +159,28 @@ def kenmerken_wide(df: pd.DataFrame, kenmerken: list[str] | None = None) -> pd.D
     )
     wide.columns.name = None
     return wide.reset_index()
+
+
+def indeling(name: str, jaar: int | None = None) -> pd.DataFrame:
+    """The rows of a per-indeling table (``gemeenten``, ``grenzen``) for one indeling year.
+
+    Args:
+        name: A table with a ``jaar`` column that is the indeling year.
+        jaar: The indeling year; the newest in the table when None or not in it.
+
+    Returns:
+        The rows of that year (for ``gemeenten`` sorted by gm_code).
+
+    Raises:
+        AnalysekitError: The table is empty.
+    """
+    from analysekit import load as load_table
+    from analysekit.errors import AnalysekitError
+
+    df = load_table(name)
+    years = sorted(int(y) for y in df["jaar"].unique())
+    if not years:
+        raise AnalysekitError(f"tabel {name!r} is leeg; voer `analysekit data build` uit")
+    chosen = jaar if jaar in years else years[-1]
+    out = df[df["jaar"] == chosen]
+    return out.sort_values("gm_code") if name == "gemeenten" else out

@@ -50,14 +50,9 @@ class BatchFailed(AnalysekitError):
 
 def _gemeenten_table(jaar: int | None = None) -> Any:
     """The gemeenten of one indeling year (default: the newest in the data)."""
-    import analysekit
+    from analysekit.data.load import indeling
 
-    df = analysekit.load("gemeenten")
-    years = sorted(int(y) for y in df["jaar"].unique())
-    if not years:
-        raise AnalysekitError("tabel 'gemeenten' is leeg; voer `analysekit data build` uit")
-    chosen = jaar if jaar in years else years[-1]
-    return df[df["jaar"] == chosen].sort_values("gm_code")
+    return indeling("gemeenten", jaar)
 
 
 def select_gemeenten(

@@ -219,11 +219,6 @@ def _legend(
 
 def load_geometries(jaar: int | None = None) -> Any:
     """Gemeente boundaries of the indeling year ``jaar`` (default: the newest available)."""
-    import analysekit
+    from analysekit.data.load import indeling
 
-    gdf = analysekit.load("grenzen")
-    years = sorted(int(y) for y in gdf["jaar"].unique())
-    if not years:
-        raise AnalysekitError("tabel 'grenzen' is leeg; voer `analysekit data build` uit")
-    chosen = jaar if jaar in years else years[-1]
-    return gdf[gdf["jaar"] == chosen]
+    return indeling("grenzen", jaar)
