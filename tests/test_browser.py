@@ -215,7 +215,6 @@ def test_index_table_map_and_report_render(browser, site_dir):
     assert layout["scroll"] <= 0 and layout["cut"] == 0 and layout["page"] <= 0, layout
     assert layout["names"] == [
         "naam",
-        "periode",
         "netto_sd_per_inwoner",
         "verschil_mediaan_pct",
         "inwoners",

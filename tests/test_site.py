@@ -177,8 +177,10 @@ def test_one_period_per_page_and_choosable(built_site, reports, tmp_path):
     page = (out / "index.html").read_text()
     assert "<title>Sociaal domein van gemeenten — jaarrekening 2023</title>" in page
     assert "2024-begroting" not in " ".join(re.findall(r'<a href="(rapporten/[^"]+)"', page))
-    cells = re.findall(r'<td data-kol="periode" class="periode">([^<]*)</td>', page)
-    assert cells == ["jaarrekening 2023"] * 3  # per row
+    # per row (in the column chooser: every row is about the page's period)
+    cells = re.findall(r'<td data-kol="periode" class="periode verborgen">([^<]*)</td>', page)
+    assert cells == ["jaarrekening 2023"] * 3
+    assert '<input type="checkbox" data-kol="periode"> Cijfers over' in page
     assert '<a href="2024-begroting.html">begroting 2024</a>' in page  # the other period
 
     other = (out / "2024-begroting.html").read_text()

@@ -329,6 +329,9 @@ def _build_page(
         title=f"{title} — {periode}",
         kop=title,
         periode=periode,
+        # every row is about the page's period (its title says so): the column that says it
+        # again per row is in the column chooser, shown when a row is about another period
+        periode_zichtbaar=any(r.periode != periode for r in rows),
         rows=rows,
         kolommen=kolommen,
         provincies=provincies,
