@@ -608,8 +608,12 @@ def _wide(values: pd.DataFrame, measure: str, by: str) -> pd.DataFrame:
         raise ParameterError(
             f"values bevat meerdere jaren {sorted(values['jaar'].unique())}; kies één jaar"
         )
-    return values.pivot_table(index="gm_code", columns=by, values=measure, aggfunc="first",
-                              dropna=False, observed=True)
+    keys = values[["gm_code", by]]
+    if keys.duplicated().any():  # "first" non-missing value per gemeente and ``by``
+        return values.pivot_table(index="gm_code", columns=by, values=measure,
+                                  aggfunc="first", dropna=False, observed=True)
+    # one value per cell (the usual case): the same table, without groupby's cost
+    return values.set_index(["gm_code", by])[measure].unstack(by).sort_index()
 
 
 def _peer_codes(peer_list: object) -> list[str]:
@@ -688,8 +692,10 @@ def _order_domains(df: pd.DataFrame, by: str) -> pd.DataFrame:
     if by != "domein":
         return df.reset_index(drop=True)
     order = {d: i for i, d in enumerate((*DOMEINEN, TOTAAL))}
-    return (df.assign(_o=df["domein"].map(order).fillna(99)).sort_values(["_o", "domein"])
-            .drop(columns="_o").reset_index(drop=True))
+    names = [str(d) for d in df["domein"].tolist()]
+    # the kit's order first, other domeinen after them by name (a stable sort on both)
+    idx = sorted(range(len(names)), key=lambda i: (order.get(names[i], 99), names[i]))
+    return df.iloc[idx].reset_index(drop=True)
 
 
 def savings_potential(
