@@ -406,12 +406,14 @@ def register(app: typer.Typer) -> None:
         j, soort = info["period"]
         andere = len(info["pages"]) - 1
         typer.echo(
-            f"Site gemaakt: {info['rows']} gemeenten over de {soort} {j}"
+            f"Site gemaakt: {info['rows']} "
+            f"{'gemeente' if info['rows'] == 1 else 'gemeenten'} over de {soort} {j}"
             + (
                 f" (en {andere} andere {'pagina' if andere == 1 else 'pagina’s'} "
                 "per jaar/verslagsoort)"
                 if andere
                 else ""
             )
-            + f", {info['reports']} rapporten → {_show(info['index'])}"
+            + f", {info['reports']} {'rapport' if info['reports'] == 1 else 'rapporten'} → "
+            f"{_show(info['index'])}"
         )
