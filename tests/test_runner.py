@@ -534,3 +534,23 @@ def test_export_helper_makes_the_same_html_and_falls_back(tmp_path, data):
     process = idle.process
     idle.close()
     assert process.poll() is not None and idle.process is None
+
+
+def test_report_processes_collect_garbage_less_often():
+    """pause_gc_for_startup/resume_gc: off while importing, then the report thresholds."""
+    import gc
+
+    from analysekit import reporting
+
+    before, enabled = gc.get_threshold(), gc.isenabled()
+    try:
+        gc.enable()
+        reporting.pause_gc_for_startup()
+        assert not gc.isenabled()
+        reporting.resume_gc()
+        assert gc.isenabled() and gc.get_threshold() == reporting.REPORT_GC_THRESHOLDS
+        reporting.resume_gc()  # a second call changes nothing
+        assert gc.get_threshold() == reporting.REPORT_GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
+        (gc.enable if enabled else gc.disable)()
