@@ -157,3 +157,12 @@ def test_shared_is_used_for_every_all_gemeenten_value(tilburg, monkeypatch):
     prefixes = {k.split("_")[0] for k in keys}
     expected = {"deficits", "trajectory", "peer", "levers", "indicator", "tornado", "bronnen"}
     assert expected <= prefixes
+
+
+def test_eur_with_sign_marks_gaps_both_ways():
+    """nl.eur(sign=True): a difference or gap reads +€ / −€; one that rounds to 0 has no sign."""
+    assert eur(4_012_000, compact=True, sign=True) == "+€ 4,0 mln"
+    assert eur(-1_400_000, compact=True, sign=True) == "−€ 1,4 mln"
+    assert eur(9.4, sign=True) == "+€ 9" and eur(-20.2, sign=True) == "−€ 20"
+    assert eur(0.4, sign=True) == "€ 0" and eur(-0.4, sign=True) == "€ 0"
+    assert eur(float("nan"), sign=True) == "–"

@@ -9,6 +9,7 @@ rows with HTTP 500, feed paged by odata.nextLink).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -300,7 +301,7 @@ def test_cli_live_lists_failures_keeps_successes_exits_nonzero(small_server, mir
     sub = tmp_path / "mirror"
     shutil.copytree(mirror / "rubensan19-kaarten", sub / "rubensan19-kaarten")
     env = {
-        **__import__("os").environ,
+        **os.environ,
         "ANALYSEKIT_MIRROR": str(sub),
         "ANALYSEKIT_DATA": str(tmp_path / "data"),
         "ANALYSEKIT_CBS_OPENDATA": small_server.opendata,

@@ -74,7 +74,7 @@ def getal(x: Any, decimals: int = 0) -> str:
     return text
 
 
-def eur(x: Any, decimals: int = 0, compact: bool = False) -> str:
+def eur(x: Any, decimals: int = 0, compact: bool = False, sign: bool = False) -> str:
     """Format euros the Dutch way.
 
     Args:
@@ -82,6 +82,8 @@ def eur(x: Any, decimals: int = 0, compact: bool = False) -> str:
         decimals: Decimals when not compact.
         compact: ``€ 76,2 mln`` / ``€ 1,3 mld`` from a million, thousands rounded
             (``€ 512.000``) from 10.000.
+        sign: A ``+`` before a positive amount too (a difference or a gap:
+            ``+€ 4,0 mln``), as :func:`pct` does; an amount that rounds to 0 gets none.
 
     Returns:
         E.g. ``€ 76.214.000``, ``−€ 9,5 mln`` (:data:`MINUS`); ``–`` when missing.
@@ -89,15 +91,16 @@ def eur(x: Any, decimals: int = 0, compact: bool = False) -> str:
     if not finite(x):
         return ONTBREEKT
     v = float(x)
-    sign = MINUS if v < 0 and round(abs(v), decimals) > 0 else ""
+    nonzero = round(abs(v), decimals) > 0
+    teken_ = MINUS if v < 0 and nonzero else "+" if sign and v > 0 and nonzero else ""
     a = abs(v)
     if compact and a >= 999_950_000:
-        return f"{sign}€ {getal(a / 1e9, 1)} mld"
+        return f"{teken_}€ {getal(a / 1e9, 1)} mld"
     if compact and a >= 999_950:
-        return f"{sign}€ {getal(a / 1e6, 1)} mln"
+        return f"{teken_}€ {getal(a / 1e6, 1)} mln"
     if compact and a >= 10_000:
-        return f"{sign}€ {getal(round(a, -3))}"
-    return f"{sign}€ {getal(a, decimals)}"
+        return f"{teken_}€ {getal(round(a, -3))}"
+    return f"{teken_}€ {getal(a, decimals)}"
 
 
 def mln(x: Any, decimals: int = 1) -> str:

@@ -629,15 +629,11 @@ def decompose_vs_peers(
     rv = out["ref_volume"].to_numpy(dtype="float64")
     out["ref_prijs"] = 1000.0 * out["ref_netto_per_inwoner"].to_numpy() / np.where(
         rv > 0, rv, np.nan)
-    parts = decompose(out["netto_per_inwoner"], out["volume"], out["prijs"],
-                      out["ref_netto_per_inwoner"], out["ref_volume"], out["ref_prijs"],
-                      methode)
-    for name, arr in parts.items():
-        out[name] = arr
+    parts = _add_parts(out, methode)
     status = out["status"].to_numpy(dtype=object).copy()
     status[(status == STATUS_OK) & few] = f"minder dan {min_peers} peers met gegevens"
     out["status"] = status
-    out.loc[out["status"] != STATUS_OK, list(parts)] = np.nan
+    out.loc[out["status"] != STATUS_OK, parts] = np.nan
     out["methode"] = methode
     out["referentie"] = "peers"
     return _finish(out)
@@ -650,6 +646,16 @@ _OUT_COLS = [
     "ref_volume", "ref_prijs", "prijs_mediaan_peers", "n_peers", "verschil", "volume_deel",
     "prijs_deel", "interactie", "methode", "status",
 ]
+
+
+def _add_parts(out: pd.DataFrame, methode: str) -> list[str]:
+    """Add the :func:`decompose` parts of each row against its ``ref_*`` columns; their names."""
+    parts = decompose(out["netto_per_inwoner"], out["volume"], out["prijs"],
+                      out["ref_netto_per_inwoner"], out["ref_volume"], out["ref_prijs"],
+                      methode)
+    for name, arr in parts.items():
+        out[name] = arr
+    return list(parts)
 
 
 def _finish(out: pd.DataFrame) -> pd.DataFrame:
@@ -706,11 +712,7 @@ def decompose_vs_jaar(
                  "status": "_ref_status"})
     out = pv.join(ref, on=["gm_code", "domein"])
     out["ref_jaar"] = j0
-    parts = decompose(out["netto_per_inwoner"], out["volume"], out["prijs"],
-                      out["ref_netto_per_inwoner"], out["ref_volume"], out["ref_prijs"],
-                      methode)
-    for name, arr in parts.items():
-        out[name] = arr
+    parts = _add_parts(out, methode)
     status = out["status"].to_numpy(dtype=object).copy()
     ref_status = out["_ref_status"].fillna(STATUS_GEEN_GEGEVENS).to_numpy(dtype=object)
     bad_ref = (status == STATUS_OK) & (ref_status != STATUS_OK)
@@ -720,7 +722,7 @@ def decompose_vs_jaar(
     ).fillna(False).to_numpy(dtype=bool)
     status[same] = "zelfde cliëntenjaar in beide jaren: volume niet te vergelijken"
     out["status"] = status
-    out.loc[out["status"] != STATUS_OK, list(parts)] = np.nan
+    out.loc[out["status"] != STATUS_OK, parts] = np.nan
     out["methode"] = methode
     out["referentie"] = "eerder jaar"
     out["n_peers"] = 0

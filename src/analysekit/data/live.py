@@ -778,7 +778,7 @@ def fetch_kerncijfers(
     jaar = wide[period].astype("str").str.strip().str.extract(_PERIODE_JAAR, expand=False)
     wide = wide.assign(gm_code=wide[region], jaar=pd.to_numeric(jaar))
     wide = wide[wide["jaar"].isin(years)]
-    out = _to_long(wide, {k: v for k, v in resolved.items()}, table)
+    out = _to_long(wide, dict(resolved), table)
     if out.empty:
         raise DataError(
             f"CBS-tabel {table}: {feed}/TypedDataSet heeft geen gemeenterijen voor {years}; "

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysekit.analysis import deficits as D
 from analysekit.errors import ParameterError
-from analysekit.nl import GEEN_GEGEVENS, MINUS, ONTBREEKT, eur, finite, getal, pct, teken
+from analysekit.nl import GEEN_GEGEVENS, ONTBREEKT, eur, finite, getal, pct, teken
 from analysekit.reporting.cache import shared
 from analysekit.reporting.display import box, opsomming
 from analysekit.reporting.sections import Section
@@ -18,16 +18,6 @@ from analysekit.vocab import DOMEINEN
 
 #: The sign key of every gap column and sentence.
 SIGN_KEY = "tekort (+) / overschot (−)"
-
-
-def plusmin(v: Any, compact: bool = True) -> str:
-    """A gap in euros with its sign spelled out: ``+€ 4,0 mln`` (tekort), ``−€ 1,4 mln``."""
-    if not finite(v):
-        return ONTBREEKT
-    text = eur(abs(float(v)), compact=compact)
-    if text.strip("€ 0,") == "":
-        return text
-    return ("+" if float(v) > 0 else MINUS) + text
 
 
 def nearest_cell(cells: list[tuple[int, str]], jaar: int, verslagsoort: str
@@ -211,10 +201,10 @@ class Lenzen(Section):
                 "domein": d["domein"],
                 f"netto lasten ({self.p.basis})": [eur(v, compact=True) for v in d["netto_eur"]],
                 f"gemeentefonds {uj}{anders}": [eur(v, compact=True) for v in d["gf_eur"]],
-                SIGN_KEY: [plusmin(v) for v in d["tekort_eur"]],
-                "per inwoner": [plusmin(v, compact=False) for v in d["tekort_per_inwoner"]],
+                SIGN_KEY: [eur(v, compact=True, sign=True) for v in d["tekort_eur"]],
+                "per inwoner": [eur(v, sign=True) for v in d["tekort_per_inwoner"]],
                 f"jaarrekening − begroting {jaar}": [
-                    f"{plusmin(v)} ({pct(q, 1, sign=True)})" if finite(v)
+                    f"{eur(v, compact=True, sign=True)} ({pct(q, 1, sign=True)})" if finite(v)
                     else ONTBREEKT
                     for v, q in zip(d["overschrijding_eur"], d["overschrijding_pct"],
                                     strict=True)],
@@ -344,10 +334,10 @@ class Lenzen(Section):
             "domein": order,
             f"gemeentefonds {uj}": [eur(v, compact=True) for v in c["gf_eur"]],
             "netto lasten, indeling kit": [eur(v, compact=True) for v in c["netto_kit_eur"]],
-            f"kit: {SIGN_KEY}": [plusmin(v) for v in c["tekort_kit_eur"]],
+            f"kit: {SIGN_KEY}": [eur(v, compact=True, sign=True) for v in c["tekort_kit_eur"]],
             "netto lasten, indeling BZK": [eur(v, compact=True) for v in c["netto_bzk_eur"]],
-            f"BZK: {SIGN_KEY}": [plusmin(v) for v in c["tekort_bzk_eur"]],
-            f"BZK met overhead: {SIGN_KEY}": [plusmin(v)
+            f"BZK: {SIGN_KEY}": [eur(v, compact=True, sign=True) for v in c["tekort_bzk_eur"]],
+            f"BZK met overhead: {SIGN_KEY}": [eur(v, compact=True, sign=True)
                                               for v in c["tekort_bzk_overhead_eur"]],
         })
 
@@ -396,7 +386,7 @@ class Lenzen(Section):
         body = (f"{'V' if intro.endswith('. ') else 'v'}olgens de indeling van de kit een "
                 f"**{teken(gap)} van "
                 f"{eur(abs(gap), compact=True)}** ({eur(abs(gap_pi))} per inwoner; "
-                f"{SIGN_KEY}: {plusmin(gap)}).")
+                f"{SIGN_KEY}: {eur(gap, compact=True, sign=True)}).")
         if kort:
             return intro + body
         c = self.gf_methods
@@ -404,7 +394,8 @@ class Lenzen(Section):
             b, bo = c.loc[D.TOTAAL, "tekort_bzk_eur"], c.loc[D.TOTAAL, "tekort_bzk_overhead_eur"]
             if finite(b) and finite(bo):
                 body += (f" Met de indeling van de begrotingsanalyse van BZK is dat "
-                         f"{plusmin(b)}, en met de overhead meegeteld {plusmin(bo)}.")
+                         f"{eur(b, compact=True, sign=True)}, en met de overhead meegeteld "
+                         f"{eur(bo, compact=True, sign=True)}.")
         return (intro + body + " Het gemeentefonds is niet geoormerkt: dit is een vergelijking "
                 "met een norm, geen boekhoudkundig tekort.")
 
@@ -463,7 +454,7 @@ class Lenzen(Section):
                 f"({eur(abs(g['tekort_per_inwoner']))} per inwoner)")
         if finite(g["tekort_bzk_overhead_eur"]):
             text += (f"; met de methode van de begrotingsanalyse van BZK, overhead meegeteld, "
-                     f"{plusmin(g['tekort_bzk_overhead_eur'])}")
+                     f"{eur(g['tekort_bzk_overhead_eur'], compact=True, sign=True)}")
         return text + f" ({SIGN_KEY})."
 
     def overrun_sentence(self) -> str:

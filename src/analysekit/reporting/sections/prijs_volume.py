@@ -34,17 +34,6 @@ _LADDER_POS_COLS = ["gm_code", "jaar", "verslagsoort", "trede", "aandeel", "peer
                     "peer_q1", "peer_q3", "peers_samen", "n_peers", "percentiel", "status"]
 
 
-def _teken_eur(x: Any) -> str:
-    """``+€ 9`` / ``−€ 20`` / ``–``: a signed euro amount for a table of differences."""
-    if not finite(x):
-        return ONTBREEKT
-    v = float(x)
-    text = eur(abs(v))
-    if text == "€ 0":
-        return text
-    return ("+" if v > 0 else MINUS) + text
-
-
 def _nb(text: str) -> str:
     """Keep ``€`` and its amount together in a narrow table column (no-break space)."""
     return text.replace("€ ", "€\u00a0")
@@ -212,10 +201,10 @@ class PrijsVolume(Section):
             "domein": s["domein"],
             f"{self.naam_kort} per inwoner": [_nb(eur(v)) for v in s["netto_per_inwoner"]],
             "mediaan peers per inwoner": col("ref_netto_per_inwoner", eur),
-            "verschil": col("verschil", _teken_eur),
-            "door volume": col("volume_deel", _teken_eur),
-            "door prijs": col("prijs_deel", _teken_eur),
-            "samenhang": col("interactie", _teken_eur),
+            "verschil": col("verschil", lambda v: eur(v, sign=True)),
+            "door volume": col("volume_deel", lambda v: eur(v, sign=True)),
+            "door prijs": col("prijs_deel", lambda v: eur(v, sign=True)),
+            "samenhang": col("interactie", lambda v: eur(v, sign=True)),
         })
         if not ok.all():
             out["toelichting"] = ["" if o else str(st) for o, st in zip(ok, s["status"],

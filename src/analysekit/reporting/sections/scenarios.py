@@ -23,7 +23,7 @@ from analysekit.nl import ONTBREEKT, eur, finite, getal, kans
 from analysekit.reporting.cache import read_stamped, shared
 from analysekit.reporting.display import box
 from analysekit.reporting.sections import Section
-from analysekit.reporting.sections.lenzen import SIGN_KEY, plusmin
+from analysekit.reporting.sections.lenzen import SIGN_KEY
 from analysekit.settings import DEFAULT_REGISTER, TEMPLATE_GEMEENTE
 from analysekit.vocab import DOMEINEN
 
@@ -171,8 +171,10 @@ class Scenarios(Section):
         names = {"overschrijding": "overschrijding jaarrekening − begroting",
                  "peers_mediaan": "verschil met de mediaan van vergelijkbare gemeenten",
                  "gemeentefonds": "verschil met het gemeentefonds"}
-        tried = "; ".join(f"{names.get(k, k)}: {plusmin(v) if finite(v) else 'niet te berekenen'}"
-                          for k, v in t.tried)
+        tried = "; ".join(
+            f"{names.get(k, k)}: "
+            f"{eur(v, compact=True, sign=True) if finite(v) else 'niet te berekenen'}"
+            for k, v in t.tried)
         if not t.has_target:
             return (f"**Geen tekort om te dekken.** Geen van de drie maatstaven toont voor "
                     f"{self.naam_kort} een tekort ({tried}; {SIGN_KEY}). Daarom staat hieronder "
