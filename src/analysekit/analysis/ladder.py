@@ -290,7 +290,8 @@ def ladder(
         gemeente: gm_code or name.
         jaar: Year (default: the newest year of ``verslagsoort`` in iv3).
         verslagsoort: ``jaarrekening`` (default) or ``begroting``.
-        k: Number of peers when ``peer_list`` is None.
+        k: Number of peers when ``peer_list`` is None (chosen by
+            :func:`analysekit.analysis.peers.peer_selection` for the period).
         peer_list: Own peers (``peers()`` output or gm_codes).
 
     Returns:
@@ -310,10 +311,13 @@ def ladder(
             f"verslagsoort {verslagsoort!r} onbekend; verwacht: een van {VERSLAGSOORTEN}")
     if jaar is None:
         jaar = int(iv3.loc[iv3["verslagsoort"] == verslagsoort, "jaar"].max())
-    la = ladder_all(iv3, levering=levering_tabel(iv3))
-    if peer_list is None:
+    lev = levering_tabel(iv3)
+    la = ladder_all(iv3, levering=lev)
+    if peer_list is None:  # the period's peer selection: only gemeenten that delivered
         ken, gem = analysekit.load("kenmerken"), analysekit.load("gemeenten")
-        peer_list = P.peers(code, k=k, data=P.peer_data(ken, gem, int(jaar)))
+        sel = P.peer_selection(int(jaar), verslagsoort, data=P.peer_data(ken, gem, int(jaar)),
+                               levering=lev)
+        peer_list = sel.peers(code, k)
     pt = peer_tabel(peer_list, code)
     pos = ladder_positie(la, pt, int(jaar), verslagsoort)
     naam = code

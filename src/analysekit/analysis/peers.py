@@ -529,29 +529,46 @@ def all_peers(
     *,
     matrix: pd.DataFrame | None = None,
     jaar: int | None = None,
+    exclude: Iterable[str] | None = None,
     k: int | None = None,
 ) -> pd.DataFrame:
     """The ``n_peers`` nearest peers of every gemeente at once (no filters).
+
+    Args:
+        data: :class:`PeerData` (default: loaded for ``jaar``), when ``matrix`` is None.
+        n_peers: Number of peers per gemeente.
+        weights: Weight per characteristic.
+        kenmerken: Characteristics to use.
+        matrix: Precomputed :func:`peer_matrix`.
+        jaar: Year when ``data`` is None.
+        exclude: gm_codes that cannot be anyone's peer (they keep their own row of peers);
+            use :meth:`PeerSelection.all_peers` for the period's rule.
+        k: Deprecated name of ``n_peers``.
 
     Returns:
         Long table gm_code, rang, peer_gm_code, afstand; same order rule as :func:`peers`.
     """
     if matrix is None:
         matrix = peer_matrix(data, weights, kenmerken, jaar=jaar)
-    n = len(matrix)
+    skip = _exclude(exclude)
+    cand = ~matrix.columns.isin(list(skip))
+    n = int(cand.sum())
     k = n_peers if k is None else k
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k < n:
         raise ParameterError(f"n_peers={k!r}; verwacht: een geheel getal van 1 tot {n - 1}")
-    d = np.round(matrix.to_numpy(), _ROUND)
+    full = matrix.to_numpy()
+    d = np.round(full, _ROUND)
     np.fill_diagonal(d, np.inf)
+    d = d[:, cand]
     # columns are sorted by gm_code, so a stable sort breaks ties by gm_code
     idx = np.argsort(d, axis=1, kind="stable")[:, :k]
-    codes = matrix.columns.to_numpy().astype(str)
+    codes = matrix.columns.to_numpy().astype(str)[cand]
+    rows = len(matrix)
     return pd.DataFrame({
         "gm_code": np.repeat(matrix.index.to_numpy().astype(str), k),
-        "rang": np.tile(np.arange(1, k + 1), n),
+        "rang": np.tile(np.arange(1, k + 1), rows),
         "peer_gm_code": codes[idx].ravel(),
-        "afstand": np.take_along_axis(matrix.to_numpy(), idx, axis=1).ravel(),
+        "afstand": np.take_along_axis(full[:, cand], idx, axis=1).ravel(),
     })
 
 
@@ -595,6 +612,125 @@ def klassieke_groep(
     grp = grp.sort_values("gm_code").reset_index(drop=True)
     grp.attrs.update({"gm_code": code, "grootteklasse": gk, "stedelijkheid": int(st)})
     return grp
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def delivered(levering: pd.DataFrame, jaar: int, verslagsoort: str) -> set[str]:
+    """gm_codes with a real Iv3 submission for one period (table ``iv3_levering``).
+
+    Args:
+        levering: Table ``iv3_levering`` (gm_code, jaar, verslagsoort, geleverd).
+        jaar: Boekjaar.
+        verslagsoort: ``begroting`` or ``jaarrekening``.
+
+    Raises:
+        ParameterError: The table holds no row for that period (names the periods it has).
+        DataError: A column is missing.
+    """
+    missing = [c for c in ("gm_code", "jaar", "verslagsoort", "geleverd")
+               if c not in levering.columns]
+    if missing:
+        raise DataError(f"tabel iv3_levering mist kolom(men) {missing}; voer "
+                        "`analysekit data build --force` uit")
+    rows = levering.loc[(levering["jaar"] == jaar) & (levering["verslagsoort"] == verslagsoort)]
+    if rows.empty:
+        have = sorted({(int(j), str(v)) for j, v in
+                       zip(levering["jaar"], levering["verslagsoort"], strict=True)})
+        raise ParameterError(
+            f"geen iv3_levering voor {verslagsoort} {jaar}; beschikbaar: "
+            + ", ".join(f"{v} {j}" for j, v in have)
+        )
+    return set(rows.loc[rows["geleverd"].astype(bool), "gm_code"].astype(str))
+
+
+@dataclass(frozen=True)
+class PeerSelection:
+    """Who may be a peer for one period (jaar × verslagsoort): the one rule of the kit.
+
+    A gemeente without a real Iv3 submission for the period (``iv3_levering`` geleverd
+    False, or no row) is never anyone's peer and is left out of the classic group; it
+    still gets peers of its own (its report says "geen gegevens" about itself). The report's
+    position section, prijs × volume, the ladder and :func:`benchmark` all select through
+    this class, so they agree.
+
+    Attributes:
+        data: The standardised characteristics (the universe of gemeenten).
+        jaar: Boekjaar of the period.
+        verslagsoort: ``begroting`` or ``jaarrekening``.
+        excluded: gm_codes of ``data`` without a submission for the period.
+    """
+
+    data: PeerData
+    jaar: int
+    verslagsoort: str
+    excluded: frozenset[str]
+
+    def peers(
+        self,
+        gm_code: str,
+        n_peers: int = 10,
+        weights: Mapping[str, float] | None = None,
+        filters: Mapping[str, object] | None = None,
+        kenmerken: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """The gemeente's peers among the gemeenten that delivered (see :func:`peers`)."""
+        code = _check_gemeente(self.data, gm_code)
+        out = peers(code, n_peers, weights, filters, kenmerken, data=self.data,
+                    exclude=self.excluded - {code})
+        out.attrs.update({"jaar": self.jaar, "verslagsoort": self.verslagsoort})
+        return out
+
+    def all_peers(
+        self,
+        n_peers: int = 10,
+        weights: Mapping[str, float] | None = None,
+        kenmerken: Sequence[str] | None = None,
+        *,
+        matrix: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
+        """Every gemeente's peers among those that delivered (see :func:`all_peers`)."""
+        return all_peers(self.data, n_peers, weights, kenmerken, matrix=matrix,
+                         exclude=self.excluded)
+
+    def klassiek(self, gm_code: str) -> pd.DataFrame:
+        """The classic group (:func:`klassieke_groep`) without gemeenten that did not deliver."""
+        code = _check_gemeente(self.data, gm_code)
+        gem = self.data.info.reset_index().assign(jaar=self.data.jaar)
+        kl = klassieke_groep(code, gem, self.data.jaar)
+        keep = [c not in self.excluded for c in kl["gm_code"].astype(str).tolist()]
+        return kl.loc[keep].reset_index(drop=True)
+
+
+def peer_selection(
+    jaar: int,
+    verslagsoort: str,
+    *,
+    data: PeerData | None = None,
+    levering: pd.DataFrame | None = None,
+) -> PeerSelection:
+    """The peer selection of one period: only gemeenten that delivered Iv3 for it.
+
+    Args:
+        jaar: Boekjaar.
+        verslagsoort: ``begroting`` or ``jaarrekening``.
+        data: Peer characteristics (default: :func:`load_peer_data` for ``jaar``).
+        levering: Table ``iv3_levering`` (default: loaded).
+
+    Raises:
+        ParameterError: No ``iv3_levering`` rows for the period.
+    """
+    if levering is None:
+        import analysekit
+
+        levering = analysekit.load("iv3_levering")
+    if data is None:
+        data = load_peer_data(jaar)
+    ok = delivered(levering, jaar, verslagsoort)
+    excluded = frozenset(str(c) for c in data.z.index if c not in ok)
+    return PeerSelection(data=data, jaar=int(jaar), verslagsoort=str(verslagsoort),
+                         excluded=excluded)
 
 
 # --------------------------------------------------------------------------- position
@@ -781,12 +917,14 @@ def benchmark(
     *,
     values: pd.DataFrame | None = None,
     data: PeerData | None = None,
+    verslagsoort: str | None = None,
+    levering: pd.DataFrame | None = None,
     k: int | None = None,
 ) -> Benchmark:
     """Peers, classic group, position and savings potential of one gemeente for ``jaar``.
 
-    Gemeenten without a real submission for the year (``geleverd`` False in ``values``)
-    are not chosen as peers and are left out of the classic group's position.
+    Peers and the classic group come from :func:`peer_selection` for the period: gemeenten
+    without a real submission for it are never peers.
 
     Args:
         gemeente: gm_code or name.
@@ -798,6 +936,8 @@ def benchmark(
         measure: Per-inwoner column of :func:`deficits_all` to compare.
         values: Precomputed :func:`deficits_all` for ``jaar`` (default: computed).
         data: Precomputed :class:`PeerData` (default: loaded for ``jaar``).
+        verslagsoort: The period's verslagsoort (default: the one of ``values``).
+        levering: Table ``iv3_levering`` (default: loaded).
         k: Deprecated name of ``n_peers``.
     """
     from analysekit.analysis.deficits import deficits_all, load_inputs, resolve_gm_code
@@ -806,23 +946,29 @@ def benchmark(
     if not isinstance(measure, str):
         raise ParameterError(f"measure={measure!r}; verwacht: een kolomnaam")
     code = resolve_gm_code(gemeente)
-    t = load_inputs() if (values is None or data is None) else None
+    t = load_inputs() if (values is None or data is None or levering is None) else None
     if values is None:
         values = deficits_all(t["iv3"], t["gemeenten"], t["kenmerken"], t["gemeentefonds"], jaar,
-                              levering=t.get("iv3_levering"))
+                              verslagsoort=verslagsoort, levering=t.get("iv3_levering"))
     if measure not in values.columns:
         raise ParameterError(
             f"measure {measure!r} is geen kolom van de lenzentabel; beschikbaar: "
             f"{', '.join(map(str, values.columns))}"
         )
+    if verslagsoort is None:
+        soorten = sorted(values["verslagsoort"].dropna().astype(str).unique())
+        if len(soorten) != 1:
+            raise ParameterError(f"values heeft verslagsoorten {soorten}; geef verslagsoort= mee")
+        verslagsoort = soorten[0]
     if data is None:
         data = peer_data(t["kenmerken"], t["gemeenten"], jaar)
-    zonder = no_data(values)
-    p = peers(code, n, weights, filters, kenmerken, data=data, exclude=zonder - {code})
-    gem = data.info.reset_index().assign(jaar=data.jaar)
-    kl = klassieke_groep(code, gem, data.jaar)
-    with_values, skip = set(values["gm_code"].tolist()), zonder - {code}
-    kl = kl.loc[[c in with_values and c not in skip for c in kl["gm_code"].tolist()]]
+    if levering is None:
+        levering = t.get("iv3_levering")
+    sel = peer_selection(jaar, verslagsoort, data=data, levering=levering)
+    p = sel.peers(code, n, weights, filters, kenmerken)
+    kl = sel.klassiek(code)
+    with_values = set(values["gm_code"].tolist())
+    kl = kl.loc[[c in with_values for c in kl["gm_code"].tolist()]]
     pos = position(values, code, p, measure)
     return Benchmark(
         gm_code=code, jaar=jaar, peers=p, klassiek=kl,

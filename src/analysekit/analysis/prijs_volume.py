@@ -943,8 +943,8 @@ def prijs_volume(
         gemeente: gm_code or name.
         jaar: Cost year (default: the newest year of ``verslagsoort`` in iv3).
         verslagsoort: ``jaarrekening`` (default) or ``begroting``.
-        k: Number of peers (:func:`analysekit.analysis.peers.peers`), when ``peer_list``
-            is None.
+        k: Number of peers, when ``peer_list`` is None (chosen by
+            :func:`analysekit.analysis.peers.peer_selection` for the period).
         peer_list: Own peers (``peers()`` output or gm_codes).
         methode: ``shift_share`` or ``kitagawa``.
         min_clienten: Small-numbers threshold.
@@ -964,10 +964,13 @@ def prijs_volume(
     verslagsoort = _check_verslagsoort(verslagsoort)
     if jaar is None:
         jaar = int(iv3.loc[iv3["verslagsoort"] == verslagsoort, "jaar"].max())
+    lev = levering_tabel(iv3)
     pv = prijs_volume_all(iv3, ken, gem, jaar, verslagsoort=verslagsoort,
-                          levering=levering_tabel(iv3), min_clienten=min_clienten)
-    if peer_list is None:
-        peer_list = P.peers(code, k=k, data=P.peer_data(ken, gem, int(jaar)))
+                          levering=lev, min_clienten=min_clienten)
+    if peer_list is None:  # the period's peer selection: only gemeenten that delivered
+        sel = P.peer_selection(int(jaar), verslagsoort, data=P.peer_data(ken, gem, int(jaar)),
+                               levering=lev)
+        peer_list = sel.peers(code, k)
     out = decompose_vs_peers(pv, peer_list, gm_code=code, methode=methode)
     out.attrs["zinnen"] = zinnen(out, code)
     out.attrs["kanttekeningen"] = {d: kanttekening(d) for d in out["domein"]}

@@ -51,16 +51,27 @@ class Positie(Section):
                       lambda: PE.peer_data(t["kenmerken"], t["gemeenten"], jaar))
 
     @cached_property
+    def selection(self) -> PE.PeerSelection:
+        """Who may be a peer for the report's period: only gemeenten that delivered (shared).
+
+        The one peer rule of the report: this section, prijs × volume and the ladder all
+        select through it (:func:`peers.peer_selection`).
+        """
+        jaar, vs, data, lev = self.p.jaar, self.p.verslagsoort, self.peer_data, self.levering
+        return shared(f"peer_selection_{jaar}_{vs}",
+                      lambda: PE.peer_selection(jaar, vs, data=data, levering=lev))
+
+    @cached_property
     def benchmark(self) -> PE.Benchmark:
         """Peers, classic group, position and savings potential (:func:`peers.benchmark`).
 
         The lenses are narrowed to the gemeente, its peers and its classic group first,
         so the position is computed on those rows only (cheap per report).
         """
-        code, data = self.p.gm_code, self.peer_data
+        code, sel = self.p.gm_code, self.selection
         values = self.ctx.lenzen.deficits_all
-        p = PE.peers(code, self.p.n_peers, data=data)
-        kl = PE.klassieke_groep(code, data.info.reset_index().assign(jaar=data.jaar), data.jaar)
+        p = sel.peers(code, self.p.n_peers)
+        kl = sel.klassiek(code)
         with_values = set(values["gm_code"].tolist())  # isin(Series) is ~9 ms on arrow strings
         kl = kl.loc[[c in with_values for c in kl["gm_code"].tolist()]]
         keep = {code, *p["gm_code"], *kl["gm_code"]}

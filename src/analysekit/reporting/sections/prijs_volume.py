@@ -21,7 +21,6 @@ from typing import Any
 import pandas as pd
 
 from analysekit.analysis import ladder as LA
-from analysekit.analysis import peers as PE
 from analysekit.analysis import prijs_volume as PV
 from analysekit.nl import GEEN_GEGEVENS, MINUS, ONTBREEKT, eur, finite, getal, pct
 from analysekit.reporting.cache import shared
@@ -86,9 +85,10 @@ class PrijsVolume(Section):
 
     @cached_property
     def all_peers(self) -> pd.DataFrame:
-        """The ``n_peers`` nearest peers of every gemeente (shared; same rule as *positie*)."""
-        data, n = self.ctx.positie.peer_data, self.p.n_peers
-        return shared(f"all_peers_{self.p.jaar}_{n}", lambda: PE.all_peers(data, n))
+        """The ``n_peers`` nearest peers of every gemeente (shared; *positie*'s selection)."""
+        sel, n = self.ctx.positie.selection, self.p.n_peers
+        return shared(f"all_peers_{self.p.jaar}_{self.p.verslagsoort}_{n}",
+                      lambda: sel.all_peers(n))
 
     @cached_property
     def split_all(self) -> pd.DataFrame:
