@@ -274,8 +274,6 @@ def test_plots_return_figures(syn, d2023):
     ):
         assert isinstance(fig, Figure)
         assert fig.axes[0].get_title()
-    assert plots.fmt_eur(1_234_567) == "€ 1,2 mln"
-    assert plots.fmt_eur(1234) == "€ 1.234"
 
 
 # ----------------------------------------------------------------- real mirror
