@@ -5,7 +5,7 @@ estimate (besparing_min / besparing_waarschijnlijk / besparing_max, euros per ye
 effect), kans (probability of realisation), startjaar, ingroei_jaren (ramp-up), eigenaar
 and risicos. :func:`read_register` validates it and names file, line and field in every
 error. :func:`simulate` draws the total savings per year (vectorised, seeded) and sets
-them against the projected structural deficit.
+them against a deficit (:mod:`analysekit.analysis.gap_target`).
 
 The model per draw and lever (Risman method: estimate, probability, risks):
 
@@ -40,9 +40,10 @@ import yaml
 from matplotlib.figure import Figure
 
 from analysekit import nl
+from analysekit.analysis.gap_target import TARGET_KINDS, Target, choose_target
 from analysekit.errors import DataError, ParameterError
 from analysekit.settings import MAX_N_DRAWS, MAX_SIMULATIE_BYTES
-from analysekit.vocab import DOMEINEN, TOTAAL
+from analysekit.vocab import DOMEINEN
 
 __all__ = [
     "DOMEINEN",
@@ -55,9 +56,12 @@ __all__ = [
     "Tekort",
     "adapt_register",
     "choose_target",
+    "kans_precisie",
+    "kans_zin",
     "mc_standard_error",
     "plot_savings",
     "plot_tornado",
+    "plot_tornado_table",
     "read_register",
     "risk_text",
     "simulate",
@@ -410,7 +414,7 @@ class Hefboom:
 
 @dataclass(frozen=True)
 class Tekort:
-    """Projected structural deficit per year: mean and standard deviation (euros)."""
+    """A deficit per year from the register file: mean and standard deviation (euros)."""
 
     jaren: tuple[int, ...]
     verwacht: tuple[float, ...]
@@ -737,147 +741,8 @@ def read_register(path: str | Path) -> Register:
 # The target: which deficit the hefbomen are set against
 # ---------------------------------------------------------------------------
 
-#: Kinds of :class:`Target`, in the order :func:`choose_target` tries them.
-TARGET_KINDS = ("opgegeven", "overschrijding", "peers_mediaan", "gemeentefonds", "geen")
-
-
-@dataclass(frozen=True)
-class Target:
-    """The deficit a register is set against (see :func:`choose_target`).
-
-    Attributes:
-        kind: One of :data:`TARGET_KINDS`; ``"geen"`` when no lens shows a deficit.
-        amount: Euros per year (> 0), or None when there is no target.
-        label: Dutch sentence naming the lens, year and basis.
-        jaar: Year the amount was measured in (None for a given or absent target).
-        sd: Standard deviation of the amount (0: taken as known).
-        tried: Per lens tried, its value (NaN when not measurable), for the report.
-    """
-
-    kind: str
-    amount: float | None
-    label: str
-    jaar: int | None = None
-    sd: float = 0.0
-    tried: tuple[tuple[str, float], ...] = ()
-
-    @property
-    def has_target(self) -> bool:
-        """True when there is a positive deficit to set the hefbomen against."""
-        return self.amount is not None
-
-    @property
-    def name(self) -> str:
-        """Alias of :attr:`kind`."""
-        return self.kind
-
-
-def _latest(rows: pd.DataFrame, col: str, prefer: str | None = None) -> pd.Series | None:
-    if col not in rows.columns:
-        return None
-    r = rows.loc[rows[col].notna()]
-    if "geleverd" in r.columns:
-        r = r.loc[r["geleverd"].astype(bool)]
-    if prefer is not None and prefer in r.columns and r[prefer].astype(bool).any():
-        r = r.loc[r[prefer].astype(bool)]
-    if r.empty:
-        return None
-    return r.sort_values("jaar").iloc[-1]
-
-
-def choose_target(
-    lenses: pd.DataFrame,
-    tekort_eur: float | None = None,
-    *,
-    peer_gap_eur: float | pd.DataFrame | None = None,
-    domein: str = TOTAAL,
-) -> Target:
-    """Pick the deficit the hefbomen are set against, in a fixed order.
-
-    1. ``tekort_eur`` given by the user (e.g. from the own begroting): used as is.
-    2. Else the first **positive** measured deficit of the gemeente, in this order:
-       the overrun (jaarrekening − begroting, ``overschrijding_eur``), the gap to the
-       peers' median (``peer_gap_eur``: :func:`analysekit.analysis.peers.savings_potential`
-       output or an amount), the gap to the gemeentefonds (``tekort_eur`` of the lenses;
-       a same-year comparison preferred over a mismatched one). Each uses the latest
-       year with a delivered value.
-    3. Else no target (``kind="geen"``): the report says that no lens shows a deficit,
-       instead of a probability of 100%.
-
-    Args:
-        lenses: Rows of :func:`analysekit.analysis.deficits.deficits_all` (or the
-            trajectory) for one gemeente, one or more years.
-        tekort_eur: A deficit given by the user, euros per year (> 0).
-        peer_gap_eur: The gap to the peers' median in euros (own − median) × inwoners.
-        domein: Domein of the lenses to use (default the total).
-
-    Returns:
-        A :class:`Target`.
-
-    Raises:
-        ParameterError: ``tekort_eur`` not a positive finite number, ``lenses`` not a
-            frame of one gemeente, or an unknown ``domein``.
-    """
-    from analysekit.analysis.deficits import canonical_domein
-
-    if tekort_eur is not None:
-        if (isinstance(tekort_eur, bool) or not nl.finite(tekort_eur)
-                or float(tekort_eur) <= 0):
-            raise ParameterError(f"tekort_eur = {tekort_eur!r}: verwacht een positief bedrag "
-                                 "in euro per jaar")
-        return Target("opgegeven", float(tekort_eur),
-                      f"opgegeven tekort van {nl.eur(float(tekort_eur), compact=True)} per jaar")
-    if not isinstance(lenses, pd.DataFrame) or "gm_code" not in lenses.columns:
-        raise ParameterError("lenses: verwacht de lenzentabel (deficits_all) van één gemeente")
-    if lenses["gm_code"].nunique() > 1:
-        raise ParameterError(f"lenses: {lenses['gm_code'].nunique()} gemeenten; geef de "
-                             "rijen van één gemeente")
-    domein = canonical_domein(domein)
-    if domein not in (*DOMEINEN, TOTAAL):
-        raise ParameterError(f"domein {domein!r} onbekend; kies uit {(*DOMEINEN, TOTAAL)}")
-    rows = lenses.loc[lenses["domein"].map(canonical_domein) == domein]
-    tried: list[tuple[str, float]] = []
-
-    ov = _latest(rows, "overschrijding_eur")
-    v = float(ov["overschrijding_eur"]) if ov is not None else math.nan
-    tried.append(("overschrijding", v))
-    if v > 0:
-        return Target("overschrijding", v,
-                      f"overschrijding: jaarrekening {int(ov['jaar'])} {nl.eur(v, compact=True)} "
-                      f"hoger dan de begroting van dat jaar", int(ov["jaar"]), 0.0, tuple(tried))
-
-    if isinstance(peer_gap_eur, pd.DataFrame):
-        pg = peer_gap_eur
-        pg = pg.loc[pg["domein"].map(canonical_domein) == domein, "potentieel_eur"] \
-            if "domein" in pg.columns else pg["potentieel_eur"]
-        peer = float(pg.iloc[0]) if len(pg) else math.nan
-    elif peer_gap_eur is None:
-        peer = math.nan
-    elif nl.finite(peer_gap_eur):
-        peer = float(peer_gap_eur)
-    else:
-        raise ParameterError(f"peer_gap_eur = {peer_gap_eur!r}: verwacht een bedrag of de "
-                             "tabel van savings_potential")
-    tried.append(("peers_mediaan", peer))
-    jaar_peer = int(rows["jaar"].max()) if len(rows) else None
-    if peer > 0:
-        return Target("peers_mediaan", peer,
-                      f"verschil met de mediaan van vergelijkbare gemeenten: "
-                      f"{nl.eur(peer, compact=True)} meer netto lasten", jaar_peer, 0.0,
-                      tuple(tried))
-
-    gf = _latest(rows, "tekort_eur", prefer="gf_zelfde_jaar")
-    v = float(gf["tekort_eur"]) if gf is not None else math.nan
-    tried.append(("gemeentefonds", v))
-    if v > 0:
-        bron = f" ({gf['gf_bron']})" if "gf_bron" in gf.index else ""
-        return Target("gemeentefonds", v,
-                      f"tekort ten opzichte van het gemeentefonds in {int(gf['jaar'])}: "
-                      f"{nl.eur(v, compact=True)}{bron}", int(gf["jaar"]), 0.0, tuple(tried))
-    return Target("geen", None,
-                  "geen van de lenzen (overschrijding, mediaan van vergelijkbare gemeenten, "
-                  "gemeentefonds) toont een tekort; er is dus geen tekort om te dekken",
-                  None, 0.0, tuple(tried))
+# Target, TARGET_KINDS and choose_target live in analysekit.analysis.gap_target (the
+# deficit the register is set against) and are re-exported here.
 
 
 def adapt_register(register: Register, factor: float, shift: int = 0) -> Register:
@@ -987,6 +852,8 @@ class MonteCarloResult:
         seed: Seed used.
         verdeling: ``"pert"`` or ``"driehoek"``.
         risk_names: Names of the quantified (shared) risks.
+        tekort_titel: What the deficit is (:attr:`Target.titel`, e.g. ``overschrijding
+            2023 (één jaar), vast gehouden``), for the figure's title and legend.
     """
 
     register: Register
@@ -1002,6 +869,7 @@ class MonteCarloResult:
     _delay: np.ndarray = field(repr=False)
     _start: np.ndarray = field(repr=False)
     _ramp: np.ndarray = field(repr=False)
+    tekort_titel: str = "tekort"
 
     @property
     def n_draws(self) -> int:
@@ -1080,21 +948,23 @@ class MonteCarloResult:
         """Dutch summary of the last (or given) year."""
         i = self._year_index(year)
         s = self.summary().iloc[i]
-        eur = _eur
+        e = {k: nl.eur(s[k], compact=True) for k in
+             ("besparing_p10", "besparing_p50", "besparing_p90", "besparing_gemiddeld")}
         parts = [
             f"Monte Carlo ({nl.getal(self.n_draws)} trekkingen, seed {self.seed}, bedragen "
             f"{'beta-PERT' if self.verdeling == 'pert' else 'driehoeksverdeling'}, realisatie "
             f"Bernoulli(kans), lineaire ingroei).",
-            f"Besparing {int(s['jaar'])}: P10 {eur(s['besparing_p10'])}, P50 "
-            f"{eur(s['besparing_p50'])}, P90 {eur(s['besparing_p90'])} (verwacht "
-            f"{eur(s['besparing_gemiddeld'])}; nominaal potentieel "
-            f"{eur(self.register.potentieel)}).",
+            f"Besparing {int(s['jaar'])}: P10 {e['besparing_p10']}, P50 "
+            f"{e['besparing_p50']}, P90 {e['besparing_p90']} (verwacht "
+            f"{e['besparing_gemiddeld']}; nominaal potentieel "
+            f"{nl.eur(self.register.potentieel, compact=True)}).",
         ]
         if "kans_tekort_gedekt" in s and not math.isnan(s["kans_tekort_gedekt"]):
             parts.append(
-                f"Tekort {int(s['jaar'])}: verwacht {eur(s['tekort_verwacht'])}; kans dat de "
-                f"hefbomen het tekort dekken: {nl.kans(s['kans_tekort_gedekt'])} "
-                f"(Monte Carlo-standaardfout {nl.pct(100 * s['kans_tekort_gedekt_se'], 1)})."
+                f"Tekort {int(s['jaar'])} ({self.tekort_titel}): "
+                f"{nl.eur(s['tekort_verwacht'], compact=True)}; kans dat de hefbomen het "
+                f"tekort dekken: "
+                f"{kans_zin(s['kans_tekort_gedekt'], s['kans_tekort_gedekt_se'], self.n_draws)}."
             )
         if self.register.illustratief:
             parts.append("Let op: dit register is illustratief, geen echte begrotingscijfers.")
@@ -1285,6 +1155,7 @@ def simulate(
         _delay=dly,
         _start=start,
         _ramp=ramp,
+        tekort_titel=_deficit_title(deficit, register),
     )
 
 
@@ -1342,13 +1213,75 @@ def tornado_table(result: MonteCarloResult, year: int | None = None) -> pd.DataF
 # ---------------------------------------------------------------------------
 
 
-def _eur(v: float) -> str:
-    """Euros for the summary sentence (through :func:`analysekit.nl.eur`)."""
-    return nl.eur(v, compact=True)
+def _decimals(fraction: float, least: int = 1) -> int:
+    """Decimals that show a fraction, in percent, with one significant digit (at most 4)."""
+    x = 100.0 * abs(float(fraction))
+    return least if x <= 0 else max(least, min(4, -math.floor(math.log10(x))))
+
+
+def kans_precisie(p: Any, se: Any, n: int, kort: bool = False) -> tuple[str, str]:
+    """A simulated probability and its Monte Carlo precision, as Dutch text.
+
+    An estimate strictly between 0 and 1 is shown with its standard error
+    (``("57%", "± 0,5 procentpunt")``; below 1% or above 99% with the decimals the error
+    needs). An estimate of exactly 0 (or 1) has no standard error: the probability is then
+    only known to be below (or above) the **rule of three** bound 3/n, the 95% upper bound
+    when none of ``n`` draws succeeded (``("minder dan 0,03%", "in geen van de 10.000
+    trekkingen; …")``).
+
+    Args:
+        p: The estimated probability (share of draws).
+        se: Its Monte Carlo standard error.
+        n: Number of draws.
+        kort: Write a bound as ``< 0,03%`` (for a figure) instead of ``minder dan 0,03%``.
+
+    Returns:
+        (probability, precision); both ``–`` when ``p`` is missing.
+    """
+    if not nl.finite(p):
+        return nl.ONTBREEKT, nl.ONTBREEKT
+    v, n = float(p), int(n)
+    bound = min(1.0, 3.0 / n)
+    d = _decimals(bound, 0)
+    grens = (f"met 95% zekerheid: 3 gedeeld door {nl.getal(n)} trekkingen, "
+             "de regel van drie")
+    if v == 0.0:
+        return (f"{'<' if kort else 'minder dan'} {nl.kans(bound, d)}",
+                f"in geen van de {nl.getal(n)} trekkingen gedekt; bovengrens {grens}")
+    if v == 1.0:
+        return (f"{'>' if kort else 'meer dan'} {nl.kans(1.0 - bound, d)}",
+                f"in alle {nl.getal(n)} trekkingen gedekt; ondergrens {grens}")
+    d = _decimals(se)
+    shown = nl.kans(v) if 0.01 <= v <= 0.99 else nl.kans(v, d)
+    return shown, f"± {nl.getal(100 * float(se), d)} procentpunt"
+
+
+def kans_zin(p: Any, se: Any, n: int) -> str:
+    """``57% (± 0,5 procentpunt, Monte-Carlo-standaardfout)``; 0 and 1 by the rule of three."""
+    kans, precisie = kans_precisie(p, se, n)
+    if kans == nl.ONTBREEKT:
+        return kans
+    if precisie.startswith("±"):
+        return f"{kans} ({precisie}, Monte-Carlo-standaardfout)"
+    return f"{kans} ({precisie})"
+
+
+def _deficit_title(deficit: Any, register: Register) -> str:
+    """What the deficit of a simulation is, for its figure (see :attr:`Target.titel`)."""
+    if isinstance(deficit, Target):
+        return deficit.titel
+    if deficit is None and register.tekort is not None:
+        return "tekort uit het register"
+    return "tekort"
 
 
 def plot_savings(result: MonteCarloResult) -> Figure:
-    """Fan chart: P10–P90 band and P50 of total savings per year, with the deficit."""
+    """Fan chart: P10–P90 band and P50 of total savings per year, with the deficit.
+
+    The deficit is named for what it is (``result.tekort_titel``). A deficit without
+    uncertainty (one figure held flat) is drawn as points without a band; one with a
+    standard deviation gets its P10–P90 range.
+    """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -1356,6 +1289,7 @@ def plot_savings(result: MonteCarloResult) -> Figure:
 
     s = result.summary()
     x = s["jaar"].to_numpy()
+    naam = result.tekort_titel
     with P.style():
         fig = P.new_figure(8, 4.5)
         ax = fig.subplots()
@@ -1370,31 +1304,44 @@ def plot_savings(result: MonteCarloResult) -> Figure:
             Line2D([], [], marker="o", color="#1f4e79", label="besparing P50"),
             Line2D([], [], ls="--", color="#1f4e79", lw=1, label="verwacht"),
         ]
-        low = 0.0
-        if "tekort_verwacht" in s:
-            has = s["tekort_verwacht"].notna().to_numpy()
-            if has.any():
-                t = s.loc[has, "tekort_verwacht"].to_numpy(float) / 1e6
-                err = 1.2816 * s.loc[has, "tekort_sd"].fillna(0).to_numpy(float) / 1e6
-                overschot = bool((t <= 0).all())
+        low, high = 0.0, float(mln["besparing_p90"].max())
+        has = (s["tekort_verwacht"].notna().to_numpy() if "tekort_verwacht" in s
+               else np.zeros(len(s), bool))
+        if has.any():
+            t = s.loc[has, "tekort_verwacht"].to_numpy(float) / 1e6
+            sd = s.loc[has, "tekort_sd"].fillna(0).to_numpy(float)
+            band = bool((sd > 0).any())
+            label = f"tekort: {naam}"
+            if band:
+                err = 1.2816 * sd / 1e6
                 ax.errorbar(x[has], t, yerr=err, fmt="s", color="#c00000", capsize=4)
-                handles.append(Line2D([], [], marker="s", ls="", color="#c00000",
-                                      label="structureel tekort (P10–P90)" + (
-                                          ": negatief = overschot" if overschot else "")))
+                label += " (P10–P90)"
                 low = min(low, float((t - err).min()))
-                for _, r in s.loc[has].iterrows():
-                    ax.annotate(f"kans gedekt {nl.kans(r['kans_tekort_gedekt'])}",
-                                (r["jaar"], r["tekort_verwacht"] / 1e6),
-                                textcoords="offset points", xytext=(7, -3), fontsize=8,
-                                color="#c00000")
+            else:
+                ax.plot(x[has], t, "s", color="#c00000")
+                low = min(low, float(t.min()))
+            if bool((t <= 0).all()):
+                label += ": negatief = overschot"
+            handles.append(Line2D([], [], marker="s", ls="", color="#c00000", label=label))
+            for _, r in s.loc[has].iterrows():
+                kans, _prec = kans_precisie(r["kans_tekort_gedekt"], r["kans_tekort_gedekt_se"],
+                                            result.n_draws, kort=True)
+                ax.annotate(f"kans gedekt\n{kans}", (r["jaar"], r["tekort_verwacht"] / 1e6),
+                            textcoords="offset points", xytext=(0, 7), fontsize=8,
+                            color="#c00000", ha="center", va="bottom",
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                  "alpha": 0.85})
+            high = max(high, float(t.max()))
         ax.set_xticks(x)
         ax.xaxis.grid(False)
-        ax.set_xlim(x.min() - 0.3, x.max() + 0.6)  # room for the labels of the last year
+        ax.set_xlim(x.min() - 0.4, x.max() + 0.4)  # room for the centred labels
         P.dutch_axis(ax.yaxis, 5)
-        ax.set_ylim(bottom=1.08 * low if low < 0 else 0)
+        # room above the highest point for the two-line probability labels
+        ax.set_ylim(bottom=1.08 * low if low < 0 else 0, top=high + 0.2 * (high - min(low, 0)))
         ax.set_xlabel("jaar")
         ax.set_ylabel("€ mln per jaar")
-        title = "Besparing hefbomen (Monte Carlo) tegenover het structureel tekort"
+        title = ("Besparing hefbomen (Monte Carlo) tegenover het tekort" if has.any()
+                 else "Besparing hefbomen (Monte Carlo)")
         if result.register.illustratief:
             title += "\nILLUSTRATIEF register, geen echte cijfers"
         P.header(fig, ax, title, handles, loc="center")
@@ -1403,12 +1350,29 @@ def plot_savings(result: MonteCarloResult) -> Figure:
 
 def plot_tornado(result: MonteCarloResult, year: int | None = None, top: int = 15) -> Figure:
     """Tornado chart of the levers and risks that drive the spread of savings in ``year``."""
+    y = int(result.years[result._year_index(year)])
+    return plot_tornado_table(tornado_table(result, year), y, result.register.illustratief, top)
+
+
+def plot_tornado_table(tornado: pd.DataFrame, jaar: int, illustratief: bool = False,
+                       top: int = 15) -> Figure:
+    """Tornado chart from a tornado table (:func:`tornado_table`), Dutch axis.
+
+    Per lever its P10–P90 (blue), per risk with / without (orange), largest swing on top;
+    the black line is the expected total. Tick labels are written the Dutch way
+    (``7,75``), through :func:`analysekit.analysis.plots.dutch_axis`.
+
+    Args:
+        tornado: Columns soort, naam, laag, hoog, basis (euros), largest swing first.
+        jaar: The simulated year it describes.
+        illustratief: Label the figure as an illustrative register.
+        top: Number of bars.
+    """
     from matplotlib.patches import Patch
 
     from analysekit.analysis import plots as P
 
-    t = tornado_table(result, year).head(top).iloc[::-1]
-    y = result.years[result._year_index(year)]
+    t = tornado.head(top).iloc[::-1]
     colors = np.where(t["soort"] == "risico", "#c55a11", "#1f4e79")
     labels = [P.wrap(("Risico: " if k == "risico" else "") + str(n), 3.2, 8.5)
               for k, n in zip(t["soort"], t["naam"], strict=True)]
@@ -1426,13 +1390,13 @@ def plot_tornado(result: MonteCarloResult, year: int | None = None, top: int = 1
         ax.tick_params(axis="y", labelsize=8.5)
         ax.axvline(base, color="black", lw=0.8)
         P.dutch_axis(ax.xaxis, 5)
-        ax.set_xlabel(f"totale besparing {y} (€ mln); zwarte lijn = verwachting")
+        ax.set_xlabel(f"totale besparing {jaar} (€ mln); zwarte lijn = verwachting")
         handles = [Patch(color="#1f4e79", label="hefboom: P10 en P90"),
                    Patch(color="#c55a11", label="risico: treedt op / treedt niet op")]
         ax.use_sticky_edges = False  # a little room left of the lowest P10
         ax.margins(x=0.03)
-        title = f"Wat bepaalt de spreiding van de besparing in {y}?"
-        if result.register.illustratief:
+        title = f"Wat bepaalt de spreiding van de besparing in {jaar}?"
+        if illustratief:
             title += "\nILLUSTRATIEF register, geen echte cijfers"
         P.header(fig, ax, title, handles)
     return fig

@@ -51,6 +51,29 @@ PEER_KENMERK_NL: Mapping[str, str] = {
     "inwoners": "aantal inwoners (logaritme)",
 }
 
+#: Report parameter → its Dutch name in the report (the parameter table and the text that
+#: says which setting to change). The technical names are in the README.
+PARAMETER_NL: Mapping[str, str] = {
+    "gemeente": "gemeente",
+    "jaar": "jaar",
+    "verslagsoort": "verslagsoort",
+    "indeling": "gemeentelijke indeling",
+    "n_peers": "aantal vergelijkbare gemeenten",
+    "register": "hefbomenregister",
+    "goals": "doelenbestand",
+    "domein": "domein",
+    "n_draws": "aantal trekkingen (Monte Carlo)",
+    "seed": "startgetal van het toeval",
+    "adoptie": "bestand met adoptiejaren van hefbomen",
+    "tekort_eur": "eigen tekort (€ per jaar)",
+}
+
+
+def parameter_label(name: Any) -> str:
+    """The Dutch name of a report parameter (its name with spaces when it has none)."""
+    return PARAMETER_NL.get(str(name), str(name).replace("_", " "))
+
+
 #: Table ids without a title in the data (fallback when provenance has none).
 _TITELS: Mapping[str, str] = {
     "70072ned": "Regionale kerncijfers Nederland",
@@ -62,14 +85,15 @@ _TITELS: Mapping[str, str] = {
 _CIRCULAIRE = {"M": "meicirculaire", "S": "septembercirculaire", "J": "junicirculaire",
                "D": "decembercirculaire"}
 
-#: Variable names that must never appear in a rendered report (``tekort_eur`` may: it is
-#: the name of a report parameter that the text tells the reader to set).
+#: Variable names that must never appear in a rendered report (the report's parameters
+#: are named by :data:`PARAMETER_NL`).
 RAW_IDENTIFIERS: tuple[str, ...] = (
     "inwoners_75_plus", "wmo_clienten_per_1000", "wmo_clienten", "gf_woonr", "inwoners_gf",
     "jeugdzorg_pct", "bijstand_per_1000", "lage_inkomens_huishoudens",
     "omgevingsadressendichtheid_gf", "netto_per_inwoner", "overschrijding_eur",
     "noemer_jaar", "gf_zelfde_jaar", "gf_label", "kans_tekort_gedekt", "peers_mediaan",
-    "n_peers_met_waarde", "potentieel_eur", "rates", "NaN", "nan%", "€ nan",
+    "n_peers_met_waarde", "potentieel_eur", "rates", "tekort_eur", "n_draws", "n_peers",
+    "NaN", "nan%", "€ nan",
 )
 
 

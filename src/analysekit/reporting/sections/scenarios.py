@@ -19,20 +19,17 @@ from analysekit.analysis import examples
 from analysekit.analysis import register as R
 from analysekit.analysis.gap_target import GapTarget, gap_target
 from analysekit.errors import DataError
-from analysekit.nl import ONTBREEKT, eur, finite, getal, kans
+from analysekit.nl import eur, finite, getal, kans
 from analysekit.reporting.cache import read_stamped, shared
 from analysekit.reporting.display import box
 from analysekit.reporting.sections import Section
+from analysekit.reporting.sections.labels import parameter_label
 from analysekit.reporting.sections.lenzen import SIGN_KEY
 from analysekit.settings import DEFAULT_REGISTER, TEMPLATE_GEMEENTE
 from analysekit.vocab import DOMEINEN
 
-
-def kans_se(p: Any, se: Any) -> str:
-    """``kans 57% (± 0,3 procentpunt, Monte-Carlo-standaardfout)`` without the word kans."""
-    if not finite(p):
-        return ONTBREEKT
-    return f"{kans(p)} (± {getal(100 * float(se), 1)} procentpunt, Monte-Carlo-standaardfout)"
+#: How the text names the setting for an own deficit (the parameter ``tekort_eur``).
+EIGEN_TEKORT = f"de instelling *{parameter_label('tekort_eur')}*"
 
 
 class Scenarios(Section):
@@ -84,12 +81,21 @@ class Scenarios(Section):
                 f"het aantal inwoners van {self.naam_kort} "
                 f"(factor {getal(self.template_factor, 2)}) "
                 f"en verschoven naar startjaren vanaf {self.ctx.ontwikkeling.last_data_year + 1}. "
-                "Vervang het door het eigen register (parameter register)."
+                f"Vervang het door het eigen register (instelling "
+                f"*{parameter_label('register')}*)."
             )
         if reg.illustratief:
             return (f"ILLUSTRATIEF: het register {reg.bron} is als illustratief gemarkeerd; "
                     "de bedragen zijn geen echte begrotingscijfers.")
         return f"Register: {reg.bron} (opgegeven als parameter)."
+
+    def register_tekort_note(self) -> str:
+        """A note when the register file names its own deficit (this report does not use it)."""
+        if self.register_source.tekort is None:
+            return ""
+        return ("Het register noemt zelf ook een tekort; dit rapport rekent met het tekort "
+                f"hierboven (opgegeven met {EIGEN_TEKORT}, of gemeten in de CBS- en "
+                "BZK-cijfers).")
 
     def register_box(self) -> Any:
         """The note on where the register comes from (orange when illustrative)."""
@@ -110,19 +116,24 @@ class Scenarios(Section):
 
     @cached_property
     def gap_target(self) -> GapTarget:
-        """The structural gap of the sociaal domein that the hefbomen are set against."""
+        """The gap to the gemeentefonds per simulated year (projected, or the last one held).
+
+        Not the target of the simulation (that is :attr:`target`); the per-year alternative
+        when a projection is possible (:func:`analysekit.analysis.gap_target.gap_target`).
+        """
         tr = self.ctx.ontwikkeling.trajectory
         rows = tr.loc[(tr["domein"] == D.TOTAAL) & tr["tekort_eur"].notna()]
         if rows.empty:
             raise DataError(
-                f"geen structureel tekort voor {self.p.gm_code}: tabel 'gemeentefonds' heeft "
+                f"geen verschil met het gemeentefonds voor {self.p.gm_code}: tabel "
+                "'gemeentefonds' heeft "
                 "geen uitkering voor deze gemeente; verwacht: een uitkering in minstens één "
                 "jaar van de tijdreeks"
             )
         proj = self.ctx.ontwikkeling.projection(D.TOTAAL, "tekort_eur")
         g = gap_target(rows, proj, self.simulation_years)
         if g.geprojecteerd:
-            uitleg = f"geprojecteerd structureel tekort ({proj.message})"
+            uitleg = f"geprojecteerd verschil met het gemeentefonds ({proj.message})"
         else:
             sd = g.per_jaar[self.simulation_years[0]][1] if g.per_jaar else 0.0
             why_sd = (f"met als onzekerheid (standaardafwijking) het verschil tussen begroting "
@@ -132,8 +143,8 @@ class Scenarios(Section):
             uitleg = (
                 f"Een projectie is niet mogelijk: er zijn {g.n_points} waarnemingsjaren "
                 f"({', '.join(map(str, g.jaren))}) en voor een trend met onzekerheidsmarge zijn "
-                f"er minstens vier nodig. Daarom is aangenomen dat het structureel tekort van "
-                f"{g.laatste_jaar} ({g.laatste_verslagsoort}) gelijk blijft: "
+                f"er minstens vier nodig. Daarom is aangenomen dat het verschil met het "
+                f"gemeentefonds van {g.laatste_jaar} ({g.laatste_verslagsoort}) gelijk blijft: "
                 f"{eur(g.laatste_tekort, compact=True)}, {why_sd}."
             )
         return dataclasses.replace(g, uitleg=uitleg)
@@ -166,7 +177,7 @@ class Scenarios(Section):
                     "het verschil met het gemeentefonds")
         if t.kind == "opgegeven":
             return (f"De hefbomen zijn gezet tegen het **opgegeven tekort van "
-                    f"{eur(t.amount, compact=True)} per jaar** (parameter tekort_eur), in elk "
+                    f"{eur(t.amount, compact=True)} per jaar** ({EIGEN_TEKORT}), in elk "
                     "gesimuleerd jaar gelijk.")
         names = {"overschrijding": "overschrijding jaarrekening − begroting",
                  "peers_mediaan": "verschil met de mediaan van vergelijkbare gemeenten",
@@ -179,7 +190,7 @@ class Scenarios(Section):
             return (f"**Geen tekort om te dekken.** Geen van de drie maatstaven toont voor "
                     f"{self.naam_kort} een tekort ({tried}; {SIGN_KEY}). Daarom staat hieronder "
                     "wat de hefbomen opleveren, zonder kans dat een tekort gedekt wordt. Geef "
-                    "een eigen tekort op met de parameter tekort_eur, bijvoorbeeld uit de eigen "
+                    f"een eigen tekort op met {EIGEN_TEKORT}, bijvoorbeeld uit de eigen "
                     "begroting.")
         bedrag = eur(t.amount, compact=True)
         wat = {
@@ -195,8 +206,9 @@ class Scenarios(Section):
                   else "")
         return (f"De hefbomen zijn gezet tegen een tekort van **{bedrag} per jaar**: {wat}. "
                 f"Gekozen is de eerste maatstaf die een tekort toont, {volgorde}.{uitleg} Het "
-                "bedrag is in elk gesimuleerd jaar gelijk gehouden; een eigen tekort kan worden "
-                "opgegeven met de parameter tekort_eur.")
+                "is het cijfer van één jaar, in elk gesimuleerd jaar gelijk gehouden, zonder "
+                "onzekerheidsmarge: of het tekort ook in andere jaren optreedt, is niet gemeten. "
+                f"Een eigen tekort kan worden opgegeven met {EIGEN_TEKORT}.")
 
     @cached_property
     def simulation_summary(self) -> pd.Series:
@@ -222,14 +234,12 @@ class Scenarios(Section):
         return out
 
     def tornado_figure(self, top: int = 12) -> Any:
-        """Tornado chart of the last simulated year, labelled when illustrative."""
-        from analysekit.analysis.report_figures import tornado_figure
-
-        return tornado_figure(self.tornado, self.simulation.years[-1],
-                              self.register.illustratief, top)
+        """Tornado chart of the last simulated year (Dutch axis), labelled when illustrative."""
+        return R.plot_tornado_table(self.tornado, int(self.simulation.years[-1]),
+                                    self.register.illustratief, top)
 
     def savings_figure(self) -> Any:
-        """Fan chart of the simulated savings against the gap."""
+        """Fan chart of the simulated savings against the deficit, named for what it is."""
         return self.simulation.plot()
 
     # ------------------------------------------------------------------ tables
@@ -289,11 +299,16 @@ class Scenarios(Section):
             "P90": [eur(v, compact=True) for v in s["besparing_p90"]],
         })
         if "tekort_verwacht" in s and s["tekort_verwacht"].notna().any():
-            out["tekort"] = [eur(v, compact=True) for v in s["tekort_verwacht"]]
-            out["kans tekort gedekt"] = [kans(v) for v in s["kans_tekort_gedekt"]]
+            vast = " (vast)" if self.target.vast else ""
+            out[f"tekort{vast}"] = [eur(v, compact=True) for v in s["tekort_verwacht"]]
+            n = self.simulation.n_draws
+            k = [R.kans_precisie(p, se, n) for p, se in
+                 zip(s["kans_tekort_gedekt"], s["kans_tekort_gedekt_se"], strict=True)]
+            out["kans tekort gedekt"] = [a for a, _ in k]
             out["Monte-Carlo-standaardfout"] = [
-                f"± {getal(100 * v, 1)} procentpunt" if finite(v) else ONTBREEKT
-                for v in s["kans_tekort_gedekt_se"]]
+                b if b.startswith("±") or b == "–" else
+                f"{getal(0 if p == 0 else n)} van {getal(n)} trekkingen (regel van drie)"
+                for (_, b), p in zip(k, s["kans_tekort_gedekt"], strict=True)]
         return out
 
     def tornado_display(self, top: int = 8) -> pd.DataFrame:
@@ -320,9 +335,15 @@ class Scenarios(Section):
             f"{eur(self.register.potentieel, compact=True)})."
         )
         if self.target.has_target and finite(s.get("kans_tekort_gedekt")):
+            n = self.simulation.n_draws
             text += (f" De kans dat de hefbomen in {y} het tekort van "
                      f"{eur(self.target.amount, compact=True)} dekken, is "
-                     f"**{kans_se(s['kans_tekort_gedekt'], s['kans_tekort_gedekt_se'])}**.")
+                     f"**{R.kans_zin(s['kans_tekort_gedekt'], s['kans_tekort_gedekt_se'], n)}**.")
+            p_all = self.simulation.summary()["kans_tekort_gedekt"]
+            if ((p_all == 0) | (p_all == 1)).any():
+                text += (f" Waar geen enkele trekking het tekort dekt, is de kans niet nul maar "
+                         f"kleiner dan wat {getal(n)} trekkingen kunnen meten: met 95% zekerheid "
+                         f"minder dan 3 op {getal(n)} (de regel van drie).")
         elif not self.target.has_target:
             text += " Er is geen tekort om te dekken, dus ook geen kans om te noemen."
         return text
