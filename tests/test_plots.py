@@ -28,6 +28,7 @@ from matplotlib.legend import Legend
 from matplotlib.text import Text
 from PIL import Image
 
+from analysekit import nl
 from analysekit.analysis import deficits as D
 from analysekit.analysis import forecast as F
 from analysekit.analysis import goals as G
@@ -118,7 +119,7 @@ def test_gap_bars_are_the_lenses_of_tilburg(tilburg):
     # the gap above each pair is tekort_per_inwoner, Dutch and signed in words
     gaps = o["tekort_per_inwoner"]
     assert [t.get_text() for t in ax.texts] == [
-        ("tekort " if g > 0 else "overschot ") + P.fmt_eur(abs(g)) for g in gaps]
+        ("tekort " if g > 0 else "overschot ") + nl.eur(abs(g), compact=True) for g in gaps]
     assert ax.get_title() == P.wrap(
         "Tilburg 2023 (jaarrekening): netto kosten en gemeentefonds per inwoner",
         8 - 2 * P.PAD, P.TITLE_FONT, "bold")
@@ -403,7 +404,7 @@ def test_savings_show_the_tilburg_overschot(tilburg):
     assert tot["tekort_eur"] < 0
     assert ax.get_ylim()[0] < (tekort.get_ydata() - 1.2816 * s["tekort_sd"] / 1e6).min()
     assert [t.get_text() for t in ax.texts] == [
-        f"kans gedekt {P.fmt_getal(100 * k)}%" for k in s["kans_tekort_gedekt"]]
+        f"kans gedekt {nl.getal(100 * k)}%" for k in s["kans_tekort_gedekt"]]
     assert fits_canvas(fig)
 
 
@@ -458,46 +459,6 @@ def test_event_study_synthetic():
     line = ax.containers[0].lines[0]
     np.testing.assert_allclose(line.get_ydata(), tab["effect"])
     assert "pre-trendtoets: F = " in ax.get_title() and "." not in ax.get_title().split("F = ")[1]
-
-
-_RENDER = r"""
-import io, sys
-import matplotlib
-matplotlib.use("Agg")
-from analysekit.analysis import plots as P
-fig = P.new_figure(6, 3)
-ax = fig.add_subplot()
-ax.bar(["Sociale basisvoorzieningen", "Wmo", "Jeugd"], [291.0, 542.0, 335.0])
-ax.set_title("Tilburg 2023: netto kosten per inwoner (€)")
-ax.set_ylabel("€ per inwoner", rotation=90)
-ax.text(0.5, 400, "overschot € 154 — één, twee", rotation=15)
-for _ in range(2):  # the second draw uses the process caches
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-sys.stdout.buffer.write(buf.getvalue())
-"""
-
-
-def test_text_fast_path_draws_the_same_pixels_as_matplotlib():
-    # The text fast paths restate private Agg internals of matplotlib 3.11 (plots.FAST_TEXT_MPL);
-    # drawn with them and by matplotlib itself (ANALYSEKIT_FAST_TEXT=0), a kit figure must be
-    # the same picture.
-    import os
-    import subprocess
-    import sys
-
-    def render(flag: str) -> np.ndarray:
-        env = {**os.environ, "ANALYSEKIT_FAST_TEXT": flag, "MPLBACKEND": "Agg"}
-        out = subprocess.run([sys.executable, "-c", _RENDER], env=env, capture_output=True,
-                             check=True).stdout
-        return np.asarray(Image.open(io.BytesIO(out)).convert("RGBA"))
-
-    plain = render("0")
-    if not P.fast_text_enabled():
-        pytest.skip(f"matplotlib {P.mpl.__version__}: the fast paths are off (plain drawing)")
-    quick = render("1")
-    assert quick.shape == plain.shape
-    assert int(np.abs(quick.astype(int) - plain.astype(int)).max()) == 0
 
 
 @pytest.mark.parametrize("weight", ["normal", "bold"])
@@ -559,3 +520,103 @@ def test_png_bytes_are_the_pixels_of_savefig():
     other.add_subplot().plot([1, 2], [3, 4])
     assert pixels(P.png_bytes(other)).shape[:2] == (100, 200)
     plt.close(other)
+
+
+# --------------------------------------------------------------------------- public APIs only
+
+#: Underscore names a dependency documents for subclasses (not private use):
+#: matplotlib's "To implement a custom LayoutEngine: override _adjust_compatible and
+#: _colorbar_gridspec, update self._params"; IPython's InteractiveShell._showtraceback
+#: ("Subclasses may override this method"); the standard library's os._exit.
+_DOCUMENTED_HOOKS = {"_adjust_compatible", "_colorbar_gridspec", "_params", "_showtraceback",
+                     "_exit"}
+
+
+def _private_uses(root, package=None):
+    """``(file:line, what)`` for every use of a dependency's private name under ``root``.
+
+    ``package``: the importable name of ``root``, to find overrides of private methods.
+    """
+    import ast
+    import importlib
+
+    trees = {p: ast.parse(p.read_text(), str(p)) for p in sorted(root.rglob("*.py"))}
+    own, own_classes = set(), set()
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                own.add(node.name)
+                if isinstance(node, ast.ClassDef):
+                    own_classes.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                own.add(node.id)
+            elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+                  and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                own.add(node.attr)
+            elif isinstance(node, ast.arg):
+                own.add(node.arg)
+
+    def private(name):
+        return name.startswith("_") and not name.startswith("__") and \
+            not name.startswith("_analysekit")
+
+    found = []
+    for path, tree in trees.items():
+        where = f"{path.relative_to(root)}"
+        for node in ast.walk(tree):
+            line = f"{where}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Attribute) and private(node.attr) \
+                    and node.attr not in _DOCUMENTED_HOOKS:
+                via_super = (isinstance(node.value, ast.Call)
+                             and getattr(node.value.func, "id", "") == "super")
+                if via_super or node.attr not in own:
+                    found.append((line, node.attr))
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
+                    and not node.module.startswith("analysekit"):
+                parts = node.module.split(".") + [a.name for a in node.names]
+                found += [(line, p) for p in parts if private(p)]
+            elif isinstance(node, ast.Import):
+                found += [(line, a.name) for a in node.names
+                          if any(private(p) for p in a.name.split("."))]
+            elif isinstance(node, ast.ClassDef) and package:
+                # overriding a dependency's private method: the name is on a base class
+                # that comes from outside the package
+                module = ".".join([package, *path.relative_to(root).with_suffix("").parts])
+                cls = getattr(importlib.import_module(module.removesuffix(".__init__")),
+                              node.name, None)
+                bases = [b for b in getattr(cls, "__mro__", ())[1:]
+                         if not b.__module__.startswith(package)]
+                found += [(f"{where}:{f.lineno}", f.name) for f in node.body
+                          if isinstance(f, ast.FunctionDef) and private(f.name)
+                          and f.name not in _DOCUMENTED_HOOKS
+                          and any(f.name in vars(b) for b in bases)]
+    return found
+
+
+def test_the_package_uses_no_private_name_of_a_dependency():
+    """Only public APIs of dependencies: no ``obj._name`` of a library object, no private
+    module or name imported from a library, no override of a library's private method."""
+    from pathlib import Path
+
+    import analysekit
+
+    root = Path(analysekit.__file__).parent
+    assert _private_uses(root, "analysekit") == []
+
+
+def test_the_private_name_check_finds_what_plots_used_to_do(tmp_path):
+    """The check above finds the kinds of private use the text fast paths made (synthetic)."""
+    (tmp_path / "m.py").write_text(
+        "from matplotlib.font_manager import fontManager\n"
+        "from matplotlib import _api\n"
+        "import matplotlib.text as mtext\n"
+        "from nbconvert import HTMLExporter\n"
+        "class E(HTMLExporter):\n"
+        "    def f(self, r):\n"
+        "        return super()._init_resources(r)\n"
+        "def f(renderer, prop):\n"
+        "    renderer._get_font_height_metrics = None\n"
+        "    return fontManager._find_fonts_by_props(prop), mtext._get_text_metrics_with_cache\n")
+    names = sorted(name for _, name in _private_uses(tmp_path))
+    assert names == ["_api", "_find_fonts_by_props", "_get_font_height_metrics",
+                     "_get_text_metrics_with_cache", "_init_resources"]

@@ -21,9 +21,12 @@ __all__ = [
     "MINUS",
     "ONTBREEKT",
     "datum",
+    "decimals_for",
     "eur",
+    "eur_as",
     "finite",
     "getal",
+    "getal_as",
     "kans",
     "mln",
     "pct",
@@ -101,6 +104,55 @@ def eur(x: Any, decimals: int = 0, compact: bool = False, sign: bool = False) ->
     if compact and a >= 10_000:
         return f"{teken_}€ {getal(round(a, -3))}"
     return f"{teken_}€ {getal(a, decimals)}"
+
+
+def decimals_for(step: Any) -> int:
+    """Fewest decimals (at most 4) that show every multiple of ``step``: 1.5 → 1, 0.25 → 2.
+
+    For the labels of a scale (a figure's axis) whose ticks are ``step`` apart; a missing or
+    non-positive step needs none.
+    """
+    if not finite(step) or float(step) <= 0:
+        return 0
+    v = float(step)
+    for d in range(5):
+        scaled = v * 10**d
+        if abs(scaled - round(scaled)) < 1e-6 * max(scaled, 1.0):
+            return d
+    return 4
+
+
+def getal_as(x: Any, step: Any) -> str:
+    """A tick label: :func:`getal` with the decimals ``step`` (the tick spacing) needs.
+
+    ``getal_as(0.75, 0.25)`` → ``0,75``, ``getal_as(1500, 500)`` → ``1.500``; missing → ``–``.
+    """
+    return getal(x, decimals_for(step))
+
+
+def eur_as(x: Any, step: Any, top: Any = None) -> str:
+    """A euro tick label: one unit and one number of decimals for every tick of a scale.
+
+    The unit follows the largest tick ``top`` (default ``x`` itself): ``mld`` from a
+    billion, ``mln`` from a million, else whole euros; the decimals are what ``step`` (the
+    tick spacing) needs in that unit (:func:`decimals_for`). Zero is ``€ 0``; a negative
+    amount gets :data:`MINUS` before the euro sign, as in :func:`eur`.
+
+    Examples: ``eur_as(25e6, 5e6)`` → ``€ 25 mln``; ``eur_as(2.5e6, 2.5e6)`` →
+    ``€ 2,5 mln``; ``eur_as(-5e6, 2.5e6)`` → ``−€ 5,0 mln``; ``eur_as(1500, 500)`` →
+    ``€ 1.500``; missing → ``–``.
+    """
+    if not finite(x):
+        return ONTBREEKT
+    v = float(x)
+    big = abs(float(top)) if finite(top) else abs(v)
+    unit, name = (1e9, " mld") if big >= 1e9 else (1e6, " mln") if big >= 1e6 else (1.0, "")
+    if v == 0:
+        return "€ 0"
+    step_ = float(step) / unit if finite(step) else 0.0
+    text = getal(abs(v) / unit, decimals_for(step_))
+    sign = MINUS if v < 0 and text.strip("0,.") != "" else ""
+    return f"{sign}€ {text}{name}"
 
 
 def mln(x: Any, decimals: int = 1) -> str:

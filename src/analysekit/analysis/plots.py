@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -45,7 +44,7 @@ from matplotlib.layout_engine import LayoutEngine
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from analysekit import nl
 from analysekit.analysis.forecast import Projection
@@ -127,51 +126,24 @@ def style() -> Iterator[None]:
         yield
 
 
-def fmt_getal(x: float, decimals: int = 0) -> str:
-    """Axis helper: a number the Dutch way, by :func:`analysekit.nl.getal`."""
-    return nl.getal(x, decimals)
+class _EurFormatter(mpl.ticker.Formatter):
+    """Tick labels in euros (``€ 500``, ``€ 2,5 mln``) by :func:`analysekit.nl.eur_as`.
 
-
-def fmt_eur(x: float, compact: bool = True) -> str:
-    """Axis helper: euros, compact for large amounts (``€ 12,3 mln``, ``€ 12 mln``).
-
-    Digits by :func:`analysekit.nl.getal`.
+    One unit (from the largest tick) and one number of decimals (from the tick spacing)
+    for every label of the axis.
     """
-    if not nl.finite(x):
-        return nl.ONTBREEKT
-    a = abs(x)
-    if compact and a >= 1e9:
-        return f"€ {_compact(x / 1e9)} mld"
-    if compact and a >= 1e6:
-        return f"€ {_compact(x / 1e6)} mln"
-    if a < 10 and x != round(x):
-        return f"€ {fmt_getal(x, 2)}"
-    return f"€ {fmt_getal(x)}"
 
+    def __init__(self) -> None:
+        self._ticks = np.array([])
 
-def _compact(v: float) -> str:
-    """One decimal, dropped when it is zero: 12.0 → ``12``, 1.25 → ``1,2``."""
-    r = round(v, 1)
-    return fmt_getal(r, 0 if r == round(r) else 1)
+    def set_locs(self, locs: Sequence[float]) -> None:  # noqa: D102
+        self._ticks = np.asarray(locs, dtype=float)
 
-
-def decimals_for(step: float) -> int:
-    """Fewest decimals (≤ 4) that show every multiple of ``step``: 1.5 → 1, 0.25 → 2."""
-    if not np.isfinite(step) or step <= 0:
-        return 0
-    for d in range(5):
-        scaled = step * 10**d
-        if abs(scaled - round(scaled)) < 1e-6 * max(scaled, 1.0):
-            return d
-    return 4
-
-
-def fmt_as(x: float, step: float) -> str:
-    """Dutch number with as many decimals as ``step`` (a tick spacing) needs."""
-    return fmt_getal(0.0 if x == 0 else x, decimals_for(step))  # true minus: nl.MINUS
-
-
-_EUR_AXIS = FuncFormatter(lambda x, _pos: fmt_eur(x))  # true minus: nl.MINUS
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        locs = np.sort(self._ticks[np.isfinite(self._ticks)])
+        step = float(np.min(np.diff(locs))) if locs.size > 1 else abs(x)
+        top = float(np.max(np.abs(locs))) if locs.size else abs(x)
+        return nl.eur_as(x, step, top)
 
 
 def _nice(n: int) -> MaxNLocator:
@@ -196,7 +168,7 @@ class _DutchFormatter(mpl.ticker.Formatter):
         scale = 100.0 if self.percent else 1.0
         locs = np.sort(self._ticks) * scale
         step = float(np.min(np.diff(locs))) if locs.size > 1 else 1.0
-        return fmt_as(x * scale, step) + ("%" if self.percent else "")
+        return nl.getal_as(x * scale, step) + ("%" if self.percent else "")
 
 
 def dutch_axis(axis: Any, nbins: int = 5, percent: bool = False) -> None:
@@ -301,8 +273,10 @@ def keep_canvas(fig: Figure) -> None:
 
 def suptitle_height(fig: Figure) -> float:
     """Room in inches that the figure's suptitle (if any) takes at the top."""
-    sup = getattr(fig, "_suptitle", None)
-    if sup is None or not sup.get_text():
+    title = fig.get_suptitle()
+    # the suptitle is one of the figure's texts (Figure.suptitle adds it with Figure.text)
+    sup = next((t for t in fig.texts if title and t.get_text() == title), None)
+    if sup is None:
         return 0.0
     w, h = fig.get_size_inches()
     text = sup.get_text()
@@ -514,191 +488,8 @@ class KitFigure(Figure):
     """
 
     def draw(self, renderer: Any) -> None:  # noqa: D102
-        with mpl.rc_context({"text.hinting": "no_hinting"}), _fast_text(renderer):
+        with mpl.rc_context({"text.hinting": "no_hinting"}):
             super().draw(renderer)
-
-
-#: The text fast paths below restate private parts of matplotlib's Agg renderer as they are
-#: in this minor version; on any other version (or with ANALYSEKIT_FAST_TEXT=0) matplotlib
-#: draws and measures text itself: slower, never different. tests/test_plots.py checks that
-#: both ways give the same pixels.
-FAST_TEXT_MPL = "3.11."
-
-
-def fast_text_enabled() -> bool:
-    """True when the text fast paths apply (matplotlib 3.11.x and not switched off)."""
-    import os
-
-    return (mpl.__version__.startswith(FAST_TEXT_MPL)
-            and os.environ.get("ANALYSEKIT_FAST_TEXT", "1") != "0")
-
-
-_LAYOUTS: dict[tuple[Any, ...], list[tuple[Any, int, float, float]]] = {}
-_LAYOUTS_MAX = 20_000
-_GLYPHS: dict[tuple[Any, ...], tuple[Any, int, int]] = {}
-_GLYPHS_MAX = 50_000
-
-
-@contextlib.contextmanager
-def _fast_text(renderer: Any) -> Iterator[None]:
-    """While a kit figure draws on Agg: plain texts drawn as Agg does, with less overhead.
-
-    The same FreeType calls with the same arguments as ``RendererAgg.draw_text`` (so the
-    same pixels), minus two repeated costs: the glyph layout of a text is kept for the
-    process (keyed on the text, font properties, dpi, hinting flag, features, language),
-    and the rotation matrix is computed once per text instead of once per glyph. Math
-    text and other renderers go the usual way. Only this renderer instance is changed,
-    and only during the draw.
-    """
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    if (type(renderer) is not RendererAgg or "draw_text" in vars(renderer)
-            or not fast_text_enabled()):
-        yield
-        return
-    renderer.draw_text = functools.partial(_agg_draw_text, renderer, renderer.draw_text)
-    renderer._get_font_height_metrics = functools.partial(_font_height_metrics, renderer)
-    try:
-        yield
-    finally:
-        del renderer.draw_text
-        del renderer._get_font_height_metrics
-
-
-_FONT_HEIGHTS: dict[tuple[Any, ...], tuple[float, float, float]] = {}
-
-
-def _font_height_metrics(renderer: Any, prop: Any) -> tuple[Any, Any, Any]:
-    """A font's ascent, descent and line gap in pixels, as ``Text._get_layout`` computes them.
-
-    matplotlib 3.11 reads them from the font's OS/2 or hhea table for every text it lays
-    out (finding the font file, then two table lookups); it asks a renderer that has this
-    method instead. The values depend only on the font files, the size and the dpi, and
-    are computed here exactly as there, once per process.
-    """
-    from matplotlib.font_manager import fontManager, get_font
-
-    key = (prop.copy(), renderer.dpi)
-    hit = _FONT_HEIGHTS.get(key)
-    if hit is not None:
-        return hit
-    font = get_font(fontManager._find_fonts_by_props(prop))
-    out: tuple[Any, Any, Any] = (None, None, None)
-    for table_name, gap_key, ascent_key, descent_key in (
-        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
-        ("hhea", "lineGap", "ascent", "descent"),
-    ):
-        table = font.get_sfnt_table(table_name)
-        if table is None:
-            continue
-        scale = (1 / font.get_sfnt_table("head")["unitsPerEm"]
-                 * prop.get_size_in_points() * renderer.dpi / 72)
-        out = (table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale)
-        break
-    _FONT_HEIGHTS[key] = out  # type: ignore[assignment]
-    return out
-
-
-def _agg_draw_text(renderer: Any, original: Any, gc: Any, x: float, y: float, s: str,
-                   prop: Any, angle: float, ismath: Any = False, mtext: Any = None) -> Any:
-    """``RendererAgg.draw_text`` for plain text, as in matplotlib 3.11 (see _fast_text)."""
-    from matplotlib.backends.backend_agg import get_hinting_flag
-    from matplotlib.ft2font import RenderMode
-
-    if ismath:
-        return original(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
-    flags = get_hinting_flag()
-    features = mtext.get_fontfeatures() if mtext is not None else None
-    language = mtext.get_language() if mtext is not None else None
-    font = renderer._prepare_font(prop)
-    # per thread, as matplotlib's get_font: FreeType faces are not shared between threads
-    key: tuple[Any, ...] | None = (s, prop.copy(), renderer.dpi, flags, features, language,
-                                   threading.get_ident())
-    try:
-        glyphs = _LAYOUTS.get(key)  # type: ignore[arg-type]
-    except TypeError:  # an unhashable features/language value: no caching
-        key, glyphs = None, None
-    if glyphs is None:
-        glyphs = [(item.ft_object, item.glyph_index, item.x, item.y)
-                  for item in font._layout(s, flags=flags, features=features,
-                                           language=language)]
-        if key is not None:
-            if len(_LAYOUTS) >= _LAYOUTS_MAX:
-                _LAYOUTS.clear()
-            _LAYOUTS[key] = glyphs
-    size = prop.get_size_in_points()
-    # as RendererAgg._draw_text_glyphs_and_boxes with slant 0, extend 1 and no boxes
-    cos = math.cos(math.radians(angle))
-    sin = math.sin(math.radians(angle))
-    matrix = (0x10000 * np.array([[cos, -sin], [sin, cos]])
-              @ [[1, 0], [0, 1]]).round().astype(int)
-    dpi, height = renderer.dpi, renderer.height
-    antialiased = gc.get_antialiased()
-    mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
-    draw_image = renderer._renderer.draw_text_image
-    mkey = (size, dpi, matrix.tobytes(), flags, antialiased)
-    for ft_object, glyph_index, dx, dy in glyphs:
-        ox = round(0x40 * (x + dx * cos - dy * sin))
-        oy = round(0x40 * (height - y + dx * sin + dy * cos))
-        # FreeType renders a glyph moved by whole pixels as the same bitmap, moved: keep
-        # bitmaps per glyph and sub-pixel offset (26.6 fixed point: the low 6 bits)
-        gkey = (ft_object, glyph_index, ox & 63, oy & 63, mkey)
-        hit = _GLYPHS.get(gkey)
-        if hit is None:
-            ft_object.set_size(size, dpi)
-            ft_object._set_transform(matrix, [ox, oy])
-            bitmap = ft_object._render_glyph(glyph_index, flags, mode)
-            buffer = bitmap.buffer
-            if not antialiased:
-                buffer *= 0xff
-            if len(_GLYPHS) >= _GLYPHS_MAX:
-                _GLYPHS.clear()
-            hit = _GLYPHS[gkey] = (buffer, bitmap.left - (ox >> 6), bitmap.top - (oy >> 6))
-        buffer, left, top = hit
-        draw_image(buffer, left + (ox >> 6), int(height) - (top + (oy >> 6)) + buffer.shape[0],
-                   0, gc)
-    return None
-
-
-_TEXT_METRICS: dict[tuple[Any, ...], tuple[float, float, float]] = {}
-_TEXT_METRICS_MAX = 50_000
-
-
-def _install_text_metrics_cache() -> None:
-    """Keep Agg text metrics for the whole process, not per renderer.
-
-    matplotlib caches ``get_text_width_height_descent`` per renderer instance, and every
-    figure saved gets a new renderer, so each report measured the same tick labels, titles
-    and legend texts again (about 0.5 ms a text). For the Agg renderer the result depends
-    only on the text, the font properties, the dpi and the hinting flag in force; this
-    cache is keyed on exactly those, so the metrics (and the pixels) are the same.
-    """
-    import matplotlib.text as mtext
-    from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
-
-    original = mtext._get_text_metrics_with_cache
-    if getattr(original, "_analysekit", False) or not fast_text_enabled():
-        return
-
-    def metrics(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> Any:
-        if type(renderer) is not RendererAgg or ismath:
-            return original(renderer, text, fontprop, ismath, dpi)
-        prop = fontprop.copy()  # FontProperties is mutable; hash a frozen copy
-        key = (text, prop, dpi, renderer.dpi, get_hinting_flag())
-        hit = _TEXT_METRICS.get(key)
-        if hit is None:
-            if len(_TEXT_METRICS) >= _TEXT_METRICS_MAX:
-                _TEXT_METRICS.clear()
-            hit = _TEXT_METRICS[key] = renderer.get_text_width_height_descent(
-                text, prop, ismath=ismath)
-        return hit
-
-    metrics._analysekit = True  # type: ignore[attr-defined]
-    metrics.__wrapped__ = original  # type: ignore[attr-defined]
-    mtext._get_text_metrics_with_cache = metrics
-
-
-_install_text_metrics_cache()
 
 
 #: zlib level of the report PNGs (see :func:`png_bytes`).
@@ -929,7 +720,7 @@ def plot_domain_trends(
                                 alpha=0.15, lw=0)
                 drawn.append(f[["ondergrens", "bovengrens"]].to_numpy(float).ravel())
         ax.yaxis.set_major_locator(_nice(5))
-        ax.yaxis.set_major_formatter(_EUR_AXIS)
+        ax.yaxis.set_major_formatter(_EurFormatter())
         ax.xaxis.set_major_locator(MaxNLocator(8, integer=True))
         ax.xaxis.grid(False)
         ax.axhline(0, color="#888888", lw=0.8)
@@ -1013,7 +804,7 @@ def plot_trajectory(
         else:
             ax.axhline(0, color="#888888", lw=0.8)
         ax.yaxis.set_major_locator(_nice(5))
-        ax.yaxis.set_major_formatter(_EUR_AXIS)
+        ax.yaxis.set_major_formatter(_EurFormatter())
         ax.xaxis.grid(False)
         ax.set_xlabel("jaar")
         ax.set_ylabel(_unit_label(measure, values))
@@ -1070,14 +861,15 @@ def plot_gap_vs_gemeentefonds(
         top = float(np.nanmax(np.r_[netto, vm + iu, 0.0]))
         for i, g in enumerate(gap):
             if np.isfinite(g):
-                txt = ("tekort " if g > 0 else "overschot ") + fmt_eur(abs(g))
+                txt = ("tekort " if g > 0 else "overschot ") + nl.eur(
+                    abs(g), decimals=2 if abs(g) < 10 else 0, compact=True)
                 ax.text(x[i], np.nanmax([netto[i], vm[i] + iu[i]]) + 0.02 * top, txt,
                         ha="center", va="bottom", fontsize=8.5,
                         color=ACCENT if g > 0 else OVERSCHOT)
         ax.set_xticks(x, [_domein_label(d) for d in rows.index])
         ax.xaxis.grid(False)
         ax.yaxis.set_major_locator(_nice(5))
-        ax.yaxis.set_major_formatter(_EUR_AXIS)
+        ax.yaxis.set_major_formatter(_EurFormatter())
         ax.axhline(0, color="#888888", lw=0.8)
         ax.set_ylim(top=top * 1.12 if top > 0 else None)
         unit = "per inwoner" if per_inwoner else "totaal"
@@ -1137,7 +929,7 @@ def plot_taakveld_breakdown(
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.yaxis.grid(False)
         ax.xaxis.set_major_locator(_nice(5))
-        ax.xaxis.set_major_formatter(_EUR_AXIS)
+        ax.xaxis.set_major_formatter(_EurFormatter())
         ax.axvline(0, color="#888888", lw=0.8)
         ax.set_xlabel("netto kosten (lasten − baten)")
         jaar = int(rows["jaar"].iloc[0]) if "jaar" in rows.columns else ""
@@ -1183,7 +975,7 @@ def plot_projection(projection: Projection, titel: str = "", measure: str = "tek
                         Patch(color=ACCENT, alpha=0.18, lw=0,
                               label=f"{pct}%-voorspellingsinterval")]
         ax.yaxis.set_major_locator(_nice(5))
-        ax.yaxis.set_major_formatter(_EUR_AXIS)
+        ax.yaxis.set_major_formatter(_EurFormatter())
         ax.xaxis.set_major_locator(MaxNLocator(8, integer=True))
         ax.xaxis.grid(False)
         ax.set_xlabel("jaar")
@@ -1248,7 +1040,7 @@ def plot_peer_strip(
         ax.scatter([own_val.get(d, np.nan) for d in order], np.arange(len(order)), marker="D",
                    s=80, color=ACCENT, edgecolor="white", lw=1.2, zorder=5)
         ax.xaxis.set_major_locator(_nice(6))
-        ax.xaxis.set_major_formatter(_EUR_AXIS)
+        ax.xaxis.set_major_formatter(_EurFormatter())
         ax.set_xlabel(MATEN.get(measure, measure))
         ax.set_ylabel("")
         jaar = f" {int(own['jaar'].iloc[0])}" if "jaar" in own.columns else ""
@@ -1310,7 +1102,7 @@ def plot_choropleth(
                  missing_kwds={"color": GEEN_GEGEVENS_KLEUR, "label": nl.GEEN_GEGEVENS},
                  legend_kwds={"label": MATEN.get(column, column), "shrink": 0.6,
                               "pad": 0.02, "fraction": 0.05,
-                              "format": _EUR_AXIS if euro else None})
+                              "format": _EurFormatter() if euro else None})
         if codes:
             geo[geo["gm_code"].isin(codes)].boundary.plot(ax=ax, color=PEER_RAND, linewidth=1.4)
         if gm_code is not None:
