@@ -118,3 +118,83 @@ def test_duplicate_years_rejected():
     s = pd.Series([1.0, 2.0, 3.0, 4.0], index=[2020, 2020, 2021, 2022])
     with pytest.raises(ParameterError, match="dubbel"):
         project(s)
+
+
+# --------------------------------------------------------------------------- many series at once
+
+
+def _synthetic_panel(seed: int = 7, rows: int = 40, years: int = 8
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    # SYNTHETIC: noisy linear series, some years missing (NaN)
+    rng = np.random.default_rng(seed)
+    jaren = np.arange(2017, 2017 + years)
+    y = 100 + rng.normal(0, 20, (rows, 1)) + rng.normal(5, 3, (rows, 1)) * (jaren - 2017)
+    y = y + rng.normal(0, 4, y.shape)
+    y[rng.random(y.shape) < 0.15] = np.nan
+    return jaren, y
+
+
+def test_fit_trends_matches_statsmodels_and_scipy_row_by_row():
+    import statsmodels.api as sm
+
+    from analysekit.analysis.forecast import fit_trends
+
+    jaren, y = _synthetic_panel()
+    fit = fit_trends(jaren, y)
+    lo, hi = fit.slope_interval(0.05)
+    mean, plo, phi = fit.predict(2026, 0.05)
+    checked = 0
+    for i in range(len(y)):
+        m = np.isfinite(y[i])
+        if m.sum() < 3:
+            assert np.isnan(fit.trend[i])
+            continue
+        x = (jaren[m] - 2017).astype(float)
+        res = sm.OLS(y[i, m], sm.add_constant(x)).fit()
+        ci = res.conf_int(0.05)[1]
+        fr = res.get_prediction(np.array([[1.0, 2026 - 2017]])).summary_frame(alpha=0.05)
+        lr = stats.linregress(x, y[i, m])  # the second library
+        np.testing.assert_allclose([fit.trend[i], fit.niveau[i], fit.trend_se[i]],
+                                   [res.params[1], res.params[0], res.bse[1]], rtol=1e-9)
+        np.testing.assert_allclose([fit.trend[i], fit.trend_se[i]], [lr.slope, lr.stderr],
+                                   rtol=1e-9)
+        np.testing.assert_allclose([lo[i], hi[i]], ci, rtol=1e-9)
+        np.testing.assert_allclose([mean[i], plo[i], phi[i]],
+                                   [fr["mean"].iloc[0], fr["obs_ci_lower"].iloc[0],
+                                    fr["obs_ci_upper"].iloc[0]], rtol=1e-9)
+        checked += 1
+    assert checked >= 35
+
+
+def test_fit_trends_equals_project_ols():
+    from analysekit.analysis.forecast import fit_trends
+
+    jaren, y = _synthetic_panel(seed=3, rows=5)
+    fit = fit_trends(jaren, y)
+    for i in range(5):
+        s = pd.Series(y[i], index=jaren)
+        p = project(s, horizon=2)
+        last = int(s.dropna().index[-1])
+        m, lo, hi = fit.predict(last + 2)
+        f = p.forecast.iloc[-1]
+        np.testing.assert_allclose([m[i], lo[i], hi[i]],
+                                   [f["verwachting"], f["ondergrens"], f["bovengrens"]],
+                                   rtol=1e-9)
+
+
+def test_naive_forecast_exact():
+    from analysekit.analysis.forecast import naive_forecast
+
+    # SYNTHETIC: changes 1, 1.5, 0.5 (sd 0.5); a gap before the last value
+    y = np.array([[1, 2, 3.5, 4, np.nan, 7], [np.nan] * 6])
+    m, lo, hi = naive_forecast(np.arange(2017, 2023), y, horizon=4)
+    half = stats.t.ppf(0.975, 2) * 0.5 * 2.0
+    np.testing.assert_allclose([m[0], lo[0], hi[0]], [7.0, 7.0 - half, 7.0 + half])
+    assert np.isnan(m[1]) and np.isnan(lo[1])
+
+
+def test_fit_trends_bad_shape():
+    from analysekit.analysis.forecast import fit_trends
+
+    with pytest.raises(ParameterError, match="verwacht"):
+        fit_trends([2017, 2018], np.zeros((3, 4)))

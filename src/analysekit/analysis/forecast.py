@@ -221,3 +221,140 @@ def _project_ets(
         ok=True, method="ets", message=msg, observed=observed, forecast=forecast, alpha=alpha,
         n_points=n, params=params,
     )
+
+
+# --------------------------------------------------------------------------- many series at once
+#
+# The same linear-trend OLS as :func:`project` (method ``"ols"``), for thousands of short
+# series at once with numpy: one row of ``y`` per series, one column per year, NaN where a
+# year is missing. ``tests/test_forecast.py`` checks every number against statsmodels
+# (``OLS(...).get_prediction``) and scipy (``stats.linregress``) series by series.
+
+
+@dataclass(frozen=True)
+class TrendFits:
+    """Linear trends ``y = niveau + trend · (jaar − basisjaar)`` fitted row by row.
+
+    Attributes:
+        basisjaar: The year where ``x = 0`` (the first column's year).
+        niveau: Intercept per row.
+        trend: Slope per row (units of ``y`` per year).
+        trend_se: Standard error of the slope.
+        sigma: Residual standard deviation (``√(SSR / (n − 2))``).
+        n: Number of observed years per row.
+        x_mean: Mean of the observed ``x`` per row.
+        sxx: ``Σ (x − x̄)²`` per row.
+        laatste: Last observed year per row.
+    """
+
+    basisjaar: int
+    niveau: np.ndarray
+    trend: np.ndarray
+    trend_se: np.ndarray
+    sigma: np.ndarray
+    n: np.ndarray
+    x_mean: np.ndarray
+    sxx: np.ndarray
+    laatste: np.ndarray
+
+    def t_quantile(self, alpha: float = 0.05) -> np.ndarray:
+        """``t(1 − alpha/2; n − 2)`` per row (NaN where ``n < 3``)."""
+        from scipy import stats
+
+        df = self.n - 2.0
+        out = np.full(df.shape, np.nan)
+        ok = df >= 1
+        out[ok] = stats.t.ppf(1 - alpha / 2, df[ok])
+        return out
+
+    def slope_interval(self, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+        """Confidence interval of the slope: ``trend ± t · se``."""
+        t = self.t_quantile(alpha)
+        return self.trend - t * self.trend_se, self.trend + t * self.trend_se
+
+    def predict(self, jaar: int | np.ndarray, alpha: float = 0.05
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Point forecast and prediction interval for a new observation in ``jaar``.
+
+        ``ŷ ± t(n−2) · s · √(1 + 1/n + (x₀ − x̄)² / Sxx)``, as statsmodels'
+        ``obs_ci_lower/upper``.
+
+        Returns:
+            (verwachting, ondergrens, bovengrens), one value per row.
+        """
+        x0 = np.asarray(jaar, dtype="float64") - self.basisjaar
+        mean = self.niveau + self.trend * x0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            half = self.t_quantile(alpha) * self.sigma * np.sqrt(
+                1.0 + 1.0 / self.n + (x0 - self.x_mean) ** 2 / self.sxx)
+        return mean, mean - half, mean + half
+
+
+def fit_trends(jaren: np.ndarray | list[int], y: np.ndarray) -> TrendFits:
+    """Fit a linear trend by OLS to every row of ``y`` (NaN = year not observed).
+
+    Args:
+        jaren: The years of the columns (ascending integers).
+        y: Array of shape (rows, len(jaren)).
+
+    Returns:
+        :class:`TrendFits`; rows with fewer than 3 observed years get NaN everywhere
+        except ``n`` (a slope needs two points, an interval three).
+    """
+    jaren = np.asarray(jaren, dtype="int64")
+    y = np.asarray(y, dtype="float64")
+    if y.ndim != 2 or y.shape[1] != len(jaren):
+        raise ParameterError(
+            f"fit_trends(): y heeft vorm {y.shape}; verwacht: (reeksen, {len(jaren)} jaren)")
+    base = int(jaren[0]) if len(jaren) else 0
+    x = (jaren - base).astype("float64")
+    m = np.isfinite(y)
+    w = m.astype("float64")
+    yz = np.where(m, y, 0.0)
+    n = w.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        xm = (w * x).sum(axis=1) / n
+        ym = yz.sum(axis=1) / n
+        dx = np.where(m, x - xm[:, None], 0.0)
+        dy = np.where(m, yz - ym[:, None], 0.0)
+        sxx = (dx * dx).sum(axis=1)
+        b = (dx * dy).sum(axis=1) / sxx
+        a = ym - b * xm
+        resid = np.where(m, yz - (a[:, None] + b[:, None] * x), 0.0)
+        ssr = (resid * resid).sum(axis=1)
+        sigma = np.sqrt(ssr / (n - 2.0))
+        se = sigma / np.sqrt(sxx)
+    bad = n < 3
+    for arr in (a, b, sigma, se, xm, sxx):
+        arr[bad] = np.nan
+    last = np.where(m, jaren[None, :], -1).max(axis=1) if len(jaren) else np.zeros(len(y))
+    return TrendFits(basisjaar=base, niveau=a, trend=b, trend_se=se, sigma=sigma, n=n,
+                     x_mean=xm, sxx=sxx, laatste=last.astype("int64"))
+
+
+def naive_forecast(jaren: np.ndarray | list[int], y: np.ndarray, horizon: int,
+                   alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The last observed value, ``horizon`` years on, with a random-walk interval.
+
+    The interval is ``last ± t(m−1) · s_Δ · √h``, with ``s_Δ`` the standard deviation of
+    the ``m`` observed year-on-year changes (consecutive observed years only).
+
+    Returns:
+        (verwachting, ondergrens, bovengrens), one value per row.
+    """
+    from scipy import stats
+
+    y = np.asarray(y, dtype="float64")
+    m = np.isfinite(y)
+    idx = np.where(m, np.arange(y.shape[1])[None, :], -1).max(axis=1)
+    last = np.where(idx >= 0, y[np.arange(len(y)), np.maximum(idx, 0)], np.nan)
+    d = np.diff(y, axis=1)
+    k = np.isfinite(d).sum(axis=1)
+    sd = np.full(len(y), np.nan)
+    ok = k >= 2
+    if ok.any():
+        sd[ok] = np.nanstd(d[ok], axis=1, ddof=1)
+    t = np.full(len(y), np.nan)
+    t[ok] = stats.t.ppf(1 - alpha / 2, k[ok] - 1)
+    half = t * sd * np.sqrt(horizon)
+    return last, last - half, last + half

@@ -1,0 +1,74 @@
+"""Tests for analysekit.analysis.persistence (synthetic series with known answers, real mirror)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysekit.analysis import persistence as P
+from analysekit.errors import ParameterError
+
+
+def synthetic_reeks(overrun: dict[str, list[float]]) -> pd.DataFrame:
+    """SYNTHETIC: begroting 100 (k€) every year 2017–2024; jaarrekening = 100 + overrun[j]."""
+    rows = []
+    for code, ov in overrun.items():
+        for k, j in enumerate(range(2017, 2025)):
+            rows.append({"gm_code": code, "jaar": j, "verslagsoort": "begroting",
+                         "domein": "Jeugd", "lasten_eur": 100_000.0, "inwoners": 1000,
+                         "geleverd": True})
+            v = ov[k]
+            rows.append({"gm_code": code, "jaar": j, "verslagsoort": "jaarrekening",
+                         "domein": "Jeugd",
+                         "lasten_eur": np.nan if np.isnan(v) else 100_000.0 + 1000.0 * v,
+                         "inwoners": 1000, "geleverd": not np.isnan(v)})
+    return pd.DataFrame(rows)
+
+
+CASES = {
+    # overrun in k€ per year 2017..2024
+    "GM9001": [5, 5, 5, 5, 0.5, 5, 5, 5],        # 3 of the last 4 (0.5% is under the 1% drempel)
+    "GM9002": [5, 5, 5, 5, 5, -5, -5, 5],        # 2 of the last 4: niet structureel
+    "GM9003": [5, 5, 5, 5, 5, np.nan, np.nan, 5],  # last 4 years with data: 2019, 2020, 2021, 2024
+    "GM9004": [np.nan] * 6 + [5, 5],             # only 2 years: onbekend
+    "GM9005": [1, 2, 3, 4, 5, 6, 7, 8],          # trend +1 k€ per year
+}
+
+
+def test_overruns_and_rule_on_synthetic():
+    ov = P.overruns(synthetic_reeks(CASES))
+    assert set(ov["gm_code"]) == set(CASES)
+    g1 = ov.loc[ov["gm_code"] == "GM9001"].set_index("jaar")
+    assert g1.loc[2021, "overschrijding_eur"] == 500.0
+    assert not g1.loc[2021, "overschreden"] and g1.loc[2022, "overschreden"]
+    assert len(ov.loc[ov["gm_code"] == "GM9004"]) == 2  # missing years are left out, not 0
+    p = P.persistence(ov).set_index("gm_code")
+    assert p.loc["GM9001", "status"] == P.STRUCTUREEL
+    assert p.loc["GM9001", "n_overschreden"] == 7 and p.loc["GM9001", "n_jaren"] == 8
+    assert p.loc["GM9001", "structureel_eur"] == pytest.approx((500 + 5000 * 3) / 4)
+    assert p.loc["GM9001", "structureel_sd_eur"] == pytest.approx(
+        np.std([500, 5000, 5000, 5000], ddof=1))
+    assert p.loc["GM9001", "laatste_jaren"] == "2021–2024"
+    assert p.loc["GM9002", "status"] == P.NIET_STRUCTUREEL
+    assert np.isnan(p.loc["GM9002", "structureel_eur"])
+    assert p.loc["GM9003", "status"] == P.STRUCTUREEL
+    assert p.loc["GM9003", "laatste_jaren"] == "2019–2024"
+    assert p.loc["GM9004", "status"] == P.ONBEKEND and not p.loc["GM9004", "structureel"]
+    assert p.loc["GM9005", "trend_eur_per_jaar"] == pytest.approx(1000.0)
+    assert p.loc["GM9005", "trend_laag"] == pytest.approx(1000.0)
+
+
+def test_sentence():
+    p = P.persistence(P.overruns(synthetic_reeks(CASES))).set_index("gm_code")
+    s = P.persistence_sentence(p.loc["GM9001"].to_dict() | {"domein": "Jeugd"})
+    assert s.startswith("Jeugd overschreed de begroting op de lasten in 7 van de 8 jaren")
+    assert "structureel" in s and "2021–2024" in s
+    s4 = P.persistence_sentence(p.loc["GM9004"].to_dict() | {"domein": "Jeugd"})
+    assert "te weinig jaren" in s4
+
+
+def test_bad_rule():
+    ov = P.overruns(synthetic_reeks(CASES))
+    with pytest.raises(ParameterError, match="min_over"):
+        P.persistence(ov, laatste=2, min_over=3)

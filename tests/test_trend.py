@@ -1,0 +1,112 @@
+"""Tests for analysekit.analysis.trend (synthetic series with known answers; real mirror)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysekit.analysis import trend as T
+from analysekit.errors import ParameterError, UnknownGemeente
+from analysekit.vocab import DOMEINEN, TOTAAL
+
+
+def synthetic_reeks() -> pd.DataFrame:
+    """SYNTHETIC domein series: four gemeenten, 2017–2024 jaarrekening + 2017–2026 begroting.
+
+    GM9001 grows exactly 5% a year on every domein (lasten per inwoner 100 · 1.05^t,
+    1,000 inwoners); GM9002 10%; GM9003 0%; GM9004 did not deliver jaarrekening 2019.
+    """
+    rows = []
+    groei = {"GM9001": 0.05, "GM9002": 0.10, "GM9003": 0.0, "GM9004": 0.02}
+    for code, g in groei.items():
+        for vs, jaren in (("jaarrekening", range(2017, 2025)), ("begroting", range(2017, 2027))):
+            for j in jaren:
+                geleverd = not (code == "GM9004" and vs == "jaarrekening" and j == 2019)
+                for i, dom in enumerate((*DOMEINEN, TOTAAL)):
+                    base = 100.0 * (i + 1) * (1 + g) ** (j - 2017)
+                    rows.append({
+                        "gm_code": code, "jaar": j, "verslagsoort": vs, "domein": dom,
+                        "lasten_eur": base * 1000.0 if geleverd else np.nan,
+                        "baten_eur": np.nan, "netto_eur": np.nan, "inwoners": 1000,
+                        "geleverd": geleverd,
+                        "breuk": "6.1 verbreed" if dom in ("Sociale basisvoorzieningen", TOTAAL)
+                        and j in (2021, 2022, 2023) else "",
+                    })
+    return pd.DataFrame(rows)
+
+
+def test_growth_exact_on_synthetic():
+    g = T.growth_all(synthetic_reeks()).set_index(["gm_code", "domein"])
+    assert g.loc[("GM9001", "Jeugd"), "groei_pct"] == pytest.approx(5.0, abs=1e-9)
+    assert g.loc[("GM9002", "Wmo"), "groei_pct"] == pytest.approx(10.0, abs=1e-9)
+    assert g.loc[("GM9003", TOTAAL), "groei_pct"] == pytest.approx(0.0, abs=1e-9)
+    # exact series: the interval collapses onto the estimate
+    assert g.loc[("GM9001", "Jeugd"), "groei_laag_pct"] == pytest.approx(5.0, abs=1e-6)
+    # the missing year is left out, not read as 0: still 2% over 7 years
+    assert g.loc[("GM9004", "Jeugd"), "n_jaren"] == 7
+    assert g.loc[("GM9004", "Jeugd"), "groei_pct"] == pytest.approx(2.0, abs=1e-9)
+    # rank: 1 = fastest growth
+    assert g.loc[("GM9002", "Jeugd"), "rang"] == 1
+    assert g.loc[("GM9003", "Jeugd"), "rang"] == 4
+    assert (g["n_rang"] == 4).all()
+    assert g.loc[("GM9001", "Sociale basisvoorzieningen"), "breuk"] == "6.1 verbreed (2021)"
+    assert g.loc[("GM9001", "Jeugd"), "breuk"] == ""
+
+
+def test_growth_interval_matches_statsmodels_per_series():
+    # SYNTHETIC noise on top of the exact series; the one numpy pass against statsmodels
+    import statsmodels.api as sm
+
+    r = synthetic_reeks()
+    rng = np.random.default_rng(11)
+    r["lasten_eur"] = r["lasten_eur"] * np.exp(rng.normal(0, 0.03, len(r)))
+    g = T.growth_all(r).set_index(["gm_code", "domein"])
+    pi = T.per_inwoner(r)
+    for (code, dom), row in g.iterrows():
+        s = pi.loc[(pi["gm_code"] == code) & (pi["domein"] == dom)
+                   & (pi["verslagsoort"] == "jaarrekening")].dropna(subset=["lasten_per_inwoner"])
+        res = sm.OLS(np.log(s["lasten_per_inwoner"].to_numpy()),
+                     sm.add_constant((s["jaar"] - 2017).to_numpy(dtype=float))).fit()
+        lo, hi = res.conf_int(0.05)[1]
+        np.testing.assert_allclose(
+            [row["groei_pct"], row["groei_laag_pct"], row["groei_hoog_pct"]],
+            100 * np.expm1([res.params[1], lo, hi]), rtol=1e-9)
+
+
+def test_nederland_is_sum_over_sum_of_delivering():
+    r = synthetic_reeks()
+    nl = T.nederland(r).set_index(["jaar", "verslagsoort", "domein"])
+    # 2019 jaarrekening: GM9004 did not deliver, so three gemeenten count
+    row = nl.loc[(2019, "jaarrekening", "Jeugd")]
+    assert row["n_gemeenten"] == 3
+    expect = 300.0 * (1.05 ** 2 + 1.10 ** 2 + 1.0) / 3
+    assert row["lasten_per_inwoner"] == pytest.approx(expect, rel=1e-12)
+    assert np.isnan(row["netto_per_inwoner"])
+
+
+def test_band_and_lens():
+    r = synthetic_reeks()
+    b = T.band(r, ["GM9001", "GM9002", "GM9003"]).set_index(["jaar", "verslagsoort", "domein"])
+    row = b.loc[(2018, "jaarrekening", "Wmo")]
+    vals = np.array([200 * 1.05, 200 * 1.10, 200.0])
+    assert row["mediaan"] == pytest.approx(np.median(vals))
+    assert row["q1"] == pytest.approx(np.percentile(vals, 25))
+    lens = T.lens(r, "GM9004", ["GM9001", "GM9002", "GM9003"])
+    x = lens.set_index(["jaar", "verslagsoort", "domein"])
+    assert np.isnan(x.loc[(2019, "jaarrekening", "Jeugd"), "eigen"])  # missing, not 0
+    assert x.loc[(2019, "jaarrekening", "Jeugd"), "n_peers_met_waarde"] == 3
+    assert x.loc[(2026, "begroting", "Jeugd"), "eigen"] == pytest.approx(300 * 1.02 ** 9)
+    # a peer without a value in a year is left out of that year's band
+    lens2 = T.lens(r, "GM9001", ["GM9004", "GM9002"]).set_index(
+        ["jaar", "verslagsoort", "domein"])
+    assert lens2.loc[(2019, "jaarrekening", "Jeugd"), "n_peers_met_waarde"] == 1
+
+
+def test_bad_input():
+    with pytest.raises(ParameterError, match="maat"):
+        T.growth_all(synthetic_reeks(), measure="kosten")
+    with pytest.raises(ParameterError, match="mist kolom"):
+        T.per_inwoner(pd.DataFrame({"gm_code": ["GM0001"]}))
+    with pytest.raises(UnknownGemeente, match="GM0000"):
+        T.lens(synthetic_reeks(), "GM0000", [])
