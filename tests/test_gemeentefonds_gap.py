@@ -1,10 +1,15 @@
 """The gap against the gemeentefonds (analysekit.analysis.gemeentefonds_gap) on the real mirror.
 
-* The BZK begrotingsanalyse tool's figures for Tilburg, begroting 2024, septembercirculaire
-  2024, reproduced from the tool's own derived files (``Analysedata/Iv3`` and
-  ``Analysedata/GF``) by following the tool's published steps here, independently of the
-  kit: per cluster net cost (€ 1.000, the tool's table unit), gemeentefonds, difference
-  and difference per inwoner; without and with the overhead allocation.
+* The BZK begrotingsanalyse tool's figures for Tilburg and Utrecht, begroting 2024 and
+  2025, septembercirculaire 2024, reproduced from the tool's own derived files
+  (``Analysedata/Iv3`` and ``Analysedata/GF``) by following the steps of the mirrored
+  version of the tool (commit 67cc06d, ``streamlit_app.py``: ``get_cluster_dict``,
+  ``iv3_to_cluster``) here, independently of the kit: per cluster net cost (€ 1.000, the
+  tool's table unit), gemeentefonds, difference and difference per inwoner; without and
+  with the overhead allocation.
+* The same rules applied to every gemeente of the tool's files give the national totals
+  per cluster of the kit's ``national_check`` (begroting 2024 and 2025), and the
+  begroting 2025 figure of issue 16: € 26,478 bn against € 26,905 bn (−1,6%).
 * Why the kit's budget differs from the tool's: exactly the IU/DU the tool drops.
 * The national check: Σ net cost vs Σ gemeentefonds per cluster and year (figures in
   docs/deficits.md).
@@ -26,14 +31,16 @@ REAL = (processed_dir() / "iv3.parquet").exists()
 real = pytest.mark.skipif(not REAL, reason="data/processed is missing")
 TOOL = mirror_dir() / "michielsd-begrotingsanalysetool"
 
-# The tool's cluster prefixes as its app lists them (cluster name -> prefixes of the
-# "Taakveld" text "6.1 Samenkracht ..."). Written out here from its published table so
-# that the test does not reuse the kit's constant.
+# The tool's cluster prefixes as its app lists them at the mirrored commit 67cc06d
+# (get_cluster_dict; cluster name -> prefixes of the "Taakveld" text "6.1 Samenkracht ...").
+# Written out here from the tool's code so that the test does not reuse the kit's constant.
+# 6.791 (pgb Wmo) and 6.91 (coördinatie Wmo) of the 2025 revision match no prefix.
 TOOL_CLUSTERS = {
     "Sociale basisvoorzieningen": ("6.1", "6.2", "7.1"),
     "Participatie": ("6.3", "6.4", "6.5"),
     "Individuele voorzieningen Wmo": ("6.6", "6.71", "6.81"),
-    "Individuele voorzieningen Jeugd": ("6.72", "6.73", "6.74", "6.82"),
+    "Individuele voorzieningen Jeugd": ("6.72", "6.73", "6.74", "6.75", "6.76", "6.792",
+                                        "6.82", "6.92"),
     "Bestuur en ondersteuning": ("0.1 ", "0.2"),
     "Orde en veiligheid": ("1.",),
     "Onderwijs": ("4.",),
@@ -101,12 +108,14 @@ def _tool_budget(gm_code: str, gemeente: str, circ: str) -> pd.DataFrame:
 
 
 @real
+@pytest.mark.parametrize("jaar", [2024, 2025])
 @pytest.mark.parametrize("overhead", [False, True])
 @pytest.mark.parametrize(("gm_code", "naam"), [("GM0855", "Tilburg"), ("GM0344", "Utrecht")])
-def test_reproduces_bzk_tool_table_exactly(t, overhead, gm_code, naam):
-    want = tool_table(naam, 2024, "begroting", "S2024_2024", overhead)
-    got = gg.gap(t["iv3"], None, 2024, "begroting", methode="bzk", overhead=overhead,
-                 budget=_tool_budget(gm_code, naam, "S2024_2024"), gemeenten=t["gemeenten"],
+def test_reproduces_bzk_tool_table_exactly(t, overhead, gm_code, naam, jaar):
+    circ = f"S2024_{jaar}"
+    want = tool_table(naam, jaar, "begroting", circ, overhead)
+    got = gg.gap(t["iv3"], None, jaar, "begroting", methode="bzk", overhead=overhead,
+                 budget=_tool_budget(gm_code, naam, circ), gemeenten=t["gemeenten"],
                  levering=t["iv3_levering"], bzk_afronding=True)
     got = got[got["gm_code"] == gm_code].set_index("domein")
     for dom in DOMEINEN:
@@ -232,3 +241,61 @@ def test_bad_parameters_one_line(kw, msg):
     with pytest.raises(ParameterError, match=msg) as e:
         gg.gap(st.iv3(), st.gemeentefonds(), **args)
     assert "\n" not in str(e.value)
+
+
+def tool_national(jaar: int, overhead: bool) -> pd.Series:
+    """The tool's rules on every gemeente of its begroting file, summed per cluster (€).
+
+    Per gemeente: a cluster is the sum of the rows whose "Taakveld" text starts with one of
+    its prefixes (TOOL_CLUSTERS); with overhead, each cluster gets the lasten of cluster
+    Overhead × its share of L1.1 salarissen over all clusters (Overhead included). No
+    display truncation. The file holds thousands of euros; the "Nederland" row is left out.
+    A gemeente that sent nothing is all 0 in the file and adds 0.
+    """
+    iv3 = pd.read_csv(TOOL / "Analysedata" / "Iv3" / f"{jaar}_begroting.csv", sep=";")
+    iv3 = iv3[iv3["Gemeenten"] != "Nederland"]
+    sal = "L1.1 Salarissen en sociale lasten"
+    cl = {c: iv3[iv3["Taakveld"].str.startswith(p)].groupby("Gemeenten")[
+        [sal, "Lasten", "Baten"]].sum() for c, p in TOOL_CLUSTERS.items()}
+    saldo = pd.DataFrame({c: v["Lasten"] - v["Baten"] for c, v in cl.items()}).fillna(0.0)
+    if overhead:
+        s = pd.DataFrame({c: v[sal] for c, v in cl.items()}).fillna(0.0)
+        share = s.div(s.sum(axis=1), axis=0)
+        saldo = saldo + share.mul(cl["Overhead"]["Lasten"], axis=0)
+    return (saldo[list(KIT_NAAM)].sum() * 1000).rename(KIT_NAAM)
+
+
+@real
+@pytest.mark.parametrize("jaar", [2024, 2025])
+@pytest.mark.parametrize("overhead", [False, True])
+def test_national_totals_equal_the_tools_rules(t, jaar, overhead):
+    want = tool_national(jaar, overhead)
+    nc = gg.national_check(t["iv3"], t["gemeentefonds"], cellen=[(jaar, "begroting")],
+                           methoden=["bzk"], overhead=[overhead], levering=t["iv3_levering"])
+    got = nc.set_index("domein")["netto_eur"]
+    for dom in DOMEINEN:
+        assert got[dom] == pytest.approx(want[dom], abs=1.0), dom  # to the euro nationally
+    assert got[TOTAAL] == pytest.approx(want.sum(), abs=4.0)
+
+
+@real
+def test_bzk_begroting_2025_national_figure(t):
+    """Issue 16: begroting 2025, BZK clusters + overhead: € 26,478 bn against € 26,905 bn."""
+    nc = gg.national_check(t["iv3"], t["gemeentefonds"], cellen=[(2025, "begroting")],
+                           methoden=["bzk"], overhead=[True], levering=t["iv3_levering"])
+    tot = nc.set_index("domein").loc[TOTAAL]
+    assert tot["n_gemeenten"] == 338
+    assert round(tot["netto_eur"] / 1e9, 3) == 26.478
+    assert round(tot["gf_eur"] / 1e9, 3) == 26.905
+    assert round(tot["tekort_pct"], 1) == -1.6 and tot["tekort_teken"] == "overschot"
+    # the 2025 codes the tool's Wmo leaves out (6.791 pgb Wmo, 6.91 coördinatie Wmo) are in
+    # the kit's Wmo, and Jeugd takes 6.75x, 6.76x, 6.792 and 6.92 in both
+    c = gg.compare_methods(t["iv3"], t["gemeentefonds"], 2025, "begroting",
+                           levering=t["iv3_levering"])
+    c = c[c["geleverd"]].groupby("domein")[["netto_kit_eur", "netto_bzk_eur"]].sum()
+    iv3 = t["iv3"]
+    b25 = iv3[(iv3["jaar"] == 2025) & (iv3["verslagsoort"] == "begroting")]
+    los = b25[b25["taakveld"].isin(["6.791", "6.91"])]
+    assert c.loc["Wmo", "netto_kit_eur"] - c.loc["Wmo", "netto_bzk_eur"] == pytest.approx(
+        (los["lasten_eur"] - los["baten_eur"]).sum(), abs=1.0)
+    assert c.loc["Jeugd", "netto_kit_eur"] == pytest.approx(c.loc["Jeugd", "netto_bzk_eur"])

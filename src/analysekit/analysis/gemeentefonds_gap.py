@@ -6,17 +6,19 @@ gemeentefonds, per gemeente × jaar × cluster, side by side:
 * ``methode="kit"`` — the kit's own domain mapping (``data/taakveld_domein.csv``: every
   taakveld of hoofdtaakveld 6 in one of the four clusters, nothing else).
 * ``methode="bzk"`` — the reference lens of the BZK *begrotingsanalyse* tool
-  (``michielsd/begrotingsanalysetool``, the source of the kit's gemeentefonds files): a
-  taakveld belongs to a cluster when its code starts with one of the cluster's prefixes
-  (:data:`BZK_CLUSTERS`). It differs from the kit in one place for the Iv3 years 2023 and
-  2024: taakveld **7.1 Volksgezondheid** counts to *Sociale basisvoorzieningen*, as in
-  the gemeentefonds cluster of that name. Taakvelden of the 2025 Iv3 revision that no
-  prefix matches (6.75x, 6.76x, 6.79x, 6.91, 6.92) follow the kit's mapping, so the lens
-  stays complete for 2025; the column ``bzk_aanvulling_eur`` shows how much that is.
+  (``michielsd/begrotingsanalysetool``, the source of the kit's gemeentefonds files), as
+  in the version mirrored in ``michielsd-begrotingsanalysetool`` (commit
+  :data:`BZK_TOOL_COMMIT`): a taakveld belongs to a cluster when its code starts with one
+  of the cluster's prefixes (:data:`BZK_CLUSTERS`), taken literally. For the Iv3 years
+  2023 and 2024 it differs from the kit in one place: taakveld **7.1 Volksgezondheid**
+  counts to *Sociale basisvoorzieningen*, as in the gemeentefonds cluster of that name.
+  For the 2025 Iv3 revision the tool's Jeugd cluster includes 6.75x, 6.76x, 6.792 and
+  6.92; **6.791 (pgb Wmo) and 6.91 (coördinatie en beleid Wmo) are in no cluster** of
+  the tool, so its Wmo leaves them out (the kit's mapping counts them).
 * ``overhead=True`` spreads the lasten of taakveld 0.4 Overhead over all clusters by
   their share in salarissen (Iv3 category L1.1), as the BZK tool offers. The salary base
   is the sum over all of the tool's clusters (:data:`BZK_ALLE_CLUSTERS`, including
-  overhead itself), like the tool.
+  overhead itself; codes in no cluster are not in it), like the tool.
 
 The budget is chosen by :func:`analysekit.analysis.deficits.select_gemeentefonds`: the
 uitkeringsjaar equal to the cost year with its newest circulaire; where that year is
@@ -53,6 +55,7 @@ __all__ = [
     "BZK_CLUSTERNAMEN",
     "BZK_CLUSTERS",
     "BZK_CLUSTERS_6_82_TWEEMAAL",
+    "BZK_TOOL_COMMIT",
     "METHODEN",
     "cluster_costs",
     "compare_methods",
@@ -60,15 +63,20 @@ __all__ = [
     "national_check",
 ]
 
+#: The commit of ``michielsd/begrotingsanalysetool`` whose method :data:`BZK_CLUSTERS`
+#: and the overhead allocation reproduce (the version in the mirror, see its SOURCE.md).
+BZK_TOOL_COMMIT = "67cc06d813c57a70fe09bf947eb446e7d739341f"
 #: Sociaal-domein clusters of the BZK tool → taakveld prefixes (a code ``c`` matches prefix
-#: ``p`` when ``c + " "`` starts with ``p``). 6.81 (geëscaleerde zorg 18+: beschermd wonen,
-#: opvang) is Wmo and 6.82 (jeugdbescherming/-reclassering) is Jeugd, as in the
-#: gemeentefonds cluster definitions and the tool's version with the cost table. See
-#: docs/deficits.md for the earlier version with 6.82 twice and 6.81 nowhere.
+#: ``p`` when ``c + " "`` starts with ``p``), as in the tool's ``get_cluster_dict`` at
+#: :data:`BZK_TOOL_COMMIT`. 6.81 (geëscaleerde zorg 18+: beschermd wonen, opvang) is Wmo
+#: and 6.82 (jeugdbescherming/-reclassering) is Jeugd. The 2025 codes 6.75x, 6.76x, 6.792
+#: (pgb Jeugd) and 6.92 (coördinatie Jeugd) are Jeugd; 6.791 (pgb Wmo) and 6.91
+#: (coördinatie Wmo) match no prefix. See docs/deficits.md for the earlier version with
+#: 6.82 twice and 6.81 nowhere.
 BZK_CLUSTERS: Mapping[str, tuple[str, ...]] = {
     "Sociale basisvoorzieningen": ("6.1", "6.2", "7.1"),
     "Wmo": ("6.6", "6.71", "6.81"),
-    "Jeugd": ("6.72", "6.73", "6.74", "6.82"),
+    "Jeugd": ("6.72", "6.73", "6.74", "6.75", "6.76", "6.792", "6.82", "6.92"),
     "Participatie": ("6.3", "6.4", "6.5"),
 }
 #: The earlier version of the tool's mapping (6.82 in Wmo and Jeugd, 6.81 in neither);
@@ -137,11 +145,11 @@ def cluster_costs(
         iv3: Table ``iv3`` (euros; ``salarissen_eur`` needed for ``overhead``).
         jaar: Boekjaar.
         verslagsoort: ``"begroting"`` or ``"jaarrekening"``.
-        methode: ``"kit"`` (column ``domein`` of iv3) or ``"bzk"`` (:data:`BZK_CLUSTERS`).
+        methode: ``"kit"`` (column ``domein`` of iv3) or ``"bzk"`` (:data:`BZK_CLUSTERS`,
+            taken literally: a code no prefix matches is in no cluster).
         overhead: Add each cluster's salary share of the lasten on taakveld 0.4.
         clusters: Other prefixes for ``methode="bzk"`` (e.g.
-            :data:`BZK_CLUSTERS_6_82_TWEEMAAL`), taken literally: no kit fallback for
-            codes they do not match.
+            :data:`BZK_CLUSTERS_6_82_TWEEMAAL`).
         levering: Table ``iv3_levering`` (None: derived from iv3).
         bzk_afronding: Truncate each allocated overhead amount towards zero to whole
             millions, as the BZK app does (it works in € mln and applies ``int``). Only
@@ -149,7 +157,6 @@ def cluster_costs(
 
     Returns:
         gm_code, jaar, verslagsoort, domein, lasten_eur, baten_eur, overhead_eur,
-        bzk_aanvulling_eur (2025 codes no prefix matches, counted by the kit mapping),
         netto_eur (lasten − baten + overhead). Non-delivered gemeenten have no rows.
     """
     check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "taakveld", "domein",
@@ -182,24 +189,11 @@ def cluster_costs(
             raise ParameterError(
                 f"clusters: verwacht voor elk van {DOMEINEN} een lijst taakveldprefixen"
             )
-        anywhere = pd.Series(False, index=d.index)
         for dom in DOMEINEN:
-            hit = _matches(d["taakveld"], spec[dom])
-            anywhere |= hit
-            parts.append(d.loc[hit].assign(_cl=dom))
-        # 2025 codes the prefixes do not know: by the kit's mapping, reported separately
-        # (only for the default prefixes; explicit ``clusters`` are taken literally)
-        rest = d.loc[~anywhere & d["domein"].isin(DOMEINEN)]
-        if len(rest) and clusters is None:
-            parts.append(rest.assign(_cl=rest["domein"], _extra=True))
+            parts.append(d.loc[_matches(d["taakveld"], spec[dom])].assign(_cl=dom))
     long = pd.concat(parts, ignore_index=True) if parts else d.iloc[:0].assign(_cl="")
-    if "_extra" not in long.columns:
-        long["_extra"] = False
-    long["_extra"] = long["_extra"].fillna(False).astype(bool)
     keys = ["gm_code", "_cl"]
     g = long.groupby(keys, sort=True)[["lasten_eur", "baten_eur", "netto"]].sum(min_count=0)
-    g["bzk_aanvulling_eur"] = long.loc[long["_extra"]].groupby(keys)["netto"].sum().reindex(
-        g.index, fill_value=0.0)
     full = pd.MultiIndex.from_product([sorted(ok.unique()), list(DOMEINEN)], names=keys)
     g = g.reindex(full, fill_value=0.0)
     g["overhead_eur"] = 0.0
@@ -211,7 +205,7 @@ def cluster_costs(
     out["jaar"] = jaar
     out["verslagsoort"] = verslagsoort
     cols = ["gm_code", "jaar", "verslagsoort", "domein", "lasten_eur", "baten_eur",
-            "overhead_eur", "bzk_aanvulling_eur", "netto_eur"]
+            "overhead_eur", "netto_eur"]
     return out[cols]
 
 
@@ -294,7 +288,7 @@ def gap(
     Returns:
         One row per gemeente × cluster (delivered gemeenten; others get ``geleverd``
         False and NaN): gm_code, jaar, verslagsoort, domein, methode, overhead, geleverd,
-        lasten_eur, baten_eur, overhead_eur, bzk_aanvulling_eur, netto_eur, gf_eur,
+        lasten_eur, baten_eur, overhead_eur, netto_eur, gf_eur,
         gf_circulaire, gf_uitkeringsjaar, gf_zelfde_jaar, gf_label, tekort_eur
         (netto − gf: tekort (+) / overschot (−)), tekort_teken, inwoners,
         tekort_per_inwoner. Schema :data:`analysekit.analysis.schemas.GF_GAP`.
@@ -340,7 +334,7 @@ def gap(
         out["inwoners"] = np.nan
     out["tekort_per_inwoner"] = out["tekort_eur"] / out["inwoners"]
     cols = ["gm_code", "jaar", "verslagsoort", "domein", "methode", "overhead", "geleverd",
-            "lasten_eur", "baten_eur", "overhead_eur", "bzk_aanvulling_eur", "netto_eur",
+            "lasten_eur", "baten_eur", "overhead_eur", "netto_eur",
             "gf_eur", "gf_circulaire", "gf_uitkeringsjaar", "gf_zelfde_jaar", "gf_label",
             "tekort_eur", "tekort_teken", "inwoners", "tekort_per_inwoner"]
     return out[cols]

@@ -78,7 +78,7 @@ GF_GAP = pa.DataFrameSchema(
         "methode": pa.Column(str, pa.Check.isin(["kit", "bzk"])),
         "overhead": pa.Column(bool), "geleverd": pa.Column(bool),
         "lasten_eur": _EUR, "baten_eur": _EUR, "overhead_eur": _EUR,
-        "bzk_aanvulling_eur": _EUR, "netto_eur": _EUR, "gf_eur": _EUR,
+        "netto_eur": _EUR, "gf_eur": _EUR,
         "gf_uitkeringsjaar": pa.Column("Int64", nullable=True),
         "gf_zelfde_jaar": pa.Column(bool), "gf_label": pa.Column(str),
         "tekort_eur": _EUR, "tekort_teken": _TEKEN, "tekort_per_inwoner": _EUR,
