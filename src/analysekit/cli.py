@@ -1,4 +1,4 @@
-"""Command line interface: ``analysekit data …``, ``report``, ``batch``, ``publish``.
+"""Command line interface: ``analysekit data …``, ``report``, ``batch``, ``publish``, ``verken``.
 
 The CLI speaks Dutch (help texts and messages; option names stay as they are), like the
 reports it makes. Every error a user can cause is printed as one line on stderr,
@@ -68,9 +68,11 @@ def _register_commands() -> None:
         return
     from analysekit.data import commands as data_commands
     from analysekit.reporting import commands as reporting_commands
+    from analysekit.reporting import verkenner_serve
 
     data_commands.register(data_app)
     reporting_commands.register(app)
+    verkenner_serve.register(app)
     _registered = True
 
 
