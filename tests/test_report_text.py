@@ -189,7 +189,22 @@ def test_sources_are_cbs_and_bzk_tables_with_the_mirror_as_footnote(tilburg):
     assert {"uitgever", "tabel", "titel", "jaren"} <= set(s.columns)
     assert "45063NED" in set(s["tabel"]) and "S2024" in set(s["tabel"])
     assert "michielsd" not in s.to_string()
-    assert tilburg.bronnen.mirror_footnote().startswith("¹ De bestanden komen uit de offline")
+    note = tilburg.bronnen.mirror_footnote()
+    assert note.startswith("¹ Technische noot: de bestanden komen uit een offline kopie")
+    # the mirror's folders are no source a reader can look up (issue 16 §6)
+    for folder in ("lostconnectionhere", "tinatiresome", "michielsd", "dataverbinders",
+                   "nlstat", "r_practice", "spatial-heart"):
+        assert folder not in note, folder
+
+
+def test_parameters_are_named_in_dutch_without_python_values(tilburg):
+    t = tilburg.bronnen.parameters_display().set_index("parameter")["waarde"]
+    # foto-sociaal-domein-like defaults: nothing given, so the report says what it uses
+    assert t["eigen tekort (€ per jaar)"] == ("niet opgegeven: de eerste gemeten maatstaf die "
+                                             "een tekort toont")
+    assert t["aantal trekkingen (Monte Carlo)"] == "10.000"
+    text = tilburg.bronnen.parameters_display().to_string()
+    assert "None" not in text and "tekort_eur" not in text and "n_draws" not in text
 
 
 def test_trajectory_figure_with_few_points(tilburg, vijfheerenlanden):

@@ -9,11 +9,11 @@ from typing import Any
 
 import pandas as pd
 
-from analysekit.nl import ONTBREEKT, datum, finite, getal
+from analysekit.nl import ONTBREEKT, datum, eur, finite, getal
 from analysekit.paths import processed_dir
 from analysekit.reporting.cache import shared
 from analysekit.reporting.sections import Section
-from analysekit.reporting.sections.labels import circulaire_label
+from analysekit.reporting.sections.labels import circulaire_label, parameter_label
 from analysekit.settings import DEFAULT_GOALS, DEFAULT_REGISTER
 
 #: Canonical table → what the report uses it for (Dutch).
@@ -129,18 +129,20 @@ class Bronnen(Section):
         )
 
     def mirror_footnote(self) -> str:
-        """Footnote: where the files were read from (the offline mirror and its versions)."""
+        """Technical note: where the files were read from (never the mirror's folder names).
+
+        The sources a reader can look up are the CBS and BZK tables of
+        :meth:`sources_display`; the note only says that an offline copy was read, when, and
+        where the exact versions are recorded (``data/raw/manifest.json``).
+        """
         snap = self.sources["snapshot"]
         if snap.get("offline"):
-            mappen = "; ".join(
-                f"{m['map']} ({m['versie'] or str(m['bestanden']) + ' bestanden'})"
-                for m in snap["mappen"]
-            )
-            return ("¹ De bestanden komen uit de offline mirror van de openbare CBS- en "
-                    f"BZK-bestanden (momentopname, opgehaald op {datum(snap['opgehaald'])}): "
-                    f"{mappen}.")
-        return (f"¹ De gegevens zijn opgehaald bij de bron (modus {snap.get('modus')}, "
-                f"{snap.get('opgehaald', '')}).")
+            return ("¹ Technische noot: de bestanden komen uit een offline kopie van de "
+                    "openbare CBS- en BZK-bestanden in de tabel hierboven (momentopname, "
+                    f"opgehaald op {datum(snap['opgehaald'])}). De versie van elk bestand staat "
+                    "in het gegevensmanifest van analysekit (data/raw/manifest.json).")
+        return ("¹ Technische noot: de gegevens zijn rechtstreeks bij CBS en BZK opgehaald "
+                f"op {datum(snap.get('opgehaald') or None)}.")
 
     def sources_display(self) -> pd.DataFrame:
         """The CBS and BZK tables used: publisher, id, title, years, what they are used for."""
@@ -159,21 +161,35 @@ class Bronnen(Section):
         })
 
     def parameters_display(self) -> pd.DataFrame:
-        """The parameters of this report as a Dutch table."""
+        """The parameters of this report as a Dutch table: Dutch names, no Python values.
+
+        Each parameter is named by :func:`~analysekit.reporting.sections.labels.parameter_label`;
+        a parameter that was not given says what the report uses instead.
+        """
         p = self.p
+        niet = "niet opgegeven"
         rows = []
         for k, v in p.items():
             if k == "gemeente":
-                shown = f"{p.naam} ({p.gm_code})"
+                shown = f"{p.naam_kort} ({p.gm_code})"
             elif k == "register" and not v:
-                shown = f"geen: meegeleverd ILLUSTRATIEF register {DEFAULT_REGISTER}"
+                shown = f"{niet}: het meegeleverde ILLUSTRATIEVE register ({DEFAULT_REGISTER})"
             elif k == "goals" and not v:
-                shown = f"geen: meegeleverde VOORBEELD-doelen {DEFAULT_GOALS}"
+                shown = f"{niet}: de meegeleverde VOORBEELD-doelen ({DEFAULT_GOALS})"
             elif k == "indeling" and v is None:
-                shown = f"geen: indeling van {p.jaar}"
+                shown = f"{niet}: de indeling van {p.jaar}"
+            elif k == "tekort_eur":
+                shown = (eur(v, compact=True) + " per jaar" if finite(v) else
+                         f"{niet}: de eerste gemeten maatstaf die een tekort toont")
+            elif k == "adoptie" and not v:
+                shown = f"{niet}: geen vergelijking vóór en na invoering van een hefboom"
             elif isinstance(v, str) and k in ("register", "goals", "adoptie"):
                 shown = Path(v).name
+            elif isinstance(v, bool) or v is None:
+                shown = "ja" if v is True else "nee" if v is False else niet
+            elif k in ("n_draws", "n_peers") and finite(v):
+                shown = getal(v)
             else:
                 shown = str(v)
-            rows.append({"parameter": k, "waarde": shown})
+            rows.append({"parameter": parameter_label(k), "waarde": shown})
         return pd.DataFrame(rows)
