@@ -30,8 +30,8 @@ def synthetic_reeks() -> pd.DataFrame:
                         "lasten_eur": base * 1000.0 if geleverd else np.nan,
                         "baten_eur": np.nan, "netto_eur": np.nan, "inwoners": 1000,
                         "geleverd": geleverd,
-                        "breuk": "6.1 verbreed" if dom in ("Sociale basisvoorzieningen", TOTAAL)
-                        and j in (2021, 2022, 2023) else "",
+                        "breuk": "Breuk: taakveld 6.1 breder" if dom in ("Sociale basisvoorzieningen", TOTAAL)
+                        and j == 2021 else "",
                     })
     return pd.DataFrame(rows)
 
@@ -50,7 +50,7 @@ def test_growth_exact_on_synthetic():
     assert g.loc[("GM9002", "Jeugd"), "rang"] == 1
     assert g.loc[("GM9003", "Jeugd"), "rang"] == 4
     assert (g["n_rang"] == 4).all()
-    assert g.loc[("GM9001", "Sociale basisvoorzieningen"), "breuk"] == "6.1 verbreed (2021)"
+    assert g.loc[("GM9001", "Sociale basisvoorzieningen"), "breuk"] == "6.1 breder gevuld (2021)"
     assert g.loc[("GM9001", "Jeugd"), "breuk"] == ""
 
 

@@ -153,24 +153,37 @@ def band(reeks: pd.DataFrame, gm_codes: Iterable[str],
     return out.reset_index()
 
 
-def breaks(reeks: pd.DataFrame) -> dict[str, list[tuple[int, str]]]:
-    """Per domein the definition breaks noted in the series: (first year, note), in order.
+#: Short labels of the definition breaks (for figure marks and table cells), by a word in
+#: the series' note; a note that matches none is shown by its first words.
+_BREUK_KORT = (("6.1", "6.1 breder gevuld"), ("Jeugd fijner", "Jeugd fijner ingedeeld"),
+               ("nummering", "nieuwe taakveldnummering"), ("geschat", "pgb geschat"))
 
-    A note that holds for several consecutive years (6.1 widened 2021–2023) is given once,
-    at its first year.
+
+def short_break(note: str) -> str:
+    """A short Dutch label for a break note of the series (``6.1 breder gevuld`` …)."""
+    labels = [kort for key, kort in _BREUK_KORT if key in note]
+    if labels:
+        return "; ".join(labels)
+    words = note.replace("Breuk:", "").split()
+    return " ".join(words[:5]) + (" …" if len(words) > 5 else "")
+
+
+def breaks(reeks: pd.DataFrame) -> dict[str, list[tuple[int, str, str]]]:
+    """Per domein the definition breaks noted in the series: (year, short label, note).
+
+    A note is given once, at the first year it appears (the series names a break in the
+    year it starts).
     """
     if "breuk" not in reeks.columns:
         return {}
     b = reeks.loc[reeks["breuk"].notna() & (reeks["breuk"].astype(str).str.strip() != ""),
                   ["domein", "jaar", "breuk"]].drop_duplicates()
-    out: dict[str, list[tuple[int, str]]] = {}
+    out: dict[str, list[tuple[int, str, str]]] = {}
     for dom, g in b.groupby("domein", sort=False):
         seen: dict[str, int] = {}
         for j, note in sorted(zip(g["jaar"].astype(int), g["breuk"].astype(str), strict=True)):
-            for part in (p.strip() for p in note.split(";")):
-                if part and part not in seen:
-                    seen[part] = j
-        out[str(dom)] = sorted(((j, n) for n, j in seen.items()))
+            seen.setdefault(note.strip(), j)
+        out[str(dom)] = sorted((j, short_break(n), n) for n, j in seen.items())
     return out
 
 
@@ -245,11 +258,8 @@ def growth_all(
     out["rang"] = out.groupby("domein")["groei_pct"].rank(ascending=False, method="min")
     out["n_rang"] = out.groupby("domein")["groei_pct"].transform("count").astype("int64")
     br = breaks(reeks)
-    notes = {}
-    for dom, lst in br.items():
-        notes[dom] = [(j, n) for j, n in lst]
     out["breuk"] = [
-        "; ".join(f"{n} ({j})" for j, n in notes.get(d, [])
+        "; ".join(f"{kort} ({j})" for j, kort, _ in br.get(d, [])
                   if pd.notna(e) and pd.notna(la) and e < j <= la)
         for d, e, la in zip(out["domein"], out["eerste_jaar"], out["laatste_jaar"], strict=True)
     ]
@@ -305,3 +315,37 @@ def lens(
     out = out.assign(_o=out["domein"].map(order)).sort_values(
         ["_o", "verslagsoort", "jaar"], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)
+
+
+def projections_all(
+    reeks: pd.DataFrame,
+    horizon: int = 4,
+    measure: str = "lasten_per_inwoner",
+    alpha: float = 0.05,
+    min_jaren: int = MIN_JAREN,
+) -> pd.DataFrame:
+    """The kit's projection for every gemeente × domein: a linear trend over the jaarrekening.
+
+    The same model as :func:`analysekit.analysis.forecast.project` (``method="ols"``), on
+    every jaarrekening year of the series, ``horizon`` years past the last one, with its
+    ``1 − alpha`` prediction interval; :mod:`analysekit.analysis.backtest` tests it.
+
+    Returns:
+        gm_code, domein, jaar, verwachting, ondergrens, bovengrens, n_jaren, laatste_jaar.
+    """
+    w = wide(reeks, measure, "jaarrekening")
+    yrs = np.asarray(w.columns, dtype="int64")
+    fit = fit_trends(yrs, w.to_numpy(dtype="float64", na_value=np.nan))
+    ok = fit.n >= min_jaren
+    last = int(yrs.max()) if len(yrs) else 0
+    frames = []
+    for j in range(last + 1, last + horizon + 1):
+        m, lo, hi = fit.predict(j, alpha)
+        frames.append(pd.DataFrame({
+            "gm_code": w.index.get_level_values("gm_code").astype(str),
+            "domein": w.index.get_level_values("domein").astype(str), "jaar": j,
+            "verwachting": np.where(ok, m, np.nan), "ondergrens": np.where(ok, lo, np.nan),
+            "bovengrens": np.where(ok, hi, np.nan), "n_jaren": fit.n.astype("int64"),
+            "laatste_jaar": fit.laatste}))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return out.sort_values(["gm_code", "domein", "jaar"]).reset_index(drop=True)
