@@ -10,7 +10,8 @@ import pytest
 
 from analysekit.data.levering import ALLES_NUL, GELEVERD, ONTBREEKT, split_levering
 
-NIET_GELEVERD = {
+#: The 7 non-deliveries of the michielsd files (2023–2025, the Iv3 source of those years).
+NIET_GELEVERD_2023_2025 = {
     ("GM1961", 2023, "jaarrekening"),
     ("GM1961", 2024, "begroting"),
     ("GM1961", 2025, "begroting"),
@@ -19,6 +20,39 @@ NIET_GELEVERD = {
     ("GM0415", 2025, "begroting"),
     ("GM1731", 2025, "begroting"),
 }
+#: The 25 all-zero submissions of cbs-iv3-meerjarig (2017–2026; read from the raw file in
+#: test_the_25_all_zero_submissions_of_the_meerjarig_file); 3 of them are also above.
+NIET_GELEVERD_MEERJARIG = {
+    ("GM0141", 2022, "jaarrekening"),
+    ("GM0299", 2018, "begroting"),
+    ("GM0339", 2020, "jaarrekening"),
+    ("GM0437", 2018, "begroting"),
+    ("GM0457", 2022, "jaarrekening"),
+    ("GM0505", 2022, "jaarrekening"),
+    ("GM0545", 2018, "jaarrekening"),
+    ("GM0620", 2018, "jaarrekening"),
+    ("GM0707", 2018, "jaarrekening"),
+    ("GM0809", 2024, "jaarrekening"),
+    ("GM1598", 2017, "begroting"),
+    ("GM1700", 2022, "jaarrekening"),
+    ("GM1731", 2022, "begroting"),
+    ("GM1735", 2020, "jaarrekening"),
+    ("GM1948", 2017, "begroting"),
+    ("GM1949", 2018, "begroting"),
+    ("GM1950", 2018, "begroting"),
+    ("GM1952", 2018, "begroting"),
+    ("GM1961", 2023, "jaarrekening"),
+    ("GM1961", 2024, "begroting"),
+    ("GM1979", 2021, "begroting"),
+    ("GM1980", 2022, "begroting"),
+    ("GM1982", 2022, "begroting"),
+    ("GM1991", 2022, "begroting"),
+    ("GM1992", 2023, "begroting"),
+}
+NIET_GELEVERD = NIET_GELEVERD_2023_2025 | NIET_GELEVERD_MEERJARIG
+#: Gemeenten per jaar × verslagsoort of each year's indeling (2026 = the source's codes).
+PER_JAAR = {2017: 388, 2018: 380, 2019: 355, 2020: 355, 2021: 352, 2022: 345, 2023: 342,
+            2024: 342, 2025: 342, 2026: 342}
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +63,9 @@ def levering(built):
 
 
 def test_exactly_the_known_non_deliveries(levering):
+    assert len(NIET_GELEVERD_MEERJARIG) == 25
+    assert len(NIET_GELEVERD_MEERJARIG & NIET_GELEVERD_2023_2025) == 3
+    assert len(NIET_GELEVERD) == 29  # 7 known + 22 more from the years 2017-2024/2026
     niet = levering[~levering["geleverd"]]
     assert set(zip(niet.gm_code, niet.jaar, niet.verslagsoort, strict=True)) == NIET_GELEVERD
     assert set(niet["reden"]) == {ALLES_NUL}
@@ -37,26 +74,39 @@ def test_exactly_the_known_non_deliveries(levering):
     assert (levering.loc[levering["geleverd"], "n_taakvelden_niet_nul"] > 0).all()
 
 
+def test_the_25_all_zero_submissions_of_the_meerjarig_file(mirror):
+    raw = pd.read_csv(
+        mirror / "cbs-iv3-meerjarig" / "iv3_lasten_taakveld.csv.gz", dtype={"taakveld": str}
+    )
+    nz = raw.assign(nz=raw.lasten_k_eur.ne(0)).groupby(["gm_code", "jaar", "verslagsoort"]).nz
+    zero = nz.sum()[lambda s: s == 0].index
+    assert set(zero) == NIET_GELEVERD_MEERJARIG
+    tot = pd.read_csv(mirror / "cbs-iv3-meerjarig" / "iv3_totalen.csv.gz")
+    tot = tot.set_index(["gm_code", "jaar", "verslagsoort"]).loc[list(zero)]
+    assert (tot.filter(like="_k_eur") == 0).all().all()  # totals are all zero too
+
+
 def test_one_row_per_gemeente_of_the_indeling(levering):
     counts = levering.groupby(["jaar", "verslagsoort"]).size().to_dict()
-    assert counts == {
-        (2023, "begroting"): 342,
-        (2023, "jaarrekening"): 342,
-        (2024, "begroting"): 342,
-        (2025, "begroting"): 342,
-    }
+    want = {(j, "begroting"): n for j, n in PER_JAAR.items()}
+    want |= {(j, "jaarrekening"): n for j, n in PER_JAAR.items() if j <= 2024}
+    assert counts == want
     assert not levering.duplicated(["gm_code", "jaar", "verslagsoort"]).any()
 
 
 def test_iv3_has_no_rows_for_missing_submissions(built):
     import analysekit as ak
 
-    vh = ak.load("iv3", gemeente="Vijfheerenlanden")
-    assert set(zip(vh.jaar, vh.verslagsoort, strict=True)) == {(2023, "begroting")}
+    vh = ak.load("iv3", gemeente="Vijfheerenlanden")  # GM1961, formed 2019
+    want = {(j, v) for j in range(2019, 2027) for v in ("begroting", "jaarrekening")
+            if not (v == "jaarrekening" and j > 2024)}
+    want -= {(j, v) for g, j, v in NIET_GELEVERD if g == "GM1961"}
+    assert set(zip(vh.jaar, vh.verslagsoort, strict=True)) == want
     iv3 = ak.load("iv3", columns=["gm_code", "jaar", "verslagsoort"]).drop_duplicates()
     keys = set(zip(iv3.gm_code, iv3.jaar, iv3.verslagsoort, strict=True))
     assert not keys & NIET_GELEVERD
-    assert len(keys) == 4 * 342 - len(NIET_GELEVERD)
+    n_cells = sum(PER_JAAR.values()) + sum(n for j, n in PER_JAAR.items() if j <= 2024)
+    assert len(keys) == n_cells - len(NIET_GELEVERD)
 
 
 def test_tilburg_delivered_and_a_genuine_zero_stays_zero(built):
@@ -135,12 +185,19 @@ def test_provenance_sources_and_fingerprint(built):
 
     src = P.sources_table()
     iv3 = src[src.tabel == "iv3"]
-    assert iv3["id"].tolist() == ["45063NED", "45067NED", "45071NED"]
-    assert iv3["titel"].iloc[0] == "Gemeenten 2023 onbewerkte Iv3-data"
+    assert iv3["id"].tolist() == [
+        "45038NED", "45042NED", "45046NED", "45050NED", "45054NED", "45059NED", "45063NED",
+        "45067NED", "45071NED", "45078NED",
+    ]
+    assert iv3["titel"].iloc[0] == "Gemeenten 2017 onbewerkte Iv3-data"
+    per_jaar = dict(zip(iv3["jaren"].str[:4].astype(int), iv3["mirror"], strict=True))
+    assert per_jaar[2017] == "cbs-iv3-meerjarig (commit 475e5a1ba0)"
+    assert per_jaar[2024].startswith("michielsd-begrotingsanalysetool")  # begroting 2024
+    assert per_jaar[2024].endswith("cbs-iv3-meerjarig (commit 475e5a1ba0)")  # jaarrekening
     assert set(src["uitgever"]) == {"CBS", "BZK"}
     assert set(src["herkomst"]) <= {"live", "mirror"}
     mirror_rows = src[src.herkomst == "mirror"]
-    assert mirror_rows.loc[mirror_rows.tabel == "iv3", "mirror"].iloc[0] == (
+    assert mirror_rows.loc[mirror_rows.jaren == "2025 (begroting)", "mirror"].iloc[0] == (
         "michielsd-begrotingsanalysetool (commit 67cc06d813 (2025-04-28))"
     )
     assert {"S2024", "M2024"} <= set(src.loc[src.tabel == "gemeentefonds", "id"])

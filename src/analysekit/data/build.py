@@ -101,7 +101,13 @@ def _live_frames(root: Path, prefix: str) -> list[pd.DataFrame]:
 def build_iv3(
     snap: Path, root: Path, gemeenten: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Iv3 from the mirror snapshot, overridden by live downloads per (jaar, verslagsoort).
+    """Iv3 from every source, one source per (jaar, verslagsoort).
+
+    Precedence per submission year and verslagsoort: a live CBS download, else the
+    ``michielsd-begrotingsanalysetool`` files (lasten **and baten**, with the 2023
+    sub-taakvelden), else ``cbs-iv3-meerjarig`` (lasten only: ``baten_eur`` NaN and
+    ``baten_bekend`` False; its mixed PGB code 6.79 is divided over Wmo and Jeugd by
+    :func:`analysekit.data.mirror.iv3_meerjarig.split_pgb`).
 
     Returns:
         ``(iv3, iv3_levering)``: the real submissions only, and per gemeente of each
@@ -109,8 +115,10 @@ def build_iv3(
     """
     from analysekit.data import taakvelden
     from analysekit.data.levering import split_levering
+    from analysekit.data.mirror import iv3_meerjarig
     from analysekit.data.mirror.iv3 import build_iv3_raw
 
+    naam = iv3_meerjarig.NAAM_COLUMN
     raw = build_iv3_raw(snap)
     live = _live_frames(root, "iv3_")
     if live:
@@ -120,9 +128,19 @@ def build_iv3(
             (j, v) not in covered for j, v in zip(raw["jaar"], raw["verslagsoort"], strict=True)
         ]
         raw = pd.concat([raw[keep], lv[raw.columns]], ignore_index=True)
+    have = set(zip(raw["jaar"], raw["verslagsoort"], strict=True))
+    mj = iv3_meerjarig.read_lasten(snap)
+    rest = [(j, v) not in have for j, v in zip(mj["jaar"], mj["verslagsoort"], strict=True)]
+    mj = iv3_meerjarig.split_pgb(mj[rest], raw)
+    raw = pd.concat(
+        [raw.assign(**{naam: None, "baten_bekend": True}), mj.assign(baten_bekend=False)],
+        ignore_index=True,
+    )
     out = taakvelden.drop_replaced_aggregates(raw)
     out, levering = split_levering(out, gemeenten)
     out = taakvelden.add_domein(out, mirror=snap)
+    own = out[naam].notna()
+    out.loc[own, "taakveld_naam"] = out.loc[own, naam]
     cols = list(schemas.TABLES["iv3"].columns)
     iv3 = (
         out[cols]
@@ -147,6 +165,8 @@ def build_tables(root: Path | None = None, echo: Callable[[str], None] = print) 
     from analysekit.data.mirror.gemeentefonds import build_gemeentefonds
     from analysekit.data.mirror.gemeenten import build_gemeenten
     from analysekit.data.mirror.grenzen import build_grenzen
+    from analysekit.data.mirror.iv3_meerjarig import read_totalen
+    from analysekit.data.series import build_domein_reeks
 
     root = root or raw_dir()
     snap = _snapshot(root, echo)
@@ -169,6 +189,8 @@ def build_tables(root: Path | None = None, echo: Callable[[str], None] = print) 
     tables["herindelingen"] = step(
         "herindelingen", lambda: herindeling.build_crosswalk(tables["grenzen"])
     )
+    tables["iv3_totalen"] = step("iv3_totalen", lambda: read_totalen(snap))
+    tables["domein_reeks"] = step("domein_reeks", lambda: build_domein_reeks(tables))
     return {"tables": tables, "timings": timings}
 
 

@@ -40,6 +40,14 @@ MIRROR_SUBDIR = "mirror"
 LIVE_SUBDIR = "live"
 # Files in the mirror that the kit reads; everything else in the mirror is left alone.
 MIRROR_SUFFIXES = {".csv", ".json", ".geojson", ".parquet"}
+#: Compressed files the kit reads (gzip CSV, e.g. ``cbs-iv3-meerjarig``).
+MIRROR_COMPRESSED = (".csv.gz",)
+
+
+def _is_data_file(path: Path) -> bool:
+    return path.is_file() and (
+        path.suffix in MIRROR_SUFFIXES or path.name.endswith(MIRROR_COMPRESSED)
+    )
 
 
 def _read_sources(root: Path) -> dict[str, Any]:
@@ -89,7 +97,7 @@ def fetch_mirror(
     src = mirror_dir(mirror)
     root = root or raw_dir()
     dest_root = root / MIRROR_SUBDIR
-    files = sorted(p for p in src.rglob("*") if p.is_file() and p.suffix in MIRROR_SUFFIXES)
+    files = sorted(p for p in src.rglob("*") if _is_data_file(p))
     if not files:
         raise DataError(
             f"mirror-map {src} bevat geen .csv/.json/.geojson-bestanden; verwacht: de CBS-mirror"

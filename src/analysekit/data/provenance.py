@@ -54,7 +54,7 @@ MANIFEST = "manifest.json"
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 #: data_fingerprint per (folder, build.json's bytes).
 _FINGERPRINTS: dict[tuple[str, bytes], str] = {}
-_COMMIT = re.compile(r"commit\s+`([0-9a-f]{7,40})`\s*(\(([^)]+)\))?")
+_COMMIT = re.compile(r"commit\s+`?([0-9a-f]{7,40})`?\s*(\((\d{4}-\d{2}-\d{2})\))?")
 
 
 # --------------------------------------------------------------------------- readers
@@ -210,6 +210,19 @@ def count_rows(path: Path) -> int:
         if isinstance(doc, dict) and "features" in doc:
             return len(doc["features"])
         return len(doc) if isinstance(doc, list) else 1
+    if path.name.endswith(".gz"):
+        import gzip
+        import zlib
+
+        try:
+            with gzip.open(path, "rb") as fh:
+                lines = sum(1 for line in fh if line.strip())
+        except (EOFError, OSError, zlib.error) as exc:
+            raise DataError(
+                f"{path}: gzip-bestand is afgebroken of beschadigd ({type(exc).__name__}); "
+                "verwacht: een volledig bestand; voer `analysekit data fetch` uit"
+            ) from None
+        return max(lines - 1, 0)
     with open(path, "rb") as fh:
         lines = sum(1 for line in fh if line.strip())
     return max(lines - 1, 0)
@@ -241,8 +254,9 @@ def verify_raw(root: Path | None = None) -> int:
                 f"{path}: staat in {root / MANIFEST} maar ontbreekt; "
                 "voer `analysekit data fetch` uit"
             )
-        text = path.suffix in _TEXT_SUFFIXES
-        if text:
+        gz = path.name.endswith(".csv.gz")
+        text = path.suffix in _TEXT_SUFFIXES or gz
+        if text and not gz:
             cut = incomplete_last_line(path)
             if cut:
                 raise DataError(f"{path}: {cut}; verwacht: een volledig bestand; {fix}")
@@ -268,6 +282,8 @@ def verify_raw(root: Path | None = None) -> int:
 #: Mirror folder(s) that hold the offline copy of each source (for the footnote).
 _MIRROR_FOLDERS: dict[str, tuple[str, ...]] = {
     "iv3": ("michielsd-begrotingsanalysetool",),
+    "iv3_meerjarig": ("cbs-iv3-meerjarig",),
+    "iv3_beide": ("michielsd-begrotingsanalysetool", "cbs-iv3-meerjarig"),
     "klassen": ("michielsd-begrotingsanalysetool",),
     "gf": ("michielsd-begrotingsanalysetool",),
     "70072ned": ("lostconnectionhere-r_practice",),
@@ -338,10 +354,13 @@ def sources_table(folder: Path | None = None, root: Path | None = None) -> pd.Da
             }
         )
 
-    iv3 = _column(folder, "iv3", ["jaar", "verslagsoort"])
+    iv3 = _column(folder, "iv3", ["jaar", "verslagsoort", "baten_bekend"])
     for jaar, g in iv3.groupby("jaar", sort=True):
-        soorten = ", ".join(sorted(g["verslagsoort"]))
+        soorten = ", ".join(sorted(set(g["verslagsoort"])))
         live = f"iv3_{int(jaar)}" in live_names
+        # with baten: michielsd-begrotingsanalysetool; lasten only: cbs-iv3-meerjarig
+        bekend = set(g["baten_bekend"].astype(bool))
+        key = "iv3_beide" if len(bekend) == 2 else ("iv3" if True in bekend else "iv3_meerjarig")
         add(
             "iv3",
             "CBS",
@@ -349,7 +368,7 @@ def sources_table(folder: Path | None = None, root: Path | None = None) -> pd.Da
             f"Gemeenten {int(jaar)} onbewerkte Iv3-data",
             f"{int(jaar)} ({soorten})",
             live,
-            "iv3",
+            key,
         )
     gem = _column(folder, "gemeenten", ["jaar"])
     gj = sorted(int(j) for j in gem["jaar"])

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysekit.data.levering import REDENEN
 from analysekit.errors import DataError
-from analysekit.vocab import DOMEINEN, GM_CODE, OVERIG, VERSLAGSOORTEN
+from analysekit.vocab import DOMEINEN, GM_CODE, OVERIG, TOTAAL, VERSLAGSOORTEN
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -96,8 +96,9 @@ TABLES: dict[str, Table] = {
         ),
         source=(
             "CBS, Gemeenten <jaar> onbewerkte Iv3-data (dataderden.cbs.nl, 45063NED e.a.), "
-            "kolom k_2ePlaatsing_2; offline via de mirror michielsd-begrotingsanalysetool. "
-            "CC BY 4.0."
+            "kolom k_2ePlaatsing_2; offline via de mirror: michielsd-begrotingsanalysetool "
+            "(jaarrekening 2023, begroting 2023–2025, met baten) en cbs-iv3-meerjarig (overige "
+            "jaren 2017–2026, alleen lasten). CC BY 4.0."
         ),
         columns={
             "gm_code": _gm,
@@ -115,9 +116,20 @@ TABLES: dict[str, Table] = {
                 checks=(_Check("isin", list(DOMEINEN_ALL)),),
             ),
             "lasten_eur": Col(float, "lasten (som L-categorieën)", _eur),
-            "baten_eur": Col(float, "baten (som B-categorieën)", _eur),
+            "baten_eur": Col(
+                float,
+                "baten (som B-categorieën); NaN waar de bron geen baten per taakveld heeft "
+                "(zie baten_bekend) — ontbrekend, nooit 0",
+                _eur,
+                nullable=True,
+            ),
             "salarissen_eur": Col(
                 float, "salarissen en sociale lasten (L1.1)", _eur, nullable=True
+            ),
+            "baten_bekend": Col(
+                bool,
+                "true als de bron van deze opgave baten per taakveld heeft (netto te "
+                "berekenen); false = alleen lasten (bruto), baten_eur NaN",
             ),
         },
         key=("gm_code", "jaar", "verslagsoort", "taakveld"),
@@ -150,6 +162,81 @@ TABLES: dict[str, Table] = {
         },
         key=("gm_code", "jaar", "verslagsoort"),
         rule=LEVERING_REGEL,
+    ),
+    "iv3_totalen": Table(
+        title="Iv3-totalen per opgave (gemeente, jaar, verslagsoort)",
+        description=(
+            "Totale lasten en baten, reservemutaties, algemene uitkering, specifieke "
+            "uitkeringen (SPUK; ook op hoofdtaakveld 6), heffingen, salarissen, inhuur en "
+            "inwoners per echte opgave, in euro's. Niet-geleverde opgaven staan er niet in."
+        ),
+        source=(
+            "CBS, Gemeenten <jaar> onbewerkte Iv3-data (45038NED 2017 … 45078NED 2026), "
+            "samengevat in de mirror cbs-iv3-meerjarig (iv3_totalen.csv.gz). CC BY 4.0."
+        ),
+        columns={
+            "gm_code": _gm,
+            "jaar": _jaar,
+            "verslagsoort": _verslagsoort,
+            "inwoners": Col(int, "inwoners volgens de opgave", "personen", (_Check("ge", 0),)),
+            "lasten_eur": Col(float, "totale lasten (excl. reservemutaties)", _eur),
+            "baten_eur": Col(float, "totale baten (excl. reservemutaties)", _eur),
+            "reserve_lasten_eur": Col(float, "toevoegingen aan reserves (0.10)", _eur),
+            "reserve_baten_eur": Col(float, "onttrekkingen aan reserves (0.10)", _eur),
+            "lasten_hoofdtaakveld6_eur": Col(float, "lasten hoofdtaakveld 6", _eur),
+            "algemene_uitkering_eur": Col(float, "algemene uitkering (0.7)", _eur),
+            "spuk_baten_eur": Col(float, "specifieke uitkeringen (baten), totaal", _eur),
+            "spuk_baten_hoofdtaakveld6_eur": Col(
+                float, "specifieke uitkeringen (baten) op hoofdtaakveld 6", _eur
+            ),
+            "heffingen_eur": Col(float, "heffingen (baten)", _eur),
+            "salarissen_eur": Col(float, "salarissen en sociale lasten", _eur),
+            "inhuur_eur": Col(float, "inhuur derden", _eur),
+        },
+        key=("gm_code", "jaar", "verslagsoort"),
+    ),
+    "domein_reeks": Table(
+        title="Vergelijkbare reeks per domein (één indeling, 2017–2026)",
+        description=(
+            "Lasten (en baten/netto waar bekend) per gemeente van de nieuwste indeling, jaar, "
+            "verslagsoort en domein; voorgangers opgeteld via de herindelingstabel. "
+            "definitie 'gepubliceerd' volgt de taakvelden van elk jaar; 'vast' laat 6.1 en "
+            "6.91/6.92 weg zodat de definitie over alle jaren gelijk is. Breuken staan in "
+            "'breuk'. Niet geleverd (ook door één voorganger) = NaN, nooit 0."
+        ),
+        source="Afgeleid uit iv3, iv3_levering, herindelingen en gemeenten door analysekit.",
+        columns={
+            "gm_code": _gm,
+            "indeling_jaar": _jaar,
+            "jaar": _jaar,
+            "verslagsoort": _verslagsoort,
+            "definitie": Col(
+                str, "gepubliceerd of vast", checks=(_Check("isin", ["gepubliceerd", "vast"]),)
+            ),
+            "domein": Col(
+                str,
+                "domein of Sociaal domein (som)",
+                checks=(_Check("isin", [*DOMEINEN, TOTAAL]),),
+            ),
+            "lasten_eur": Col(float, "lasten", _eur, nullable=True),
+            "baten_eur": Col(
+                float, "baten; NaN tenzij bekend voor elke voorganger", _eur, nullable=True
+            ),
+            "netto_eur": Col(float, "lasten − baten; NaN tenzij baten bekend", _eur, nullable=True),
+            "inwoners": Col(
+                float, "inwoners (1 januari), opgeteld over voorgangers", "personen", nullable=True
+            ),
+            "lasten_per_inwoner": Col(float, "lasten per inwoner", _eur, nullable=True),
+            "netto_per_inwoner": Col(float, "netto per inwoner", _eur, nullable=True),
+            "geleverd": Col(bool, "false als een voorganger niet leverde: geen gegevens"),
+            "baten_bekend": Col(bool, "true als baten voor elke voorganger bekend zijn"),
+            "n_voorgangers": Col(int, "aantal gemeenten waaruit de waarde is opgeteld", "",
+                                 (_Check("ge", 1),)),
+            "breuk": Col(
+                str, "definitiebreuk die in dit jaar begint (leeg = geen)", nullable=True
+            ),
+        },
+        key=("gm_code", "jaar", "verslagsoort", "definitie", "domein"),
     ),
     "gemeenten": Table(
         title="Gemeenten per indelingsjaar",

@@ -247,6 +247,31 @@ def taakveld_table(mirror: str | Path | None = None) -> pd.DataFrame:
     return _taakveld_table_cached(mirror_dir(mirror)).copy()
 
 
+#: Codes that no CBS definitie file has but a source publishes as the sum of official
+#: sub-codes (``cbs-iv3-meerjarig`` rolls 6.73a–c up into "6.73", …). Their domein is the
+#: one domein of their parts (see :func:`_rollup_domein`).
+ROLLUPS: dict[str, tuple[str, ...]] = {
+    "6.73": ("6.73a", "6.73b", "6.73c"),
+    "6.74": ("6.74a", "6.74b", "6.74c"),
+    "6.75": ("6.751", "6.752", "6.753"),
+    "6.76": ("6.761", "6.762", "6.763"),
+    "6.79": ("6.791", "6.792"),
+}
+
+
+def _rollup_domein(code: str) -> str:
+    """The domein of a rolled-up code: that of its parts, which must agree."""
+    m = taakveld_mapping().set_index("taakveld")["domein"]
+    domeinen = sorted({m[c] for c in ROLLUPS[code]})
+    if len(domeinen) != 1:
+        raise DataError(
+            f"taakveld {code!r} telt {', '.join(ROLLUPS[code])} samen, die in verschillende "
+            f"domeinen vallen ({', '.join(domeinen)}); verwacht: eerst verdelen (6.79 via "
+            "mirror.iv3_meerjarig.split_pgb)"
+        )
+    return str(domeinen[0])
+
+
 def _require(df: pd.DataFrame, cols: list[str], what: str) -> None:
     missing = [c for c in cols if c not in df.columns]
     if missing:
@@ -356,6 +381,14 @@ def add_domein(iv3: pd.DataFrame, mirror: str | Path | None = None) -> pd.DataFr
         on="taakveld",
         how="left",
     )
+    rolled = cand["def_jaar"].isna() & cand["taakveld"].isin(list(ROLLUPS))
+    if rolled.any():
+        domein = {c: _rollup_domein(c) for c in cand.loc[rolled, "taakveld"].unique()}
+        cand.loc[rolled, "domein"] = cand.loc[rolled, "taakveld"].map(domein)
+        cand.loc[rolled, "taakveld_naam"] = cand.loc[rolled, "taakveld"].map(
+            lambda c: f"{ROLLUPS[c][0]}–{ROLLUPS[c][-1]} samen"
+        )
+        cand.loc[rolled, "def_jaar"] = cand.loc[rolled, "jaar"]
     unknown = cand[cand["def_jaar"].isna()]
     if len(unknown):
         row = unknown.iloc[0]
