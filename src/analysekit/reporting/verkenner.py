@@ -293,6 +293,7 @@ class Verkenner:
                            **keuze)
         self.notitie = ""  #: a note from resolving the gemeente (an old name)
         self._shown: dict[str, tuple[Any, ...]] = {}
+        self._content: dict[str, Any] = {}
         self._memo: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         #: Seconds the last :meth:`kies` took per part (for the benchmark).
         self.timings: dict[str, float] = {}
@@ -337,14 +338,17 @@ class Verkenner:
             if not force and self._shown.get(part) == key:
                 continue
             t0 = time.perf_counter()
-            out[part] = self._memoised(key, lambda part=part: self._make(part))
+            value = self._memoised(key, lambda part=part: self._make(part))
             self.timings[part] = time.perf_counter() - t0
             self._shown[part] = key
+            if force or self._content.get(part) != value:
+                out[part] = self._content[part] = value
         return out
 
     def _alleen_melding(self, text: str) -> dict[str, Any]:
         """Only the message line changes (the rest keeps the last good choice)."""
         self._shown.pop("melding", None)  # shown again at the next good choice
+        self._content["melding"] = _zin(text)
         return {"melding": _zin(text)}
 
     def _memoised(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:

@@ -41,7 +41,8 @@ __all__ = ["FILES_ENV", "VerkennerApp", "verkenner"]
 FILES_ENV = "ANALYSEKIT_VERKEN_FILES"
 
 _CSS = """<style>
-.ak-verkenner .ak-cijfers {border-collapse: collapse; margin: 4px 0; font-size: 14px;}
+.ak-verkenner .ak-cijfers {border-collapse: collapse; margin: 4px 0; font-size: 14px;
+  min-width: 460px;}
 .ak-verkenner .ak-cijfers caption {text-align: left; font-weight: bold; padding-bottom: 4px;}
 .ak-verkenner .ak-cijfers th {text-align: left; font-weight: normal; padding: 2px 16px 2px 0;}
 .ak-verkenner .ak-cijfers td {text-align: right; padding: 2px 0; white-space: nowrap;}

@@ -66,7 +66,7 @@ def voila_command(ip: str, port: int, root: Path, reports: Path) -> list[str]:
         rel = reports.resolve().relative_to(root.resolve()).as_posix()
         allow = [rf"^{re.escape(rel)}/.*\.(html|png)$"]
     except ValueError:  # reports outside the served folder: no links, nothing served
-        allow = []
+        allow = [r"^$"]
     return [
         sys.executable, "-m", "voila", str(notebook()),
         "--no-browser",
@@ -78,7 +78,7 @@ def voila_command(ip: str, port: int, root: Path, reports: Path) -> list[str]:
         "--theme=light",
         "--strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
-        f"--VoilaConfiguration.file_allowlist={allow!r}",
+        *(f"--VoilaConfiguration.file_allowlist={a}" for a in allow),
         "--Voila.log_level=WARN",
     ]
 
