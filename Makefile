@@ -19,7 +19,7 @@ LAB_PORT ?= 8888
 # Jupyter refuses to run as root unless told; root is normal in containers and CI.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup kernel data fetch build demo test lab bench lint clean-data report reports site browser
+.PHONY: setup kernel data fetch build demo test lab verken bench lint clean-data report reports site browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,13 @@ browser:
 lab: data
 	@echo "JupyterLab start op http://$(LAB_IP):$(LAB_PORT)/lab (de link met token volgt hieronder; stoppen met Ctrl-C)"
 	$(BIN)/jupyter lab --no-browser --ip=$(LAB_IP) --port=$(LAB_PORT) $(ROOT_FLAG) notebooks/
+
+## verken: the verkenner (notebooks/verkenner.ipynb) as a local web page through Voilà, on
+## http://$(VERKEN_IP):$(VERKEN_PORT)/ (no code shown, nothing from the internet; Ctrl-C stops it).
+VERKEN_IP   ?= 127.0.0.1
+VERKEN_PORT ?= 8866
+verken: data
+	$(AK) verken --ip $(VERKEN_IP) --port $(VERKEN_PORT) --reports $(REPORTS)
 
 bench: data
 	$(BIN)/python benchmarks/run_all.py
