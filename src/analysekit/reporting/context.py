@@ -237,6 +237,8 @@ class ReportContext:
                                                  / float(pos.loc[D.TOTAAL, "peer_mediaan"]) - 1.0)
         sav = b.savings.set_index("domein")
         out["potentieel_peers_eur"] = float(sav.loc[D.TOTAAL, "potentieel_eur"])
+        # growth over the jaarrekeningen and years over the begroting (issue 17)
+        out.update(self.ontwikkeling.trend_kort())
         return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in out.items()
                 if finite(v)}
 
