@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import scrapbook as sb
 
+from analysekit import nl
 from analysekit.errors import AnalysekitError
 from analysekit.reporting import site, site_map
 from analysekit.reporting.runner import run_report
@@ -90,7 +91,7 @@ def test_index_table_links_and_map(built_site, reports):
     # headline numbers formatted the Dutch way, raw value kept for sorting
     book = sb.read_notebook(str(reports / "GM0855-tilburg" / "2023-jaarrekening" / f"{NB}.ipynb"))
     inwoners = book.scraps["inwoners"].data
-    assert f'data-v="{inwoners}">{site.format_nl(inwoners)}</td>' in page
+    assert f'data-v="{inwoners}">{nl.getal(inwoners)}</td>' in page
 
 
 def test_csv_download(built_site, reports):
@@ -120,10 +121,25 @@ def test_no_reports(tmp_path):
         site.build_site(tmp_path / "leeg", tmp_path / "site")
 
 
-def test_format_nl():
-    assert site.format_nl(1234567.8) == "1.234.568"
-    assert site.format_nl(-1234.5, 1) == "−1.234,5"
-    assert site.format_nl(float("nan")) == "–" and site.format_nl(None) == "–"
+def test_growth_and_overrun_columns_synthetic():
+    from analysekit.reporting import site_columns as sc
+
+    # SYNTHETIC rows: growth of the lasten per inwoner and years over the begroting
+    rows = [site.Row(f"GM90{i:02d}", f"Gemeente {i}", "Zeeland", "x.html",
+                     {"groei_sd_pct": g, "groei_van_jaar": 2017, "groei_tot_jaar": 2024,
+                      "overschreden_sd_jaren": float(i), "overschreden_sd_van": 8.0},
+                     2023, "jaarrekening")
+            for i, g in enumerate([3.25, -0.5, 7.0])]
+    assert site.format_value("groei_sd_pct", 3.25) == "+3,2%"  # half to even, as nl.pct
+    assert site.format_value("groei_sd_pct", -0.5) == "−0,5%"
+    k = sc.kolom_voor_pagina("groei_sd_pct", (2023, "jaarrekening"), rows)
+    assert k.kop == "Groei lasten" and k.eenheid == "% per jaar 2017–2024"
+    assert "jaarrekeningen 2017–2024" in k.label
+    k = sc.kolom_voor_pagina("overschreden_sd_jaren", (2023, "jaarrekening"), rows)
+    assert k.eenheid == "van 8 jaren"
+    # the year scraps label columns and are not columns themselves
+    assert sc.headline_columns(rows) == ["groei_sd_pct", "overschreden_sd_jaren"]
+    assert "groei_sd_pct" in sc.KEY_COLUMNS
 
 
 def test_classes_and_colours_synthetic():
@@ -250,3 +266,22 @@ def test_gap_column_names_its_gemeentefonds_year_and_is_never_a_key_column_for_a
     assert site.key_columns((2024, "begroting"), jaren) == site.KEY_COLUMNS
     # the year itself is not a column of the table
     assert "gf_uitkeringsjaar" not in site.headline_columns(rows)
+
+
+def test_map_colours_by_growth_synthetic():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    # SYNTHETIC: three squares; the map coloured by growth (negative growth is a class,
+    # a gemeente without a growth figure is grey, never 0)
+    gdf = gpd.GeoDataFrame({"gm_code": ["GM9001", "GM9002", "GM9003"]},
+                           geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10), box(20, 0, 30, 10)])
+    rows = [site.Row("GM9001", "Alfa", "Noord", "a.html", {"groei_sd_pct": -1.5}),
+            site.Row("GM9002", "Beta", "Noord", "b.html", {"groei_sd_pct": 4.0}),
+            site.Row("GM9003", "Gamma", "Noord", "c.html", {"inwoners": 10})]
+    svg = site_map.map_svg(gdf, rows, "groei_sd_pct", width=300)
+    fills = {gm: f for f, gm in re.findall(r'fill="(#[0-9a-f]{6})" data-gm="(GM\d{4})"', svg)}
+    assert fills["GM9003"] == site_map.MISSING
+    assert fills["GM9001"] != fills["GM9002"]
+    assert "<title>Alfa: −1,5%</title>" in svg and "<title>Beta: +4,0%</title>" in svg
+    assert '>% per jaar</text>' in svg

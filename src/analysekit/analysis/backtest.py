@@ -165,9 +165,10 @@ def trust_sentence(summary: pd.DataFrame, domein: str, horizon: int = 1) -> str:
         return (f"Voor {domein} is de trendlijn niet getoetst ({nl.GEEN_GEGEVENS} voor een "
                 "terugtoets).")
     t = s.loc["trend"]
+    wat = "het sociaal domein" if domein == DOMEINEN_EN_TOTAAL[-1] else domein
     text = (f"Hoe betrouwbaar is de trendlijn? Teruggetoetst op alle gemeenten "
             f"({nl.getal(t['n'])} voorspellingen, {horizon} jaar vooruit) zat de trendlijn voor "
-            f"{domein} gemiddeld {nl.getal(t['mape'], 1)}% naast de jaarrekening en viel de "
+            f"{wat} gemiddeld {nl.getal(t['mape'], 1)}% naast de jaarrekening en viel de "
             f"jaarrekening in {nl.getal(t['dekking'])}% van de gevallen binnen het "
             "95%-interval")
     better = [m for m in ("naief", "begroting") if m in s.index

@@ -23,6 +23,9 @@ from analysekit import nl
 from analysekit.analysis import plots
 from analysekit.vocab import DOMEINEN, TOTAAL
 
+#: Source line of the trend figures.
+BRON = ("Bron: CBS, Iv3 (onbewerkte Iv3-data 2017–2026: jaarrekening en begroting, lasten per "
+        "taakveld); bewerking analysekit.")
 _MATEN = {"lasten_per_inwoner": "lasten (bruto) per inwoner",
           "netto_per_inwoner": "netto lasten per inwoner"}
 
@@ -168,7 +171,7 @@ def plot_trend_lens(
         fig.text(plots.PAD, 5.8 - plots.PAD, title, transform=fig.dpi_scale_trans,
                  fontsize=plots.TITLE_FONT, fontweight="bold", ha="left", va="top")
         top = plots.PAD + plots.text_height(title, plots.TITLE_FONT) + 0.55
-        bottom = plots.footer(fig) + 0.35
+        bottom = plots.footer(fig, BRON) + 0.35
         plots.set_margins(fig, left=0.75, right=0.15, bottom=bottom, top=top,
                           wspace=0.75, hspace=0.75)
         plots.keep_canvas(fig)

@@ -50,21 +50,20 @@ from analysekit.reporting.runner import (
 )
 from analysekit.reporting.sanitize import sanitize_html
 from analysekit.reporting.site_columns import (
-    GF_JAAR,
+    GEEN_KOLOM,
     HEADLINES,
     KEY_COLUMNS,
     TEKEN_SLEUTEL,
     Kolom,
     Period,
     Row,
-    format_nl,
     format_value,
     gf_jaren,
     headline_columns,
     is_number,
     key_columns,
     kolom,
-    kolom_voor_periode,
+    kolom_voor_pagina,
     label,
 )
 from analysekit.reporting.site_map import (
@@ -308,12 +307,13 @@ def _build_page(
     suffix = "" if period == chosen else f"-{period_name(*period)}"
     jaren = gf_jaren(rows)
     sleutel = key_columns(period, jaren)
+    shown = {c: kolom_voor_pagina(c, period, rows) for c in columns}
     kolommen = [
         {
             "naam": c,
-            "kop": kolom_voor_periode(c, period, jaren).kop,
-            "eenheid": kolom_voor_periode(c, period, jaren).eenheid,
-            "label": kolom_voor_periode(c, period, jaren).label,
+            "kop": shown[c].kop,
+            "eenheid": shown[c].eenheid,
+            "label": shown[c].label,
             "kloof": kolom(c).kloof,
             "zichtbaar": c in sleutel,
         }
@@ -349,7 +349,8 @@ def _build_page(
         any_gap=any(k["kloof"] for k in kolommen),
     )
     index = write_text(site / page_name(period, chosen), sanitize_html(page, [js]))
-    csv_cols = [*columns, GF_JAAR] if jaren else list(columns)
+    csv_cols = [*columns, *(c for c in GEEN_KOLOM
+                            if any(is_number(r.values.get(c)) for r in rows))]
     write_text(site / f"kerncijfers{suffix}.csv", "\ufeff" + _csv(rows, csv_cols))
     write_text(
         site / f"kerncijfers{suffix}.json",
@@ -396,7 +397,6 @@ __all__ = [
     "build_site",
     "choose_period",
     "collect",
-    "format_nl",
     "format_value",
     "load_geometries",
     "map_svg",

@@ -102,6 +102,33 @@ HEADLINES: dict[str, Kolom] = {
         1,
         True,
     ),
+    "groei_sd_pct": Kolom(
+        "Groei lasten",
+        "% per jaar",
+        "Gemiddelde groei per jaar van de lasten (bruto) sociaal domein per inwoner over de "
+        "jaarrekeningen (%; in euro's van elk jaar, dus inclusief inflatie)",
+        "pct",
+        1,
+    ),
+    "overschreden_sd_jaren": Kolom(
+        "Boven begroting",
+        "aantal jaren",
+        "Aantal jaren waarin de lasten sociaal domein in de jaarrekening meer dan 1% boven de "
+        "begroting van dat jaar lagen (overschrijding op de lasten)",
+    ),
+    **{f"groei_{key}_pct": Kolom(
+        f"Groei {kort}", "% per jaar",
+        f"Gemiddelde groei per jaar van de lasten (bruto) {naam} per inwoner over de "
+        "jaarrekeningen (%; in euro's van elk jaar)", "pct", 1)
+       for key, naam, kort in (("jeugd", "Jeugd", "Jeugd"), ("wmo", "Wmo", "Wmo"),
+                               ("participatie", "Participatie", "Participatie"),
+                               ("basis", "Sociale basisvoorzieningen", "basisvoorz."))},
+    "overschreden_jeugd_jaren": Kolom(
+        "Jeugd boven begroting",
+        "aantal jaren",
+        "Aantal jaren waarin de lasten Jeugd in de jaarrekening meer dan 1% boven de begroting "
+        "van dat jaar lagen (overschrijding op de lasten)",
+    ),
     "potentieel_peers_eur": Kolom(
         "Besparingspotentieel",
         "t.o.v. vergelijkbare, € mln",
@@ -114,10 +141,16 @@ HEADLINES: dict[str, Kolom] = {
 
 #: Columns shown at first (they fit a 1366 px screen beside the map); the rest is behind
 #: the column chooser.
-KEY_COLUMNS = ("netto_sd_per_inwoner", "verschil_mediaan_pct", "tekort_sd_per_inwoner", "inwoners")
+KEY_COLUMNS = ("netto_sd_per_inwoner", "verschil_mediaan_pct", "tekort_sd_per_inwoner",
+               "groei_sd_pct", "inwoners")
 #: Glued beside the gap: the gemeentefonds uitkeringsjaar it uses (labels the gap columns;
 #: not a column of its own).
 GF_JAAR = "gf_uitkeringsjaar"
+#: Glued beside the growth and overrun columns: the years they cover (label the columns;
+#: not columns of their own).
+REEKS_JAREN = ("groei_van_jaar", "groei_tot_jaar", "overschreden_sd_van")
+#: Scraps that only label other columns.
+GEEN_KOLOM = (GF_JAAR, *REEKS_JAREN)
 #: Gap columns against the gemeentefonds, labelled with the uitkeringsjaar.
 GF_KOLOMMEN = ("tekort_sd_per_inwoner", "tekort_sd_eur")
 #: The same-year column that takes the gap's place among the key columns when the
@@ -153,6 +186,31 @@ def kolom_voor_periode(name: str, period: Period, jaren: Sequence[int]) -> Kolom
              + (f", niet {period[0]}: uitkeringsjaar {period[0]} staat niet in de gegevens"
                 if ander else ""))
     return dataclasses.replace(k, eenheid=eenheid, label=k.label + extra)
+
+
+def _common(rows: Sequence[Row], name: str) -> int | None:
+    vals = {int(r.values[name]) for r in rows if is_number(r.values.get(name))}
+    return vals.pop() if len(vals) == 1 else None
+
+
+def kolom_voor_pagina(name: str, period: Period, rows: Sequence[Row]) -> Kolom:
+    """The column as shown on one page, with the years it covers.
+
+    :func:`kolom_voor_periode`, and the growth and overrun columns with their years
+    (``% per jaar 2017–2024``, ``van 8 jaren``).
+    """
+    k = kolom_voor_periode(name, period, gf_jaren(rows))
+    if name.startswith("groei_") and name.endswith("_pct"):
+        van, tot = _common(rows, "groei_van_jaar"), _common(rows, "groei_tot_jaar")
+        if van is not None and tot is not None:
+            return dataclasses.replace(k, eenheid=f"% per jaar {van}–{tot}",
+                                       label=k.label + f"; jaarrekeningen {van}–{tot}")
+    if name.startswith("overschreden_") and name.endswith("_jaren"):
+        n = _common(rows, "overschreden_sd_van")
+        if n is not None:
+            return dataclasses.replace(k, eenheid=f"van {n} jaren",
+                                       label=k.label + f"; van {n} jaren met beide")
+    return k
 
 
 def key_columns(period: Period, jaren: Sequence[int]) -> tuple[str, ...]:
@@ -198,7 +256,7 @@ def headline_columns(rows: Sequence[Row]) -> list[str]:
             if k not in seen and is_number(v):
                 seen.append(k)
     known = [k for k in HEADLINES if k in seen]
-    return known + [k for k in seen if k not in HEADLINES and k != GF_JAAR]
+    return known + [k for k in seen if k not in HEADLINES and k not in GEEN_KOLOM]
 
 
 def kolom(name: str) -> Kolom:
@@ -212,11 +270,6 @@ def kolom(name: str) -> Kolom:
 def label(name: str) -> str:
     """Dutch description of a headline figure (the full label, with unit and sign key)."""
     return kolom(name).label
-
-
-def format_nl(value: Any, decimals: int = 0) -> str:
-    """Format a number the Dutch way: ``1234567.8`` → ``1.234.568``; missing → ``–``."""
-    return nl.getal(value, decimals)
 
 
 def format_value(name: str, value: Any) -> str:

@@ -1,4 +1,16 @@
-"""Section *ontwikkeling*: the lenses over the years and their projection."""
+"""Section *ontwikkeling*: the years 2017–2026 (trend lens, overrun persistence, projection).
+
+The trend lens (:mod:`analysekit.analysis.trend`) reads the comparable domein series
+(``analysekit.data.series.domein_reeks``: lasten per taakveld of every jaarrekening
+2017–2024 and begroting 2017–2026 on the newest indeling). Everything that is the same for
+every gemeente — growth and rank, Nederland, the persistence of the overrun, the kit's
+projections and the backtest — is computed once per data and code version through
+:func:`~analysekit.reporting.cache.shared`; a report only filters its gemeente, takes the
+band of its peers and draws one figure.
+
+The older methods (:meth:`Ontwikkeling.trajectory`, :meth:`Ontwikkeling.projection` of the
+three lenses) stay for the scenario section and 01-verkenning.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +19,11 @@ from typing import Any
 
 import pandas as pd
 
+from analysekit import nl
+from analysekit.analysis import backtest as B
 from analysekit.analysis import deficits as D
+from analysekit.analysis import persistence as PS
+from analysekit.analysis import trend as T
 from analysekit.analysis.forecast import Projection
 from analysekit.nl import GEEN_GEGEVENS, eur
 from analysekit.reporting.cache import shared
@@ -108,7 +124,17 @@ class Ontwikkeling(Section):
         return out
 
     def trajectory_sentence(self) -> str:
-        """Dutch sentence on the development over the years and whether projecting works."""
+        """Dutch sentences on the years: growth, persistence of the overrun, projection.
+
+        Falls back to the lenses' years (:meth:`lenses_sentence`) when the data has no
+        multi-year domein series.
+        """
+        if not self.heeft_reeks:
+            return self.lenses_sentence()
+        return self._trend_sentence
+
+    def lenses_sentence(self) -> str:
+        """The net cost over the years in the lenses, and whether the gap can be projected."""
         return self._trajectory_sentence
 
     @cached_property
@@ -154,3 +180,237 @@ class Ontwikkeling(Section):
         for j in sorted(wide.columns):
             out[f"{int(j)} ({soort[j]})"] = [eur(v) for v in wide.loc[order, j]]
         return out
+
+    # ------------------------------------------------------------------ trend lens (issue 17)
+
+    @cached_property
+    def reeks(self) -> pd.DataFrame | None:
+        """The comparable domein series of all gemeenten (shared); None without one.
+
+        Only the all-gemeenten computations below read it (each once per data and code
+        version); a report reads the slim :attr:`reeks_lens` instead.
+        """
+        return shared("domein_reeks_gepubliceerd", _load_reeks)
+
+    @cached_property
+    def heeft_reeks(self) -> bool:
+        """True when the data has the multi-year domein series (shared, tiny)."""
+        return shared("domein_reeks_beschikbaar", lambda: self.reeks is not None)
+
+    @cached_property
+    def reeks_lens(self) -> pd.DataFrame:
+        """The per-inwoner columns the trend lens draws, all gemeenten (shared, slim)."""
+        cols = ["gm_code", "jaar", "verslagsoort", "domein", "lasten_per_inwoner",
+                "netto_per_inwoner", "geleverd", "inwoners", "lasten_eur"]
+        return shared("domein_reeks_lens", lambda: self.reeks.loc[:, cols].copy())
+
+    @cached_property
+    def groei_all(self) -> pd.DataFrame:
+        """Growth per year with its interval and rank, every gemeente × domein (shared)."""
+        return shared("trend_groei_lasten_per_inwoner", lambda: T.growth_all(self.reeks))
+
+    @cached_property
+    def nederland(self) -> pd.DataFrame:
+        """Nederland per jaar × verslagsoort × domein (shared)."""
+        return shared("trend_nederland", lambda: T.nederland(self.reeks))
+
+    @cached_property
+    def persistentie_all(self) -> pd.DataFrame:
+        """Persistence of the overrun on the lasten, every gemeente × domein (shared)."""
+        return shared("persistentie_lasten",
+                      lambda: PS.persistence(PS.overruns(self.reeks)))
+
+    @cached_property
+    def projecties_all(self) -> pd.DataFrame:
+        """The kit's projection of the lasten per inwoner, every gemeente × domein (shared)."""
+        return shared("trend_projecties_lasten_per_inwoner",
+                      lambda: T.projections_all(self.reeks))
+
+    @cached_property
+    def backtest(self) -> pd.DataFrame:
+        """The backtest table over all gemeenten (shared: computed once per data build)."""
+        return shared("backtest_lasten_per_inwoner", lambda: B.backtest(self.reeks))
+
+    @cached_property
+    def breuken(self) -> dict[str, list[tuple[int, str, str]]]:
+        """The definition breaks of the series per domein (shared)."""
+        return shared("trend_breuken", lambda: T.breaks(self.reeks))
+
+    @cached_property
+    def peer_codes(self) -> list[str]:
+        """The gemeente's peers (the report's one peer selection: only delivering gemeenten)."""
+        p = self.ctx.positie.selection.peers(self.p.gm_code, self.p.n_peers)
+        return p["gm_code"].astype(str).tolist()
+
+    @cached_property
+    def trend_lens(self) -> pd.DataFrame:
+        """The gemeente's lasten per inwoner per year against its peers' band and Nederland."""
+        r = self.reeks_lens
+        keep = {self.p.gm_code, *self.peer_codes}
+        sub = r.loc[[c in keep for c in r["gm_code"].tolist()]]
+        return T.lens(sub, self.p.gm_code, self.peer_codes, nl=self.nederland)
+
+    def _own(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.loc[frame["gm_code"] == self.p.gm_code].set_index("domein")
+
+    @cached_property
+    def groei(self) -> pd.DataFrame:
+        """Growth rows of the gemeente, indexed by domein."""
+        return self._own(self.groei_all)
+
+    @cached_property
+    def persistentie(self) -> pd.DataFrame:
+        """Persistence rows of the gemeente, indexed by domein."""
+        return self._own(self.persistentie_all)
+
+    def trend_figure(self) -> Any:
+        """Small multiples per domein: the trajectory against the peers' band and Nederland."""
+        from analysekit.analysis.plots_trend import plot_trend_lens
+
+        g = self.groei["groei_pct"].to_dict() if len(self.groei) else None
+        return plot_trend_lens(self.trend_lens, self.naam_kort, self.breuken, groei=g)
+
+    def trend_figure_alt(self) -> str:
+        """Alt text of :meth:`trend_figure`."""
+        return (f"Lasten per inwoner per domein van {self.naam_kort} per jaar (jaarrekening, "
+                "daarna begroting) tegenover de mediaan en middelste helft van vergelijkbare "
+                "gemeenten en Nederland")
+
+    def trend_display(self) -> pd.DataFrame:
+        """Per domein: lasten per inwoner first/last year, growth with interval, rank, overruns."""
+        lens = self.trend_lens
+        g, ps = self.groei, self.persistentie
+        jr = lens.loc[lens["verslagsoort"] == "jaarrekening"]
+        bg = lens.loc[lens["verslagsoort"] == "begroting"]
+        j0, j1 = (int(jr["jaar"].min()), int(jr["jaar"].max())) if len(jr) else (None, None)
+        jb = int(bg["jaar"].max()) if len(bg) else None
+        rows = []
+        for dom in T.DOMEINEN_EN_TOTAAL:
+            def val(frame: pd.DataFrame, jaar: int | None, dom: str = dom) -> str:
+                v = frame.loc[(frame["domein"] == dom) & (frame["jaar"] == jaar), "eigen"]
+                return eur(v.iloc[0]) if len(v) and nl.finite(v.iloc[0]) else GEEN_GEGEVENS
+            row = {"domein": dom,
+                   f"jaarrekening {j0}": val(jr, j0), f"jaarrekening {j1}": val(jr, j1),
+                   f"begroting {jb}": val(bg, jb)}
+            if dom in g.index and nl.finite(g.loc[dom, "groei_pct"]):
+                r = g.loc[dom]
+                row["groei per jaar (95%-interval)"] = (
+                    f"{nl.pct(r['groei_pct'], 1, sign=True)} "
+                    f"({nl.pct(r['groei_laag_pct'], 1)} tot {nl.pct(r['groei_hoog_pct'], 1)})")
+                row["rang (1 = snelste groei)"] = f"{nl.getal(r['rang'])} van {int(r['n_rang'])}"
+            else:
+                row["groei per jaar (95%-interval)"] = GEEN_GEGEVENS
+                row["rang (1 = snelste groei)"] = GEEN_GEGEVENS
+            if dom in ps.index:
+                r = ps.loc[dom]
+                row["jaren boven begroting"] = f"{int(r['n_overschreden'])} van {int(r['n_jaren'])}"
+                row["structureel?"] = str(r["status"])
+            else:
+                row["jaren boven begroting"] = GEEN_GEGEVENS
+                row["structureel?"] = PS.ONBEKEND
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def growth_sentence(self, domein: str = D.TOTAAL) -> str:
+        """``De lasten per inwoner voor het sociaal domein groeiden 2017–2024 …``."""
+        if domein not in self.groei.index or not nl.finite(self.groei.loc[domein, "groei_pct"]):
+            return (f"Voor {domein} zijn er te weinig jaarrekeningen voor een groeicijfer "
+                    f"({GEEN_GEGEVENS}).")
+        r = self.groei.loc[domein]
+        wat = "het sociaal domein" if domein == D.TOTAAL else domein
+        text = (f"De lasten per inwoner voor {wat} groeiden van {int(r['eerste_jaar'])} tot "
+                f"{int(r['laatste_jaar'])} gemiddeld {nl.pct(r['groei_pct'], 1)} per jaar "
+                f"(95%-interval {nl.pct(r['groei_laag_pct'], 1)} tot "
+                f"{nl.pct(r['groei_hoog_pct'], 1)}; in euro's van elk jaar, dus inclusief "
+                f"inflatie): de {nl.getal(r['rang'])}e snelste groei van {int(r['n_rang'])} "
+                "gemeenten.")
+        if r["breuk"]:
+            text += f" Let op de definitiebreuk: {r['breuk']}."
+        return text
+
+    def persistence_sentence(self, domein: str = D.TOTAAL) -> str:
+        """``Jeugd overschreed de begroting op de lasten in 6 van de 8 jaren …``."""
+        if domein not in self.persistentie.index:
+            return f"Voor {domein} is geen overschrijding te meten ({GEEN_GEGEVENS})."
+        row = self.persistentie.loc[domein].to_dict() | {"domein": domein}
+        return PS.persistence_sentence(row)
+
+    def projection_sentence(self, domein: str = D.TOTAAL) -> str:
+        """The kit's projection for the last begroting year, beside the own begroting."""
+        pr = self.projecties_all
+        pr = pr.loc[(pr["gm_code"] == self.p.gm_code) & (pr["domein"] == domein)]
+        pr = pr.loc[pr["verwachting"].notna()]
+        if pr.empty:
+            return ("Een projectie met onzekerheidsmarge is niet mogelijk: daarvoor zijn "
+                    "minstens vier jaarrekeningen nodig.")
+        lens = self.trend_lens
+        bg = lens.loc[(lens["domein"] == domein) & (lens["verslagsoort"] == "begroting")
+                      & (lens["jaar"].isin(pr["jaar"])) & lens["eigen"].notna()]
+        row = pr.loc[pr["jaar"] == int(bg["jaar"].max())].iloc[0] if len(bg) else pr.iloc[0]
+        wat = "het sociaal domein" if domein == D.TOTAAL else domein
+        text = (f"Doorgetrokken (lineaire trend over de jaarrekeningen) komen de lasten per "
+                f"inwoner voor {wat} in {int(row['jaar'])} op {eur(row['verwachting'])} "
+                f"(95%-voorspellingsinterval {eur(row['ondergrens'])} tot "
+                f"{eur(row['bovengrens'])})")
+        b = bg.loc[bg["jaar"] == row["jaar"], "eigen"]
+        if len(b):
+            text += f"; de eigen begroting {int(row['jaar'])} gaat uit van {eur(b.iloc[0])}"
+        return text + "."
+
+    def trust_sentence(self, domein: str = D.TOTAAL) -> str:
+        """How much to trust the projection: the backtest over all gemeenten."""
+        return B.trust_sentence(self.backtest, domein)
+
+    def overran_most(self) -> str | None:
+        """The domein (of the four) that overran the begroting in most years, if any."""
+        ps = self.persistentie
+        ps = ps.loc[[d for d in D.DOMEINEN if d in ps.index]]
+        if ps.empty or int(ps["n_overschreden"].max()) == 0:
+            return None
+        return str(ps["n_overschreden"].idxmax())
+
+    @cached_property
+    def _trend_sentence(self) -> str:
+        parts = [self.growth_sentence(D.TOTAAL)]
+        most = self.overran_most()
+        if most is not None:
+            parts.append(self.persistence_sentence(most))
+        parts.append(self.projection_sentence(D.TOTAAL))
+        return " ".join(parts)
+
+    def trend_kort(self) -> dict[str, float]:
+        """Headline figures for the site: growth of the total and each domein, overrun years."""
+        out: dict[str, float] = {}
+        keys = {D.TOTAAL: "sd", "Jeugd": "jeugd", "Wmo": "wmo", "Participatie": "participatie",
+                "Sociale basisvoorzieningen": "basis"}
+        if not self.heeft_reeks:
+            return out
+        for dom, key in keys.items():
+            if dom in self.groei.index and nl.finite(self.groei.loc[dom, "groei_pct"]):
+                out[f"groei_{key}_pct"] = float(self.groei.loc[dom, "groei_pct"])
+        if D.TOTAAL in self.groei.index and nl.finite(self.groei.loc[D.TOTAAL, "groei_pct"]):
+            out["groei_van_jaar"] = float(self.groei.loc[D.TOTAAL, "eerste_jaar"])
+            out["groei_tot_jaar"] = float(self.groei.loc[D.TOTAAL, "laatste_jaar"])
+        if D.TOTAAL in self.persistentie.index:
+            r = self.persistentie.loc[D.TOTAAL]
+            out["overschreden_sd_jaren"] = float(r["n_overschreden"])
+            out["overschreden_sd_van"] = float(r["n_jaren"])
+        if "Jeugd" in self.persistentie.index:
+            out["overschreden_jeugd_jaren"] = float(self.persistentie.loc["Jeugd",
+                                                                          "n_overschreden"])
+        return out
+
+
+def _load_reeks() -> pd.DataFrame | None:
+    """The domein series (published definitions, newest indeling), None when not built."""
+    from analysekit.errors import AnalysekitError
+
+    try:
+        from analysekit.data.series import domein_reeks
+    except ImportError:  # a data layer without the multi-year series
+        return None
+    try:
+        r = domein_reeks()
+    except AnalysekitError:
+        return None
+    return T.per_inwoner(r) if "lasten_per_inwoner" not in r.columns else r
