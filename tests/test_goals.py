@@ -186,9 +186,23 @@ def test_evaluate_goals_end_to_end(tmp_path):
     assert list(jeugd["jaar"]) == [2023, 2024, 2025]
     assert jeugd["bron"].iloc[0] == "berekend: netto_kosten_jeugd_per_jongere"
     wacht = res.status.set_index("indicator").loc["Gemiddelde wachttijd jeugdhulp (weken)"]
+    # the example file's own values are invented: shown, never judged (issue 16 §6)
+    assert wacht["status"] == "onbekend" and "verzonnen" in wacht["toelichting"]
+    assert set(res.observed.loc[res.observed["indicator"] == wacht.name, "bron"]) == {
+        G.BRON_VOORBEELD}
+    # the same values in a real goals file are the gemeente's own registration: judged
+    import dataclasses
+
+    eigen = dataclasses.replace(G.read_goals(template_path("doelen_voorbeeld.yaml")),
+                                voorbeeld=False)
+    st = G.evaluate_goals(eigen, "GM0002", **t).status.set_index("indicator")
+    wacht = st.loc["Gemiddelde wachttijd jeugdhulp (weken)"]
     # path 12 -> 6 over 2022-2025: 8 required in 2024, observed 9 = 1/6 behind
     assert wacht["vereist_op_pad"] == pytest.approx(8.0)
-    assert wacht["status"] == "achter"
+    assert wacht["status"] == "achter" and "17%" in wacht["toelichting"]
+    # a gemeentefonds maatstaf is no measurement either
+    bij = res.observed.loc[res.observed["indicator"] == "Bijstand per 1.000 inwoners"]
+    assert len(bij) and set(bij["bron"]) == {G.BRON_MAATSTAF}
     assert "Doelen:" in res.summary_nl()
     fig = res.plot()
     assert isinstance(fig, Figure)
@@ -201,3 +215,36 @@ def test_evaluate_goals_end_to_end(tmp_path):
     )
     st = res2.status.set_index("indicator").loc["Gemiddelde wachttijd jeugdhulp (weken)"]
     assert st["status"] == "op koers" and st["laatste_waarde"] == 7.0
+
+
+def test_only_measurements_get_a_status(tmp_path):
+    """A plan, a maatstaf and invented example values are shown apart, never judged."""
+    assert [G.bron_soort(b) for b in ("jaarrekening", "begroting", G.BRON_MAATSTAF,
+                                      G.BRON_VOORBEELD, "doelenbestand", "opgegeven",
+                                      "CBS-kenmerken", "berekend: aandeel_voorliggend")] == [
+        "meting", "plan", "maatstaf", "voorbeeld", "meting", "meting", "meting", "meting"]
+    goals_text = goal("Plan") + goal("Maatstaf") + goal("Voorbeeld") + goal("Gemeten")
+    obs = pd.DataFrame([("Plan", 2024, 79.0, "begroting"),
+                        ("Maatstaf", 2024, 79.0, G.BRON_MAATSTAF),
+                        ("Voorbeeld", 2024, 79.0, G.BRON_VOORBEELD),
+                        ("Gemeten", 2023, 99.0, "jaarrekening"),
+                        ("Gemeten", 2024, 79.0, G.BRON_MAATSTAF)],  # a later maatstaf
+                       columns=["indicator", "jaar", "waarde", "bron"])
+    f = G.read_goals(write(tmp_path, "doelen:\n" + goals_text))
+    s = G.goal_status(f, obs).set_index("indicator")
+    assert list(s["status"]) == ["onbekend", "onbekend", "onbekend", "achter"]
+    assert s.loc["Plan", "toelichting"].endswith("; de begroting is een plan")
+    assert "verdeelgegeven" in s.loc["Maatstaf", "toelichting"]
+    assert "verzonnen" in s.loc["Voorbeeld", "toelichting"]
+    # judged on the measurement of 2023 (99; path 95), not on the maatstaf of 2024 (79)
+    assert (s.loc["Gemeten", "laatste_jaar"], s.loc["Gemeten", "laatste_waarde"]) == (2023, 99.0)
+    fig = G.plot_progress(f, obs, s.reset_index())
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "maatstaf gemeentefonds (geen meting)" in labels
+    assert "verzonnen voorbeeldwaarde (geen meting)" in labels
+    assert "tolerantie (10%)" in labels
+
+
+def test_goal_values_use_dutch_notation():
+    assert G.waarde_text(-1234.6) == "−1.235" and G.waarde_text(0.25, "aandeel (0-1)") == "25,0%"
+    assert G.waarde_text(0.01234) == "0,0123" and not hasattr(G, "_getal")

@@ -178,6 +178,23 @@ def test_goals_plan_is_not_a_measurement(tilburg):
     assert (tilburg.doelen.goals.observed["bron"] != "begroting").all()
 
 
+def test_goals_maatstaf_and_invented_values_get_no_status(tilburg):
+    """Issue 16 §6: 'Bijstand 29,3 (2025)' is a gemeentefonds maatstaf, not a realisation,
+    and the example's wachttijd is invented; neither is a measurement or gets a status."""
+    g = tilburg.doelen.goals_display().set_index("doel")
+    bij = g.loc["Bijstand per 1.000 inwoners"]
+    assert bij["laatste meting (realisatie)"] == "–" and bij["status"] == "ONBEKEND"
+    # S2024: Tilburg's bijstandsontvangers 6.701,33 (2024) and 6.745,71 (2025) per 1.000 inw.
+    assert bij["maatstaf of voorbeeld (geen meting)"] == ("maatstaf gemeentefonds: 29,2 (2024); "
+                                                         "29,3 (2025)")
+    assert "verdeelgegeven" in bij["toelichting"]
+    wacht = g.loc["Gemiddelde wachttijd jeugdhulp (weken)"]
+    assert wacht["laatste meting (realisatie)"] == "–" and wacht["status"] == "ONBEKEND"
+    assert wacht["maatstaf of voorbeeld (geen meting)"] == ("verzonnen voorbeeld: 10,0 (2023); "
+                                                           "9,0 (2024)")
+    assert "geen status" in tilburg.doelen.goals.aanpassing
+
+
 def test_savings_total_is_explained(tilburg):
     note = tilburg.positie.savings_note()
     assert "niet de optelling van de vier domeinen" in note

@@ -19,12 +19,14 @@ def indicator_all(t: Mapping[str, pd.DataFrame], definitie: str) -> pd.DataFrame
         definitie: A key of :data:`analysekit.analysis.goals.INDICATORS`.
 
     Returns:
-        gm_code, jaar, waarde and ``bron`` (jaarrekening, begroting or CBS-kenmerken),
-        sorted by gm_code and jaar.
+        gm_code, jaar, waarde and ``bron`` (jaarrekening, begroting, CBS-kenmerken or
+        :data:`analysekit.analysis.goals.BRON_MAATSTAF`), sorted by gm_code and jaar.
     """
     kw = {"iv3": t["iv3"], "gemeenten": t["gemeenten"], "kenmerken": t["kenmerken"]}
     jr = G.compute_indicator(definitie, verslagsoort="jaarrekening", **kw)
     bg = G.compute_indicator(definitie, verslagsoort="begroting", **kw)
+    if G.INDICATORS[definitie].maatstaf:  # a gemeentefonds maatstaf: no measurement
+        return jr.assign(bron=G.BRON_MAATSTAF)
     if jr.equals(bg):  # does not depend on the Iv3 (e.g. a kenmerk per inwoner)
         return jr.assign(bron="CBS-kenmerken")
     jr = jr.assign(bron="jaarrekening")

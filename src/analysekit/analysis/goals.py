@@ -16,7 +16,13 @@ Status rule (:func:`goal_status`), per goal, from the latest observed value ``v`
   (default 10 % of the total required change ``|doel - baseline|``), and the deadline has
   not passed;
 * **achter** otherwise (also when the deadline has passed without reaching the target);
-* **onbekend** when there is no observation after the baseline year.
+* **onbekend** when there is no measurement after the baseline year.
+
+Only a **measurement** gets a status (:func:`bron_soort`): a jaarrekening, a CBS count or
+the gemeente's own registration. A begroting is a plan, a gemeentefonds maatstaf is a
+distribution figure (``bijstandsontvangers`` is a three-year average, partly forecast),
+and the values of an example file are invented; they are shown apart, labelled as what
+they are, and never judged.
 """
 
 from __future__ import annotations
@@ -39,11 +45,14 @@ from analysekit.errors import DataError, ParameterError
 from analysekit.vocab import DOMEINEN
 
 __all__ = [
+    "BRON_MAATSTAF",
+    "BRON_VOORBEELD",
     "INDICATORS",
     "Doel",
     "DoelenBestand",
     "GoalsResult",
     "IndicatorDefinitie",
+    "bron_soort",
     "compute_indicator",
     "evaluate_goals",
     "goal_status",
@@ -71,6 +80,30 @@ REQUIRED_FIELDS = (
 )
 OPTIONAL_FIELDS = ("eenheid", "waarden", "toelichting", "id")
 
+#: ``bron`` of an indicator that is a gemeentefonds maatstaf (not a measurement).
+BRON_MAATSTAF = "maatstaf gemeentefonds"
+#: ``bron`` of the own values in an example goals file (invented, not a measurement).
+BRON_VOORBEELD = "voorbeeldwaarden (verzonnen)"
+#: Kinds of source (:func:`bron_soort`); only ``meting`` gets a status.
+BRON_SOORTEN = ("meting", "plan", "maatstaf", "voorbeeld")
+
+
+def bron_soort(bron: Any) -> str:
+    """What an observation's ``bron`` is: ``meting``, ``plan``, ``maatstaf`` or ``voorbeeld``.
+
+    ``begroting`` is a plan; :data:`BRON_MAATSTAF` a gemeentefonds maatstaf;
+    :data:`BRON_VOORBEELD` (any ``voorbeeld…``) invented example values; everything else
+    (jaarrekening, a CBS count, the goals file, values given by the user) a measurement.
+    """
+    b = str(bron).strip().casefold()
+    if b == "begroting":
+        return "plan"
+    if b.startswith("maatstaf"):
+        return "maatstaf"
+    if b.startswith("voorbeeld"):
+        return "voorbeeld"
+    return "meting"
+
 
 # ---------------------------------------------------------------------------
 # Indicator registry
@@ -87,12 +120,15 @@ class IndicatorDefinitie:
         eenheid: Unit.
         bereken: Function ``(iv3, gemeenten, kenmerken, verslagsoort) -> DataFrame``
             with gm_code, jaar, waarde.
+        maatstaf: True when the values are a gemeentefonds maatstaf, not a measurement
+            (shown as such, never given a status).
     """
 
     naam: str
     omschrijving: str
     eenheid: str
     bereken: Callable[..., pd.DataFrame]
+    maatstaf: bool = False
 
 
 def _need(table: pd.DataFrame | None, name: str, definitie: str) -> pd.DataFrame:
@@ -216,9 +252,12 @@ INDICATORS: dict[str, IndicatorDefinitie] = {
     ),
     "bijstand_per_1000": IndicatorDefinitie(
         "bijstand_per_1000",
-        "bijstandsontvangers (kenmerk 'bijstandsontvangers') per 1.000 inwoners",
+        "bijstandsontvangers volgens de maatstaf van het gemeentefonds (een gemiddelde over "
+        "drie jaar, kenmerk 'bijstandsontvangers') per 1.000 inwoners; een verdeelgegeven, "
+        "geen meting",
         "per 1.000 inwoners",
         _bijstand_per_1000,
+        maatstaf=True,
     ),
     "aandeel_voorliggend": IndicatorDefinitie(
         "aandeel_voorliggend",
@@ -428,6 +467,12 @@ def read_goals(path: str | Path) -> DoelenBestand:
 # ---------------------------------------------------------------------------
 
 
+def _is_voorbeeld(doelen: DoelenBestand | Sequence[Doel] | str | Path) -> bool:
+    if isinstance(doelen, (str, Path)):
+        return read_goals(doelen).voorbeeld
+    return bool(getattr(doelen, "voorbeeld", False))
+
+
 def _as_doelen(doelen: DoelenBestand | Sequence[Doel] | str | Path) -> list[Doel]:
     if isinstance(doelen, (str, Path)):
         return read_goals(doelen).doelen
@@ -445,12 +490,15 @@ def indicator_values(
     kenmerken: pd.DataFrame | None = None,
     verslagsoort: str = "jaarrekening",
     observed: pd.DataFrame | None = None,
+    voorbeeld: bool | None = None,
 ) -> pd.DataFrame:
     """Collect the observed values of every goal's indicator for one gemeente.
 
     Values come, in order of precedence, from ``observed`` (columns indicator, jaar,
     waarde), the goal's own ``waarden``, and the computed indicator (``definitie``) for
-    ``gm_code`` from the canonical tables.
+    ``gm_code`` from the canonical tables. ``bron`` says what each value is
+    (:func:`bron_soort`): a maatstaf indicator gets :data:`BRON_MAATSTAF`, the own values
+    of an example file :data:`BRON_VOORBEELD`.
 
     Args:
         doelen: Goals (file, :class:`DoelenBestand` or list of :class:`Doel`).
@@ -460,10 +508,15 @@ def indicator_values(
         kenmerken: Canonical kenmerken table.
         verslagsoort: ``"jaarrekening"`` or ``"begroting"``.
         observed: Extra observations (indicator, jaar, waarde).
+        voorbeeld: Whether the goals are an example (default: the file's ``voorbeeld``
+            flag when a file or :class:`DoelenBestand` is given, else False).
 
     Returns:
         Frame indicator, jaar, waarde, bron.
     """
+    if voorbeeld is None:
+        voorbeeld = _is_voorbeeld(doelen)
+    own_bron = BRON_VOORBEELD if voorbeeld else "doelenbestand"
     parts = []
     have_tables = iv3 is not None or kenmerken is not None
     for d in _as_doelen(doelen):
@@ -477,9 +530,11 @@ def indicator_values(
                 verslagsoort=verslagsoort,
                 gm_code=gm_code,
             )
-            rows = comp[["jaar", "waarde"]].assign(bron=f"berekend: {d.definitie}")
+            bron = (BRON_MAATSTAF if INDICATORS[d.definitie].maatstaf
+                    else f"berekend: {d.definitie}")
+            rows = comp[["jaar", "waarde"]].assign(bron=bron)
         if d.waarden:
-            own = pd.DataFrame(d.waarden, columns=["jaar", "waarde"]).assign(bron="doelenbestand")
+            own = pd.DataFrame(d.waarden, columns=["jaar", "waarde"]).assign(bron=own_bron)
             rows = pd.concat([rows.loc[~rows["jaar"].isin(own["jaar"])], own])
         if observed is not None:
             ob = observed.loc[observed["indicator"] == d.indicator, ["jaar", "waarde"]]
@@ -510,9 +565,14 @@ def goal_status(
 ) -> pd.DataFrame:
     """Judge each goal: behaald / op koers / achter / onbekend (see the module docstring).
 
+    Only measurements are judged: with a ``bron`` column, rows that are a plan, a maatstaf
+    or an example value (:func:`bron_soort`) are left out, and a goal with only such rows
+    is ``onbekend``, its toelichting saying what the figures are.
+
     Args:
         doelen: Goals.
-        observed: Observations (indicator, jaar, waarde), e.g. from :func:`indicator_values`.
+        observed: Observations (indicator, jaar, waarde[, bron]), e.g. from
+            :func:`indicator_values`.
         peiljaar: Ignore observations after this year (default: use all).
         tolerantie: Allowed shortfall behind the required path, as a share of the total
             required change.
@@ -526,11 +586,15 @@ def goal_status(
     if not 0 <= tolerantie < 1:
         raise ParameterError(f"tolerantie = {tolerantie}: verwacht een getal in [0, 1)")
     rows = []
+    soort = (observed["bron"].map(bron_soort) if "bron" in observed.columns
+             else pd.Series("meting", index=observed.index))
     for d in _as_doelen(doelen):
         obs = observed.loc[observed["indicator"] == d.indicator]
         obs = obs.loc[obs["jaar"] > d.baseline_jaar].dropna(subset=["waarde"])
         if peiljaar is not None:
             obs = obs.loc[obs["jaar"] <= peiljaar]
+        other = obs.loc[soort.loc[obs.index] != "meting"]
+        obs = obs.loc[soort.loc[obs.index] == "meting"]
         base = {
             "indicator": d.indicator,
             "eigenaar": d.eigenaar,
@@ -550,7 +614,8 @@ def goal_status(
                     "voortgang": np.nan,
                     "achterstand": np.nan,
                     "status": "onbekend",
-                    "toelichting": f"geen meting na het baselinejaar {d.baseline_jaar}",
+                    "toelichting": f"geen meting na het baselinejaar {d.baseline_jaar}"
+                                   + _not_measured(other, soort),
                 }
             )
             continue
@@ -582,14 +647,14 @@ def goal_status(
                 status = "op koers"
                 why = (
                     f"{t}: {w(v)}, vereist op het pad {w(p)} "
-                    f"({'voor' if gap < 0 else 'achter'} met {abs(gap):.0%} van de "
-                    f"benodigde verandering; tolerantie {tolerantie:.0%})"
+                    f"({'voor' if gap < 0 else 'achter'} met {nl.pct(100 * abs(gap))} van de "
+                    f"benodigde verandering; tolerantie {nl.pct(100 * tolerantie)})"
                 )
             else:
                 status = "achter"
                 why = (
-                    f"{t}: {w(v)}, vereist op het pad {w(p)} (achter met {gap:.0%} "
-                    f"van de benodigde verandering; tolerantie {tolerantie:.0%})"
+                    f"{t}: {w(v)}, vereist op het pad {w(p)} (achter met {nl.pct(100 * gap)} "
+                    f"van de benodigde verandering; tolerantie {nl.pct(100 * tolerantie)})"
                 )
         rows.append(
             {
@@ -606,6 +671,20 @@ def goal_status(
     return pd.DataFrame(rows)
 
 
+_NIET_GEMETEN = {
+    "plan": "de begroting is een plan",
+    "maatstaf": "de maatstaf van het gemeentefonds is een verdeelgegeven",
+    "voorbeeld": "de voorbeeldwaarden zijn verzonnen",
+}
+
+
+def _not_measured(rows: pd.DataFrame, soort: pd.Series) -> str:
+    """``; de maatstaf van het gemeentefonds is een verdeelgegeven``: why rows get no status."""
+    kinds = set(soort.loc[rows.index])
+    reasons = [_NIET_GEMETEN[k] for k in ("plan", "maatstaf", "voorbeeld") if k in kinds]
+    return "".join(f"; {r}" for r in reasons)
+
+
 def waarde_text(v: float, eenheid: str | None = None) -> str:
     """A goal value the Dutch way, rounded as in the report: ``25,3``, ``1.775``, ``22,7%``.
 
@@ -616,18 +695,13 @@ def waarde_text(v: float, eenheid: str | None = None) -> str:
     if not nl.finite(v):
         return nl.ONTBREEKT
     if eenheid and "aandeel" in eenheid:
-        return _getal(100 * v, 1) + "%"
+        return nl.pct(100 * v, 1)
     a = abs(v)
     if a >= 100:
-        return _getal(v, 0)
+        return nl.getal(v, 0)
     if a >= 1 or a == 0:
-        return _getal(v, 1)
-    return _getal(v, min(6, 2 - math.floor(math.log10(a))))
-
-
-def _getal(v: float, decimals: int) -> str:
-    """:func:`analysekit.nl.getal` with a true minus sign (as the report tables show)."""
-    return nl.getal(v, decimals).replace("-", "−")
+        return nl.getal(v, 1)
+    return nl.getal(v, min(6, 2 - math.floor(math.log10(a))))
 
 
 #: Deprecated private name, kept for one release (use :func:`waarde_text`).
@@ -652,7 +726,7 @@ class GoalsResult:
             f"{counts.get(s, 0)} {s}" for s in ("behaald", "op koers", "achter", "onbekend")
         )
         lines = [
-            f"Doelen: {head} (tolerantie {self.tolerantie:.0%} van de benodigde "
+            f"Doelen: {head} (tolerantie {nl.pct(100 * self.tolerantie)} van de benodigde "
             f"verandering; pad lineair van baseline naar doel)."
         ]
         for _, r in self.status.iterrows():
@@ -692,6 +766,7 @@ def evaluate_goals(
     Returns:
         A :class:`GoalsResult`.
     """
+    voorbeeld = _is_voorbeeld(doelen)
     ds = _as_doelen(doelen)
     obs = indicator_values(
         ds,
@@ -701,6 +776,7 @@ def evaluate_goals(
         kenmerken=kenmerken,
         verslagsoort=verslagsoort,
         observed=observed,
+        voorbeeld=voorbeeld,
     )
     st = goal_status(ds, obs, peiljaar=peiljaar, tolerantie=tolerantie)
     return GoalsResult(doelen=ds, observed=obs, status=st, tolerantie=tolerantie, gm_code=gm_code)
@@ -716,9 +792,13 @@ def plot_progress(
 ) -> Figure:
     """Progress chart: per goal the observed series, the required path and the status.
 
+    Measurements are drawn in the status colour ("gemeten"); with a ``bron`` column, a
+    maatstaf, a plan or invented example values are drawn in grey with their own marker
+    and legend entry (never as "gemeten").
+
     Args:
         doelen: Goals.
-        observed: Observations (indicator, jaar, waarde).
+        observed: Observations (indicator, jaar, waarde[, bron]).
         status: Output of :func:`goal_status` (computed when None).
         tolerantie: Tolerance band drawn around the path (share of the required change).
         ncols: Panels per row.
@@ -751,6 +831,7 @@ def plot_progress(
         fig = P.new_figure(width, 0.6 + nrows * (panel_h + title_h + 0.75))
         axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
         ylab_w = 0.0
+        present: set[str] = set()
         for ax, d, title, color in zip(axes, ds, titles, colors, strict=False):
             xs = np.array([d.baseline_jaar, d.deadline])
             ys = np.array([d.baseline_waarde, d.doel_waarde])
@@ -759,8 +840,14 @@ def plot_progress(
             ax.plot(xs, ys, "--", color="grey", lw=1)
             ax.fill_between(xs, ys, ys - sgn * band, color="grey", alpha=0.15, lw=0)
             ob = observed.loc[observed["indicator"] == d.indicator].sort_values("jaar")
-            if len(ob):
-                ax.plot(ob["jaar"], ob["waarde"], "o-", color=color)
+            kinds = (ob["bron"].map(bron_soort) if "bron" in ob.columns
+                     else pd.Series("meting", index=ob.index))
+            for k, (style, _label) in _SOORT_STIJL.items():
+                r = ob.loc[kinds == k]
+                if len(r):
+                    ax.plot(r["jaar"], r["waarde"], color=color if k == "meting" else "grey",
+                            **style)
+                    present.add(k)
             ax.plot([d.baseline_jaar], [d.baseline_waarde], "s", color="black")
             ax.plot([d.deadline], [d.doel_waarde], "*", ms=12, color="#2e7d32")
             ax.set_title(title, fontsize=9.5, color=color, loc="left", y=1.0)
@@ -780,8 +867,11 @@ def plot_progress(
             ax.set_visible(False)
         handles = [
             Line2D([], [], ls="--", color="grey", lw=1, label="vereist pad"),
-            Patch(color="grey", alpha=0.15, lw=0, label=f"tolerantie ({tolerantie:.0%})"),
-            Line2D([], [], marker="o", color="#555555", label="gemeten"),
+            Patch(color="grey", alpha=0.15, lw=0,
+                  label=f"tolerantie ({nl.pct(100 * tolerantie)})"),
+            *[Line2D([], [], color="#555555" if k == "meting" else "grey", label=label,
+                     **style)
+              for k, (style, label) in _SOORT_STIJL.items() if k in present or k == "meting"],
             Line2D([], [], marker="s", ls="", color="black", label="baseline"),
             Line2D([], [], marker="*", ms=12, ls="", color="#2e7d32", label="doel"),
         ]
@@ -798,6 +888,16 @@ def plot_progress(
             top=title_h, wspace=ylab_w + 0.35, hspace=title_h + bottom_h + 0.15))
         P.keep_canvas(fig)
     return fig
+
+
+#: How each kind of value is drawn in :func:`plot_progress`, and its legend label.
+_SOORT_STIJL: dict[str, tuple[dict[str, Any], str]] = {
+    "meting": ({"marker": "o", "ls": "-"}, "gemeten"),
+    "maatstaf": ({"marker": "D", "ls": ":", "mfc": "white", "ms": 5},
+                 "maatstaf gemeentefonds (geen meting)"),
+    "voorbeeld": ({"marker": "x", "ls": ":", "ms": 7}, "verzonnen voorbeeldwaarde (geen meting)"),
+    "plan": ({"marker": "o", "ls": "--", "mfc": "white", "ms": 5}, "begroting (plan)"),
+}
 
 
 def _eenheid_nl(eenheid: str | None) -> str:

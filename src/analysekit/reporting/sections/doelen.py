@@ -31,6 +31,7 @@ class GoalsView:
     observed: pd.DataFrame
     status: pd.DataFrame
     plan: pd.DataFrame
+    overig: pd.DataFrame
     voorbeeld: bool
     bron: str
     toelichting: str
@@ -38,10 +39,12 @@ class GoalsView:
 
 
 class Doelen(Section):
-    """Goals, their realisations (jaarrekening, CBS) and status; begroting shown as plan.
+    """Goals, their measurements and status; plans, maatstaven and examples shown apart.
 
-    A begroting figure is a plan, never the "laatste meting": status, baseline and the
-    figure use realisations only, and the begroting years appear in their own column.
+    Only a measurement (jaarrekening, a CBS count, the gemeente's own registration) is a
+    "laatste meting" and gets a status (:func:`analysekit.analysis.goals.bron_soort`). A
+    begroting figure is a plan (own column); a gemeentefonds maatstaf and the invented
+    values of the example file are shown in their own column, labelled as what they are.
     """
 
     @property
@@ -74,7 +77,7 @@ class Doelen(Section):
                 rows = a.loc[a["gm_code"] == self.p.gm_code, ["jaar", "waarde", "bron"]]
             if d.waarden:
                 own = pd.DataFrame(d.waarden, columns=["jaar", "waarde"])
-                own["bron"] = "voorbeeldwaarden (verzonnen)" if src.voorbeeld else "doelenbestand"
+                own["bron"] = G.BRON_VOORBEELD if src.voorbeeld else "doelenbestand"
                 rows = pd.concat([rows.loc[~rows["jaar"].isin(own["jaar"])], own])
             if len(rows):
                 parts.append(rows.assign(indicator=d.indicator))
@@ -84,12 +87,17 @@ class Doelen(Section):
                     if parts else pd.DataFrame(columns=cols))
         doelen = list(src.doelen)
         aanpassing = ""
-        # plan (begroting) is never a measurement: status and baseline use realisations only
-        is_plan = observed["bron"].astype(str) == "begroting"
-        plan = observed.loc[is_plan].reset_index(drop=True)
-        observed = observed.loc[~is_plan].reset_index(drop=True)
+        # only a measurement is a "laatste meting" with a status; a plan (begroting), a
+        # maatstaf and invented example values are shown apart
+        soort = observed["bron"].map(G.bron_soort)
+        plan = observed.loc[soort == "plan"].reset_index(drop=True)
+        overig = observed.loc[soort.isin(["maatstaf", "voorbeeld"])].reset_index(drop=True)
+        observed = observed.loc[soort == "meting"].reset_index(drop=True)
         if self.goals_is_default:
-            doelen, changed = examples.rebase_goals(doelen, observed)
+            # a goal computed from a maatstaf is rebased on it too (said in the note)
+            base = pd.concat([observed, overig.loc[overig["bron"] == G.BRON_MAATSTAF]],
+                             ignore_index=True)
+            doelen, changed = examples.rebase_goals(doelen, base)
             if changed:
                 aanpassing = (
                     f"Om de werkwijze met de eigen cijfers te tonen zijn de voorbeelddoelen die "
@@ -98,7 +106,16 @@ class Doelen(Section):
                     f"gegevens, doel = dezelfde relatieve verandering als in het voorbeeld. Het "
                     f"zijn geen afgesproken doelen."
                 )
-        status = G.goal_status(doelen, observed)
+                maat = [d.indicator for d in doelen if d.indicator in changed
+                        and G.INDICATORS[d.definitie].maatstaf]
+                if maat:
+                    aanpassing += (
+                        f" Voor {opsomming(maat)} is die waarde de maatstaf van het "
+                        "gemeentefonds (een verdeelgegeven, geen meting); zo'n doel krijgt "
+                        "daarom geen status."
+                    )
+        # judged on measurements only; the other rows only explain an 'onbekend'
+        status = G.goal_status(doelen, pd.concat([observed, plan, overig], ignore_index=True))
         if src.voorbeeld and self.goals_is_default:
             bron = (f"VOORBEELD: de doelen komen uit het meegeleverde voorbeeldbestand "
                     f"({src.bron}) en zijn niet de doelen van {self.naam_kort}.")
@@ -106,7 +123,7 @@ class Doelen(Section):
             bron = f"VOORBEELD: het doelenbestand {src.bron} is als voorbeeld gemarkeerd."
         else:
             bron = f"Doelen: {src.bron} (opgegeven als parameter)."
-        return GoalsView(doelen, observed, status, plan, bool(src.voorbeeld), bron,
+        return GoalsView(doelen, observed, status, plan, overig, bool(src.voorbeeld), bron,
                          src.toelichting, aanpassing)
 
     def goals_box(self) -> Any:
@@ -126,16 +143,25 @@ class Doelen(Section):
                 return pct(100 * v, 1)
             return getal(v, 0 if abs(v) >= 100 else 1)
 
-        plan = self.goals.plan
+        plan, overig = self.goals.plan, self.goals.overig
 
-        def plan_of(indicator: str, eenheid: str) -> str:
-            r = plan.loc[plan["indicator"] == indicator].sort_values("jaar")
+        def series(rows: pd.DataFrame, indicator: str, eenheid: str) -> str:
+            r = rows.loc[rows["indicator"] == indicator].sort_values("jaar")
             if r.empty:
                 return ONTBREEKT
             return "; ".join(f"{val(v, eenheid)} ({int(j)})"
                              for j, v in zip(r["jaar"], r["waarde"], strict=True))
 
-        return pd.DataFrame({
+        def other_of(indicator: str, eenheid: str) -> str:
+            parts = []
+            for bron, label in ((G.BRON_MAATSTAF, "maatstaf gemeentefonds"),
+                                (G.BRON_VOORBEELD, "verzonnen voorbeeld")):
+                text = series(overig.loc[overig["bron"] == bron], indicator, eenheid)
+                if text != ONTBREEKT:
+                    parts.append(f"{label}: {text}")
+            return "; ".join(parts) or ONTBREEKT
+
+        out = pd.DataFrame({
             "doel": s["indicator"],
             "eigenaar": s["eigenaar"],
             "baseline": [f"{val(v, e)} ({int(j)})" for v, e, j in
@@ -146,15 +172,21 @@ class Doelen(Section):
                 f"{val(v, e)} ({int(j)})" if finite(j) else ONTBREEKT
                 for v, e, j in zip(s["laatste_waarde"], s["eenheid"], s["laatste_jaar"],
                                    strict=True)],
-            "plan (begroting)": [plan_of(ind, e) for ind, e in
+            "plan (begroting)": [series(plan, ind, e) for ind, e in
                                  zip(s["indicator"], s["eenheid"], strict=True)],
+            "maatstaf of voorbeeld (geen meting)": [
+                other_of(ind, e) for ind, e in zip(s["indicator"], s["eenheid"], strict=True)],
             "status": [str(x).upper() for x in s["status"]],
             "toelichting": s["toelichting"],
         })
+        if overig.empty:
+            out = out.drop(columns="maatstaf of voorbeeld (geen meting)")
+        return out
 
     def goals_figure(self) -> Any:
         """Progress chart of the goals (title says VOORBEELD when it is one)."""
         from analysekit.analysis.report_figures import goals_figure
 
         g = self.goals
-        return goals_figure(g.doelen, g.observed, g.status, g.voorbeeld)
+        shown = pd.concat([g.observed, g.overig], ignore_index=True)
+        return goals_figure(g.doelen, shown, g.status, g.voorbeeld)

@@ -31,7 +31,9 @@ KENMERK_NL: Mapping[str, str] = {
     "jongeren_met_jeugdzorg": "jongeren met jeugdzorg",
     "jeugdzorg_pct": "jongeren met jeugdzorg (percentage van de 0- tot 18-jarigen, omgerekend "
                      "met een geschat aantal 0- tot 18-jarigen)",
-    "bijstandsontvangers": "bijstandsontvangers (maatstaf gemeentefonds)",
+    # bo3_nw: the gemeentefonds counts the bijstandsontvangers as a three-year average
+    "bijstandsontvangers": "bijstandsontvangers, gemiddelde over drie jaar (maatstaf "
+                           "gemeentefonds)",
     "bijstand_per_1000": "bijstandsontvangers (aantal per 1.000 inwoners, omgerekend met het "
                          "aantal inwoners)",
     "personen_met_bijstand": "personen met bijstand",
