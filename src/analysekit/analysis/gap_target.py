@@ -9,11 +9,11 @@ year and that it is held flat ("overschrijding 2023 (één jaar), vast gehouden"
 band is drawn for it. Nothing here is called *structureel*: that word needs a measured
 persistence over several years.
 
-Where a multi-year measure of the deficit lands (its persistence over the real years),
-it becomes one more kind in :data:`TARGET_KINDS`, tried before ``overschrijding``: a
-:class:`Target` with the measured amount, ``sd`` = its spread over the years (then
-``vast`` is False and the figure draws its band) and its own :attr:`Target.titel`.
-:func:`choose_target` takes it as one more argument; nothing else changes.
+The multi-year measure (:mod:`analysekit.analysis.persistence`, issue 17) is the kind
+``structureel``, tried before ``overschrijding``: the mean overrun on the lasten over the
+last years when the rule calls it structureel, with ``sd`` = its spread over those years
+(then ``vast`` is False and the figure draws its band). :func:`choose_target` takes it as
+the argument ``structureel``.
 
 :func:`gap_target` is the per-year alternative from a projection (four or more observed
 years): the projected value per year with the standard deviation backed out of its 95%
@@ -43,7 +43,8 @@ __all__ = [
 ]
 
 #: Kinds of :class:`Target`, in the order :func:`choose_target` tries them.
-TARGET_KINDS = ("opgegeven", "overschrijding", "peers_mediaan", "gemeentefonds", "geen")
+TARGET_KINDS = ("opgegeven", "structureel", "overschrijding", "peers_mediaan", "gemeentefonds",
+                "geen")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +92,8 @@ class Target:
         jaar = f" {self.jaar}" if self.jaar is not None else ""
         return {
             "opgegeven": f"opgegeven tekort{', elk jaar gelijk' if self.vast else ''}",
+            "structureel": "structurele overschrijding op de lasten (gemiddelde over de "
+                           "laatste jaren, met hun spreiding)",
             "overschrijding": f"overschrijding{jaar} (één jaar){vast}",
             "peers_mediaan": f"verschil met de mediaan van vergelijkbare gemeenten{jaar}"
                              f"{' (één jaar)' if jaar else ''}{vast}",
@@ -134,6 +137,7 @@ def choose_target(
     *,
     peer_gap_eur: float | pd.DataFrame | None = None,
     domein: str = TOTAAL,
+    structureel: pd.Series | dict | None = None,
 ) -> Target:
     """Pick the deficit the hefbomen are set against, in a fixed order.
 
@@ -153,6 +157,11 @@ def choose_target(
         tekort_eur: A deficit given by the user, euros per year (> 0).
         peer_gap_eur: The gap to the peers' median in euros (own − median) × inwoners.
         domein: Domein of the lenses to use (default the total).
+        structureel: The gemeente's row of
+            :func:`analysekit.analysis.persistence.persistence` for ``domein`` (the measured
+            structural overrun on the lasten). When its status is *structureel* and the
+            amount positive, it is the target (tried before the one-year overrun), with
+            ``sd`` = its spread over those years.
 
     Returns:
         A :class:`Target`.
@@ -180,6 +189,22 @@ def choose_target(
         raise ParameterError(f"domein {domein!r} onbekend; kies uit {(*DOMEINEN, TOTAAL)}")
     rows = lenses.loc[lenses["domein"].map(canonical_domein) == domein]
     tried: list[tuple[str, float]] = []
+
+    if structureel is not None:  # the measured structural overrun (issue 17)
+        st = dict(structureel)
+        v = float(st["structureel_eur"]) if nl.finite(st.get("structureel_eur")) else math.nan
+        tried.append(("structureel", v))
+        if bool(st.get("structureel")) and v > 0:
+            sd = float(st["structureel_sd_eur"]) if nl.finite(st.get("structureel_sd_eur")) \
+                else 0.0
+            return Target(
+                "structureel", v,
+                f"structurele overschrijding op de lasten: in {int(st['n_laatste_overschreden'])} "
+                f"van de {int(st['n_laatste'])} jaren {st['laatste_jaren']} lagen de lasten in de "
+                f"jaarrekening boven de begroting, gemiddeld {nl.eur(v, compact=True)} per jaar "
+                f"(spreiding over die jaren {nl.eur(sd, compact=True)})",
+                int(st["laatste_jaar"]) if nl.finite(st.get("laatste_jaar")) else None, sd,
+                tuple(tried))
 
     ov = _latest(rows, "overschrijding_eur")
     v = float(ov["overschrijding_eur"]) if ov is not None else math.nan

@@ -161,7 +161,17 @@ class Scenarios(Section):
         lz = self.ctx.lenzen
         tr = self.ctx.ontwikkeling.trajectory
         peer = self.ctx.positie.benchmark.savings if lz.geleverd else None
-        return R.choose_target(tr, tekort_eur=given, peer_gap_eur=peer)
+        return R.choose_target(tr, tekort_eur=given, peer_gap_eur=peer,
+                               structureel=self._structureel())
+
+    def _structureel(self) -> pd.Series | None:
+        """The measured structural overrun of the total (issue 17), None without the series."""
+        o = self.ctx.ontwikkeling
+        if self.p.tekort_eur is not None:
+            return None
+        if not o.heeft_reeks or D.TOTAAL not in o.persistentie.index:
+            return None
+        return o.persistentie.loc[D.TOTAAL]
 
     @cached_property
     def simulation(self) -> R.MonteCarloResult:
@@ -172,14 +182,17 @@ class Scenarios(Section):
     def target_sentence(self) -> str:
         """Dutch sentences: which deficit the hefbomen are set against, and why that one."""
         t = self.target
-        volgorde = ("in deze volgorde: de overschrijding (jaarrekening − begroting van "
+        volgorde = ("in deze volgorde: de structurele overschrijding op de lasten (minstens 3 "
+                    "van de laatste 4 jaren boven de begroting), de overschrijding "
+                    "(jaarrekening − begroting van "
                     "hetzelfde jaar), het verschil met de mediaan van vergelijkbare gemeenten, "
                     "het verschil met het gemeentefonds")
         if t.kind == "opgegeven":
             return (f"De hefbomen zijn gezet tegen het **opgegeven tekort van "
                     f"{eur(t.amount, compact=True)} per jaar** ({EIGEN_TEKORT}), in elk "
                     "gesimuleerd jaar gelijk.")
-        names = {"overschrijding": "overschrijding jaarrekening − begroting",
+        names = {"structureel": "structurele overschrijding op de lasten",
+                 "overschrijding": "overschrijding jaarrekening − begroting",
                  "peers_mediaan": "verschil met de mediaan van vergelijkbare gemeenten",
                  "gemeentefonds": "verschil met het gemeentefonds"}
         tried = "; ".join(
@@ -187,13 +200,15 @@ class Scenarios(Section):
             f"{eur(v, compact=True, sign=True) if finite(v) else 'niet te berekenen'}"
             for k, v in t.tried)
         if not t.has_target:
-            return (f"**Geen tekort om te dekken.** Geen van de drie maatstaven toont voor "
+            return (f"**Geen tekort om te dekken.** Geen van de maatstaven toont voor "
                     f"{self.naam_kort} een tekort ({tried}; {SIGN_KEY}). Daarom staat hieronder "
                     "wat de hefbomen opleveren, zonder kans dat een tekort gedekt wordt. Geef "
                     f"een eigen tekort op met {EIGEN_TEKORT}, bijvoorbeeld uit de eigen "
                     "begroting.")
         bedrag = eur(t.amount, compact=True)
         wat = {
+            "structureel": "de **structurele overschrijding op de lasten**: "
+                           + t.label.split(": ", 1)[-1],
             "overschrijding": f"de **overschrijding**: de jaarrekening {t.jaar} kwam {bedrag} "
                               "hoger uit dan de begroting van dat jaar",
             "peers_mediaan": f"het **verschil met de mediaan van vergelijkbare gemeenten**: "
@@ -204,11 +219,17 @@ class Scenarios(Section):
         }[t.kind]
         uitleg = (f" De maatstaven ervoor toonden geen tekort ({tried})." if len(t.tried) > 1
                   else "")
+        aard = ("Het is gemeten over meerdere jaren; de spreiding over die jaren is de "
+                "onzekerheid van het tekort in de simulatie. Het gaat om de lasten, niet om "
+                "netto: lasten boven de begroting zijn deels gedekt door hogere baten (zoals "
+                "een rijksbijdrage die in de loop van het jaar binnenkwam), dus dit bedrag is "
+                "een bovengrens. " if t.kind == "structureel" else
+                "Het is het cijfer van één jaar, in elk gesimuleerd jaar gelijk gehouden, "
+                "zonder onzekerheidsmarge: of het tekort ook in andere jaren optreedt, is niet "
+                "gemeten. ")
         return (f"De hefbomen zijn gezet tegen een tekort van **{bedrag} per jaar**: {wat}. "
-                f"Gekozen is de eerste maatstaf die een tekort toont, {volgorde}.{uitleg} Het "
-                "is het cijfer van één jaar, in elk gesimuleerd jaar gelijk gehouden, zonder "
-                "onzekerheidsmarge: of het tekort ook in andere jaren optreedt, is niet gemeten. "
-                f"Een eigen tekort kan worden opgegeven met {EIGEN_TEKORT}.")
+                f"Gekozen is de eerste maatstaf die een tekort toont, {volgorde}.{uitleg} "
+                f"{aard}Een eigen tekort kan worden opgegeven met {EIGEN_TEKORT}.")
 
     @cached_property
     def simulation_summary(self) -> pd.Series:
