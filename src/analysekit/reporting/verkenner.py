@@ -39,6 +39,7 @@ import pandas as pd
 
 from analysekit.errors import AnalysekitError, ParameterError, UnknownGemeente
 from analysekit.nl import GEEN_GEGEVENS, eur, finite, getal
+from analysekit.reporting.verkenner_views import LENZEN, PER_DOMEIN
 from analysekit.settings import DEFAULT_GEMEENTE
 from analysekit.vocab import DOMEINEN, TOTAAL, VERSLAGSOORTEN
 
@@ -54,17 +55,6 @@ __all__ = [
     "commando",
     "zoek_gemeente",
 ]
-
-#: The lenses: measure column → Dutch label. ``lasten_per_inwoner`` is derived here.
-LENZEN: dict[str, str] = {
-    "netto_per_inwoner": "netto per inwoner",
-    "netto_per_doelgroep": "netto per doelgroeplid",
-    "netto_per_client": "netto per cliënt",
-    "lasten_per_inwoner": "lasten per inwoner",
-    "netto_eur": "netto, totaal",
-}
-#: Lenses whose denominator differs per domein (no value for the sociaal domein as a whole).
-PER_DOMEIN = ("netto_per_doelgroep", "netto_per_client")
 
 #: The views: key → Dutch label.
 VIEWS: dict[str, str] = {
@@ -412,7 +402,7 @@ class Verkenner:
         if self.fout():
             return png_bytes(V.leeg(titel, "keuze niet mogelijk"))
         try:
-            fig = V.VIEWS[k.view](self.bron, k, self.info)
+            fig = V.TEKENAARS[k.view](self.bron, k, self.info)
         except AnalysekitError:
             fig = V.leeg(titel, GEEN_GEGEVENS)
         return png_bytes(fig)

@@ -21,7 +21,20 @@ from analysekit.analysis import plots
 from analysekit.errors import ParameterError
 from analysekit.vocab import DOMEINEN, TOTAAL
 
-__all__ = ["VIEWS", "gap", "ladder", "leeg", "ontwikkeling", "positie", "prijs_volume"]
+__all__ = ["LENZEN", "PER_DOMEIN", "TEKENAARS", "gap", "ladder", "leeg", "ontwikkeling",
+           "positie", "prijs_volume"]
+
+#: The lenses: measure column → Dutch label. ``lasten_per_inwoner`` is derived by the
+#: verkenner's data (:meth:`analysekit.reporting.verkenner.Bron.lenzen`).
+LENZEN: dict[str, str] = {
+    "netto_per_inwoner": "netto per inwoner",
+    "netto_per_doelgroep": "netto per doelgroeplid",
+    "netto_per_client": "netto per cliënt",
+    "lasten_per_inwoner": "lasten per inwoner",
+    "netto_eur": "netto, totaal",
+}
+#: Lenses whose denominator differs per domein (no value for the sociaal domein as a whole).
+PER_DOMEIN = ("netto_per_doelgroep", "netto_per_client")
 
 _LABELS = {"lasten_per_inwoner": "lasten per inwoner (€)"}
 
@@ -81,8 +94,6 @@ def ontwikkeling(bron: Any, k: Any, info: Any) -> Any:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from analysekit.reporting.verkenner import LENZEN
-
     t = ontwikkeling_tabel(bron, k)
     compact = k.lens == "netto_eur"
     x = np.arange(len(t), dtype=float)
@@ -124,8 +135,6 @@ def ontwikkeling(bron: Any, k: Any, info: Any) -> Any:
 
 def positie(bron: Any, k: Any, info: Any) -> Any:
     """Box + strip of the peers per domein with the gemeente (:func:`plots.plot_peer_strip`)."""
-    from analysekit.reporting.verkenner import PER_DOMEIN
-
     values = bron.lenzen(k.jaar, k.verslagsoort)
     peers = bron.peers(k)
     domeinen = (k.domein,) if k.lens in PER_DOMEIN else (*DOMEINEN, TOTAAL)
@@ -178,7 +187,7 @@ def gap(bron: Any, k: Any, info: Any) -> Any:
 
 
 #: view key → function(bron, keuze, gemeente) → figure.
-VIEWS: dict[str, Callable[[Any, Any, Any], Any]] = {
+TEKENAARS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "ontwikkeling": ontwikkeling,
     "positie": positie,
     "prijs_volume": prijs_volume,
