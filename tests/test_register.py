@@ -428,3 +428,63 @@ def test_real_gemeente_with_positive_target_and_uncertain_probability():
     p, se = s["kans_tekort_gedekt"], s["kans_tekort_gedekt_se"]
     assert 0.3 < p < 0.8
     assert se == pytest.approx(np.sqrt(p * (1 - p) / n)) and se < 0.004
+
+
+# --------------------------------------------------------------------------- scenario words
+
+
+def test_target_is_named_for_what_it_is_and_held_without_band(tmp_path):
+    """Issue 16 §3: one year's overrun held flat is no 'structureel tekort (P10–P90)'."""
+    from matplotlib.collections import LineCollection
+
+    from analysekit.analysis import gap_target
+
+    assert R.choose_target is gap_target.choose_target and R.Target is gap_target.Target
+    t = R.choose_target(_lenses(14.6e6, 7.0))
+    assert t.vast and t.titel == "overschrijding 2023 (één jaar), vast gehouden"
+    assert R.choose_target(_lenses(-5.0, 7.0)).titel == ("verschil met het gemeentefonds 2023 "
+                                                          "(één jaar), vast gehouden")
+    assert R.choose_target(_lenses(), tekort_eur=3.0).titel == "opgegeven tekort, elk jaar gelijk"
+    reg = reg_of(tmp_path, lever("A", lo=0, ml=100, hi=200))
+    mc = R.simulate(reg, n_draws=500, seed=1, deficit=t, years=[2024, 2025])
+    assert mc.tekort_titel == t.titel
+    fig = mc.plot()
+    ax = fig.axes[0]
+    words = " ".join([ax.get_title(), *[x.get_text() for x in ax.get_legend().get_texts()]])
+    assert "structureel" not in words.lower()
+    assert "tekort: overschrijding 2023 (één jaar), vast gehouden" in words
+    assert "P10–P90)" not in words.split("tekort:")[1]  # no interval for a fixed amount
+    assert not [c for c in ax.collections if isinstance(c, LineCollection)]  # no error bars
+    # a deficit with a standard deviation does get its band
+    banded = R.simulate(reg, n_draws=500, seed=1, deficit={2024: (150.0, 20.0)},
+                        years=[2024]).plot().axes[0]
+    assert [c for c in banded.collections if isinstance(c, LineCollection)]
+
+
+def test_zero_probability_is_a_rule_of_three_bound():
+    """Issue 16 §3: p̂ = 0 from n draws is 'below 3/n', never '± 0,0 procentpunt'."""
+    assert R.kans_precisie(0.0, 0.0, 10_000) == (
+        "minder dan 0,03%", "in geen van de 10.000 trekkingen gedekt; bovengrens met 95% "
+        "zekerheid: 3 gedeeld door 10.000 trekkingen, de regel van drie")
+    assert R.kans_precisie(0.0, 0.0, 1_000, kort=True)[0] == "< 0,3%"
+    assert R.kans_precisie(1.0, 0.0, 100_000)[0] == "meer dan 99,997%"
+    # a small estimate gets the decimals its standard error needs (was '<1% (± 0,0 …)')
+    p = 5 / 10_000
+    assert R.kans_zin(p, R.mc_standard_error(p, 10_000), 10_000) == (
+        "0,05% (± 0,02 procentpunt, Monte-Carlo-standaardfout)")
+    assert R.kans_zin(0.57, 0.00495, 10_000) == "57% (± 0,5 procentpunt, Monte-Carlo-standaardfout)"
+    assert "0,0 procentpunt" not in R.kans_zin(0.0, 0.0, 10_000)
+    assert R.kans_zin(float("nan"), 0.0, 10) == "–"
+
+
+def test_tornado_axis_is_dutch(tmp_path):
+    """Issue 16 §6: the tornado's axis read '7.75 8.00'."""
+    reg = reg_of(tmp_path, lever("A", lo=7.7e6, ml=7.9e6, hi=8.1e6)
+                 + lever("B", lo=0, ml=1e5, hi=2e5))
+    mc = R.simulate(reg, n_draws=2_000, seed=3, years=[2024])
+    fig = R.plot_tornado_table(mc.tornado(), 2024, illustratief=True)
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert ticks and all("." not in t for t in ticks), ticks
+    assert any("," in t for t in ticks), ticks
+    assert not hasattr(R, "_eur")
