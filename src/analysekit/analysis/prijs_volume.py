@@ -809,7 +809,8 @@ def zin(row: pd.Series | dict, naam: str | None = None) -> str:
         ref = f"in {r['ref_jaar']}"
     if r.get("status") != STATUS_OK or not nl.finite(r.get("verschil")):
         return _geen_zin(r, naam)
-    x = float(r["verschil"])
+    # the difference of the two figures as shown (whole euros), so that the sentence adds up
+    x = float(round(float(r["netto_per_inwoner"])) - round(float(r["ref_netto_per_inwoner"])))
     richting = "meer" if x >= 0 else "minder"
     vol_w, prijs_w = _ZINDELEN[dom]
     text = (f"{naam} geeft {nl.eur(abs(x))} per inwoner {richting} uit aan {dom} "

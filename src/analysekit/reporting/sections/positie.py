@@ -238,9 +238,17 @@ class Positie(Section):
         kl = self.benchmark.klassiek
         info = self.peer_data.info.loc[self.p.gm_code]
         overlap = len(set(kl["gm_code"]) & set(self.benchmark.peers["gm_code"]))
-        return (
-            f"De klassieke vergelijkingsgroep van {self.naam_kort} zijn de {len(kl)} andere "
-            f"gemeenten met dezelfde CBS-grootteklasse ({klasse(info['grootteklasse'])}) en "
-            f"stedelijkheid ({info['stedelijkheid_label']}). {overlap} daarvan zitten ook tussen "
-            f"de {len(self.benchmark.peers)} peers op afstand."
-        )
+        groep = (f"dezelfde CBS-grootteklasse ({klasse(info['grootteklasse'])}) en "
+                 f"stedelijkheid ({info['stedelijkheid_label']})")
+        if len(kl) == 0:
+            return f"Er is geen andere gemeente met {groep} als {self.naam_kort}."
+        n_peers = len(self.benchmark.peers)
+        if len(kl) == 1:
+            wie = f"is de enige andere gemeente met {groep}"
+            ook = "Die zit ook" if overlap else "Die zit niet"
+        else:
+            wie = f"zijn de {len(kl)} andere gemeenten met {groep}"
+            ook = ("Geen daarvan zit ook" if overlap == 0 else
+                   "1 daarvan zit ook" if overlap == 1 else f"{overlap} daarvan zitten ook")
+        return (f"De klassieke vergelijkingsgroep van {self.naam_kort} {wie}. {ook} tussen de "
+                f"{n_peers} peers op afstand.")
