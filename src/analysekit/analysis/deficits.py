@@ -383,6 +383,16 @@ def _domain_sums(iv3: pd.DataFrame, jaar: int, cells: pd.DataFrame) -> pd.DataFr
                                                  how="cross")
     )
     g = g.reindex(full, fill_value=0.0)
+    if "baten_bekend" in d.columns:
+        # a submission whose source has no baten per taakveld (cbs-iv3-meerjarig, before 2023)
+        # has baten NaN, so netto is NaN too: missing is not zero (lasten stay known)
+        onbekend = d.loc[~d["baten_bekend"].astype(bool), ["gm_code", "verslagsoort"]]
+        if len(onbekend):
+            keys = pd.MultiIndex.from_frame(onbekend.drop_duplicates())
+            cell = pd.MultiIndex.from_arrays(
+                [g.index.get_level_values("gm_code"), g.index.get_level_values("verslagsoort")]
+            )
+            g.loc[cell.isin(keys), "baten_eur"] = np.nan
     g["netto_eur"] = g["lasten_eur"] - g["baten_eur"]
     return g
 
