@@ -67,15 +67,18 @@ def test_missing_submission_is_geen_gegevens_never_zero(bron):
     v = VK.Verkenner("Vijfheerenlanden", bron=bron, jaar=2023, verslagsoort="jaarrekening")
     parts = v.parts(force=True)
     assert parts["melding"] == ("Vijfheerenlanden heeft over 2023 geen jaarrekening aan CBS "
-                                "geleverd (geen gegevens); wel: begroting 2023.")
+                                "geleverd (geen gegevens); dichtstbij wel: begroting 2023, "
+                                "jaarrekening 2024.")
     assert math.isnan(v.cijfers()["eigen"])
     assert "<td class='ak-getal'>geen gegevens</td>" in parts["cijfers"]
     assert "€ 0<" not in parts["cijfers"]
-    # the trajectory keeps the missing years missing, and the delivered year
-    t = VV.ontwikkeling_tabel(bron, v.keuze).set_index(["verslagsoort", "jaar"])
+    # the trend lens keeps the missing years missing (a gap), the delivered ones are there
+    t = VV.trend_tabel(bron, v.keuze).set_index(["verslagsoort", "jaar"])
     assert math.isnan(t.loc[("jaarrekening", 2023), "eigen"])
+    assert math.isnan(t.loc[("jaarrekening", 2018), "eigen"])
     assert math.isnan(t.loc[("begroting", 2024), "eigen"])
-    assert t.loc[("begroting", 2023), "eigen"] > 0
+    assert t.loc[("jaarrekening", 2024), "eigen"] == pytest.approx(83_390_000 / 61_669)
+    assert t["peer_mediaan"].notna().all()
     # a peer without a submission is never a peer
     lev = bron.ctx(2023, "jaarrekening").lenzen.levering
     ok = set(lev.loc[(lev["jaar"] == 2023) & (lev["verslagsoort"] == "jaarrekening")
@@ -86,10 +89,9 @@ def test_missing_submission_is_geen_gegevens_never_zero(bron):
 
 
 def test_bad_choice_gives_one_dutch_line(v):
-    parts = v.kies(jaar=2024)  # there is no jaarrekening 2024
-    assert parts["melding"] == ("Er is geen jaarrekening 2024 in de gegevens; kies een van: "
-                                "begroting 2023, jaarrekening 2023, begroting 2024, "
-                                "begroting 2025.")
+    parts = v.kies(jaar=2025)  # there is no jaarrekening 2025
+    assert parts["melding"] == ("Er is geen jaarrekening 2025 in de gegevens; wel: "
+                                "begroting 2017–2026; jaarrekening 2017–2024.")
     assert parts["figuur"].startswith(PNG)
     assert "geen gegevens" in parts["cijfers"]
     assert v.kies(verslagsoort="begroting")["melding"] == ""
@@ -151,8 +153,8 @@ def test_app_widgets_follow_the_choice(built):
     assert app.v.keuze.gewichten == (("inwoners", 0.0),)
     app.filters["provincie"].value = True
     assert app.v.keuze.filters == ("provincie",)
-    app.jaar.value = 2025
-    assert "geen jaarrekening 2025" in app.melding.value
+    app.jaar.value = 2026
+    assert "geen jaarrekening 2026" in app.melding.value
 
 
 def test_voila_command_is_local_and_shows_no_code(tmp_path):

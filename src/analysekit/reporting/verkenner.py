@@ -78,7 +78,7 @@ REPORT_NOTEBOOK = "foto-sociaal-domein"
 _PEER_FIELDS = ("gm_code", "jaar", "verslagsoort", "n_peers", "filters", "gewichten")
 #: Which fields of the choice each part of the page depends on (per view for the figure).
 DEPENDS: dict[str, tuple[str, ...]] = {
-    "figuur:ontwikkeling": (*_PEER_FIELDS, "domein", "lens"),
+    "figuur:ontwikkeling": (*_PEER_FIELDS, "domein"),
     "figuur:positie": (*_PEER_FIELDS, "domein", "lens"),
     "figuur:prijs_volume": _PEER_FIELDS,
     "figuur:ladder": _PEER_FIELDS,
@@ -199,9 +199,11 @@ class Bron:
     def check_periode(self, jaar: int, verslagsoort: str) -> None:
         """Raise a one-line :class:`ParameterError` for a period that is not in the data."""
         if (jaar, verslagsoort) not in self.perioden():
-            have = ", ".join(f"{v} {j}" for j, v in self.perioden())
+            have = "; ".join(
+                f"{vs} {_reeksen(sorted(j for j, v in self.perioden() if v == vs))}"
+                for vs in VERSLAGSOORTEN if any(v == vs for _, v in self.perioden()))
             raise ParameterError(f"er is geen {verslagsoort} {jaar} in de gegevens; "
-                                 f"kies een van: {have}")
+                                 f"wel: {have}")
 
     def ctx(self, jaar: int, verslagsoort: str) -> Any:
         """A report context of the period (its sections hold the shared values)."""
@@ -384,11 +386,18 @@ class Verkenner:
         if fout:
             return fout
         text = self.notitie
+        if k.view == "ontwikkeling" and k.lens != "lasten_per_inwoner":
+            text = " ".join(t for t in (text, (
+                "De ontwikkeling toont de lasten per inwoner: de meerjarige reeks heeft de "
+                "baten (en dus de netto lasten) niet voor elk jaar.")) if t)
         if not self.bron.geleverd(k.gm_code, k.jaar, k.verslagsoort):
-            wel = [f"{v} {j}" for j, v in self.bron.cellen(k.gm_code)]
+            near = sorted(self.bron.cellen(k.gm_code),
+                          key=lambda c: (abs(c[0] - k.jaar), c[1] != k.verslagsoort, -c[0]))
+            wel = [f"{v} {j}" for j, v in near[:2]]
             text = (f"{self.info.naam_kort} heeft over {k.jaar} geen {k.verslagsoort} aan CBS "
                     f"geleverd ({GEEN_GEGEVENS}); "
-                    + (f"wel: {', '.join(wel)}." if wel else "ook geen andere opgave.")
+                    + (f"dichtstbij wel: {', '.join(wel)}." if wel
+                       else "ook geen andere opgave.")
                     + (f" {text}" if text else ""))
         return text
 
@@ -460,6 +469,17 @@ class Verkenner:
         peers = html.escape(", ".join(c["peers"])) or GEEN_GEGEVENS
         return (f"<table class='ak-cijfers'><caption>{head}</caption>{body}</table>"
                 f"<p class='ak-peers'><b>Peers:</b> {peers}</p>")
+
+
+def _reeksen(jaren: list[int]) -> str:
+    """``[2017, 2018, 2019, 2021]`` → ``2017–2019, 2021``."""
+    out: list[list[int]] = []
+    for j in jaren:
+        if out and j == out[-1][-1] + 1:
+            out[-1].append(j)
+        else:
+            out.append([j])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in out)
 
 
 def _zin(text: str) -> str:

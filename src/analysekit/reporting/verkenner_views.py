@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from analysekit import nl
@@ -65,71 +64,87 @@ def leeg(titel: str, tekst: str = nl.GEEN_GEGEVENS) -> Any:
     return fig
 
 
-def _periode_label(jaar: int, verslagsoort: str) -> str:
-    return f"{verslagsoort}\n{jaar}"
+#: The measure of the trajectory view: the trend lens's lasten per inwoner (the multi-year
+#: series has the baten, and so netto, only for some years).
+TREND_MAAT = "lasten_per_inwoner"
 
 
-def ontwikkeling_tabel(bron: Any, k: Any) -> pd.DataFrame:
-    """Per period in the data: own value, peers' quartiles and the Nederland median.
+def trend_tabel(bron: Any, k: Any) -> pd.DataFrame:
+    """The trend lens of the choice: one row per jaar × verslagsoort of the chosen domein.
 
-    The peers are those of the chosen period; a peer without figures for a period is
-    left out of that period's quartiles, the gemeente's own missing value stays NaN.
+    :func:`analysekit.analysis.trend.lens` on the shared domein series (2017 onwards,
+    newest indeling) with the verkenner's peers: gm_code, jaar, verslagsoort, domein,
+    eigen (NaN where not delivered), peer_q1, peer_mediaan, peer_q3, nederland, breuk.
     """
+    from analysekit.analysis import trend as T
+
+    ont = bron.ctx(k.jaar, k.verslagsoort).ontwikkeling
+    if not ont.heeft_reeks:
+        raise ParameterError("de meerjarige reeks ontbreekt; voer `analysekit data build` uit")
     codes = bron.peers(k)["gm_code"].astype(str).tolist()
-    rows = []
-    for jaar, vs in sorted(bron.perioden(), key=lambda c: (c[0], c[1] != "begroting")):
-        d = bron.lenzen(jaar, vs)
-        d = d.loc[(d["domein"] == k.domein) & d["geleverd"].astype(bool)]
-        vals = d.set_index("gm_code")[k.lens].astype("float64").dropna()
-        pv = vals.reindex(codes).dropna().to_numpy()
-        q = np.quantile(pv, [0.25, 0.5, 0.75]) if len(pv) else np.full(3, np.nan)
-        rows.append({"jaar": jaar, "verslagsoort": vs, "eigen": vals.get(k.gm_code, np.nan),
-                     "q1": q[0], "mediaan": q[1], "q3": q[2], "n": len(pv),
-                     "nederland": vals.median() if len(vals) else np.nan})
-    return pd.DataFrame(rows)
+    keep = {k.gm_code, *codes}
+    r = ont.reeks_lens
+    r = r.loc[[c in keep and d == k.domein for c, d in zip(r["gm_code"].tolist(),
+                                                             r["domein"].tolist(), strict=True)]]
+    nl_ = ont.nederland
+    lens = T.lens(r, k.gm_code, codes, TREND_MAAT, nl=nl_.loc[nl_["domein"] == k.domein])
+    return lens.sort_values(["verslagsoort", "jaar"], kind="stable", ignore_index=True)
 
 
 def ontwikkeling(bron: Any, k: Any, info: Any) -> Any:
-    """The measure per period: the gemeente, its peers' median and 25e–75e band, Nederland."""
+    """The trend lens for the chosen domein: the gemeente, its peers' median and band, NL.
+
+    Jaarrekening years solid, the begroting years after the last jaarrekening dashed (plan);
+    a year without a submission is a gap with "geen gegevens", never 0.
+    """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    t = ontwikkeling_tabel(bron, k)
-    compact = k.lens == "netto_eur"
-    x = np.arange(len(t), dtype=float)
+    t = trend_tabel(bron, k)
+    jr = t.loc[t["verslagsoort"] == "jaarrekening"]
+    last = int(jr.loc[jr["peer_mediaan"].notna(), "jaar"].max()) if len(jr) else 0
+    bg = t.loc[(t["verslagsoort"] == "begroting") & (t["jaar"] > last)]
+    both = pd.concat([jr, bg], ignore_index=True)
+    x = both["jaar"].to_numpy(float)
     with plots.style():
         fig = plots.new_figure(8.0, 4.5)
         ax = fig.subplots()
-        plots.bars(ax, x, (t["q3"] - t["q1"]).to_numpy(float), 0.5, t["q1"].to_numpy(float),
-                   color="#D9DEE7", edgecolor="#9AA5B8")
-        ax.scatter(x, t["mediaan"], marker="_", s=900, color=plots.PEER_KLEUR, lw=2.2, zorder=3)
-        ax.scatter(x, t["nederland"], marker="x", s=40, color="#555555", lw=1.4, zorder=3)
-        for vs, ls in (("jaarrekening", "-"), ("begroting", "--")):
-            sel = (t["verslagsoort"] == vs).to_numpy() & t["eigen"].notna().to_numpy()
-            if sel.any():
-                ax.plot(x[sel], t.loc[sel, "eigen"], ls=ls, color=plots.ACCENT, lw=1.6,
-                        marker="D", ms=8, mec="white", zorder=4)
-        for i in np.flatnonzero(t["eigen"].isna().to_numpy()):
-            ax.text(x[i], 0.04, nl.GEEN_GEGEVENS, transform=ax.get_xaxis_transform(),
-                    ha="center", va="bottom", fontsize=8.5, color="#555555")
-        ax.set_xticks(x, [_periode_label(j, v) for j, v in zip(t["jaar"], t["verslagsoort"],
-                                                                strict=True)])
-        ax.set_xlim(-0.6, len(t) - 0.4)
+        ax.fill_between(x, both["peer_q1"], both["peer_q3"], color="#D9DEE7", lw=0, zorder=1)
+        ax.plot(x, both["peer_mediaan"], color=plots.PEER_KLEUR, ls="--", lw=1.6, zorder=2)
+        ax.plot(x, both["nederland"], color="#555555", ls=":", lw=1.6, zorder=2)
+        ax.plot(jr["jaar"], jr["eigen"], color=plots.ACCENT, lw=2.2, marker="o", ms=6, zorder=4)
+        if len(bg):
+            ax.plot(bg["jaar"], bg["eigen"], color=plots.ACCENT, lw=1.6, ls="--", marker="o",
+                    ms=6, mfc="white", zorder=4)
+        for j in both.loc[both["eigen"].isna(), "jaar"]:
+            ax.text(j, 0.02, f"{nl.GEEN_GEGEVENS.replace(' ', chr(10))}", ha="center",
+                    va="bottom", fontsize=7.5, color="#555555",
+                    transform=ax.get_xaxis_transform())
+        for j, kort, _note in bron.ctx(k.jaar, k.verslagsoort).ontwikkeling.breuken.get(
+                k.domein, []):
+            ax.axvline(j - 0.5, color="#999999", lw=0.8, ls=(0, (1, 2)), zorder=1)
+            ax.text(j - 0.45, 0.98, kort, rotation=90, ha="left", va="top", fontsize=7,
+                    color="#666666", transform=ax.get_xaxis_transform())
+        ax.set_xticks(sorted({int(j) for j in x}))
+        ax.tick_params(axis="x", labelrotation=0, labelsize=8.5)
         ax.xaxis.grid(False)
-        _eur_axis(ax.yaxis, compact)
-        ax.set_ylabel(f"{LENZEN[k.lens]} (€)")
+        _eur_axis(ax.yaxis, False)
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("lasten per inwoner (€)")
         n = len(bron.peers(k))
-        handles = [Line2D([], [], color=plots.ACCENT, marker="D", ms=7, mec="white",
-                          label=info.naam_kort),
-                   Line2D([], [], color=plots.PEER_KLEUR, marker="_", ms=14, ls="",
-                          mew=2.2, label=f"mediaan {n} peers"),
-                   Patch(facecolor="#D9DEE7", edgecolor="#9AA5B8",
-                         label="peers 25e–75e percentiel"),
-                   Line2D([], [], color="#555555", marker="x", ls="", label="mediaan Nederland")]
-        plots.header(fig, ax, f"{info.naam_kort}: {k.domein}, {LENZEN[k.lens]} per jaar "
-                     "tegen vergelijkbare gemeenten", handles,
-                     bottom=plots.footer(fig, plots.BRON + " Begroting = plan, jaarrekening = "
-                                         "realisatie; ontbrekende opgaven tellen niet mee."))
+        handles = [Line2D([], [], color=plots.ACCENT, lw=2.2, marker="o", ms=5,
+                          label=f"{info.naam_kort}: jaarrekening"),
+                   Line2D([], [], color=plots.ACCENT, lw=1.6, ls="--", marker="o", ms=5,
+                          mfc="white", label="begroting (plan)"),
+                   Line2D([], [], color=plots.PEER_KLEUR, ls="--", label=f"mediaan {n} peers"),
+                   Patch(color="#D9DEE7", label="middelste helft peers"),
+                   Line2D([], [], color="#555555", ls=":", label="Nederland")]
+        plots.header(fig, ax, f"{info.naam_kort}: {k.domein}, lasten per inwoner per jaar "
+                     "tegen vergelijkbare gemeenten (euro's van elk jaar)", handles,
+                     bottom=plots.footer(fig, "Bron: CBS, Iv3 (lasten per taakveld, "
+                                         "2017–2026); bewerking analysekit. Ontbrekende "
+                                         "opgaven tellen niet mee; stippellijnen: "
+                                         "definitiebreuk."))
     return fig
 
 
