@@ -55,6 +55,7 @@ __all__ = [
     "build_domein_reeks",
     "domein_reeks",
     "nationale_totalen",
+    "opgegaan",
 ]
 
 DEFINITIES = ("gepubliceerd", "vast")
@@ -204,9 +205,42 @@ def _mapping(cw: pd.DataFrame, jaar: int, target: int, codes: set[str]) -> pd.Da
     return None
 
 
+def opgegaan(levering: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """Submissions missing because the gemeente was absorbed during that year.
+
+    A gemeente that did not deliver for a jaar, whose area goes wholly to one gemeente
+    that already existed that jaar and did deliver, merged during the year (Weesp joined
+    Amsterdam on 24 March 2022 and sent no jaarrekening 2022): the successor's figures
+    hold it for the rest of the year, so it does not make the successor's series missing.
+
+    Returns:
+        The levering rows ``[gm_code, jaar, verslagsoort, opvolger]`` this applies to.
+    """
+    from analysekit.data.herindeling import _years, chain
+
+    jaren = set(_years(crosswalk))
+    niet = levering[~levering["geleverd"]]
+    geleverd = set(
+        zip(*(levering.loc[levering["geleverd"], c] for c in _KEY), strict=True)
+    )
+    rows = []
+    for (gm, jaar, vs) in zip(*(niet[c] for c in _KEY), strict=True):
+        if jaar not in jaren or jaar + 1 not in jaren:
+            continue
+        step = chain(crosswalk, int(jaar), int(jaar) + 1)
+        naar = step.loc[step["van_gm_code"] == gm, "naar_gm_code"]
+        if len(naar) == 1 and naar.iloc[0] != gm and (naar.iloc[0], jaar, vs) in geleverd:
+            rows.append((gm, int(jaar), vs, naar.iloc[0]))
+    return pd.DataFrame(rows, columns=[*_KEY, "opvolger"])
+
+
 def _reeks(t: dict[str, pd.DataFrame], target: int, definitie: str) -> pd.DataFrame:
     sub = _submissions(t, definitie)
     cw = t["herindelingen"]
+    weg = opgegaan(t["iv3_levering"], cw)
+    if len(weg):
+        drop = sub.merge(weg[_KEY], on=_KEY, how="left", indicator=True)["_merge"] == "both"
+        sub = sub[~drop.to_numpy()]
     parts = []
     for jaar, g in sub.groupby("jaar", sort=True):
         step = _mapping(cw, int(jaar), target, set(g["gm_code"]))
