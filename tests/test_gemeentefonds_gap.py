@@ -197,7 +197,9 @@ def test_non_delivered_is_nan_not_zero(t):
 
 @real
 def test_national_check(t):
-    nc = gg.national_check(t["iv3"], t["gemeentefonds"], levering=t["iv3_levering"])
+    cellen = [(2023, "jaarrekening"), (2024, "begroting"), (2025, "begroting")]
+    nc = gg.national_check(t["iv3"], t["gemeentefonds"], cellen=cellen,
+                           levering=t["iv3_levering"])
     key = nc.set_index(["jaar", "verslagsoort", "methode", "overhead", "domein"])
     # the gemeentefonds side is the sum of the table over the delivered gemeenten
     gf = t["gemeentefonds"]
@@ -211,7 +213,7 @@ def test_national_check(t):
     assert row["n_gemeenten"] == 341
     # net cost side = the kit's lenses summed over delivered gemeenten
     d = dm.deficits_all(t["iv3"], t["gemeenten"], None, t["gemeentefonds"], 2024,
-                        levering=t["iv3_levering"])
+                        verslagsoort="begroting", levering=t["iv3_levering"])
     assert row["netto_eur"] == pytest.approx(d.loc[d["domein"] == "Jeugd", "netto_eur"].sum())
     # the figures quoted in docs/deficits.md (€ bn, 3 decimals)
     tot = key.loc[(2024, "begroting", "bzk", True, TOTAAL)]
@@ -225,6 +227,30 @@ def test_national_check(t):
     kit23 = key.loc[(2023, "jaarrekening", "kit", False, TOTAAL), "tekort_pct"]
     bzk24 = key.loc[(2024, "begroting", "bzk", True, TOTAAL), "tekort_pct"]
     assert kit23 < bzk24 < 0
+
+
+def test_missing_baten_or_salarissen_is_nan_not_zero():
+    """SYNTHETIC: a submission whose source has lasten only (the multi-year series) has no
+    net cost and no overhead share; the national check leaves such a period out."""
+    import synthetic_tables as st
+
+    iv3 = st.iv3()
+    alleen_lasten = (iv3["jaar"] == 2024) & (iv3["verslagsoort"] == "begroting")
+    iv3.loc[alleen_lasten, "baten_eur"] = np.nan
+    g = gg.gap(iv3, st.gemeentefonds(), 2024, "begroting", methode="bzk")
+    assert g["geleverd"].all() and g["lasten_eur"].notna().all()
+    assert g["netto_eur"].isna().all() and g["tekort_eur"].isna().all()
+    g23 = gg.gap(iv3, st.gemeentefonds(), 2023, "jaarrekening", methode="kit")
+    assert g23["netto_eur"].notna().all()
+    # the synthetic salarissen are all NaN: no overhead share, not 0
+    o = gg.gap(iv3, st.gemeentefonds(), 2023, "jaarrekening", methode="bzk", overhead=True)
+    assert o["overhead_eur"].isna().all() and o["netto_eur"].isna().all()
+    nc = gg.national_check(iv3, st.gemeentefonds(), overhead=[False])
+    assert sorted(set(zip(nc["jaar"], nc["verslagsoort"], strict=True))) == [
+        (2023, "begroting"), (2023, "jaarrekening")]
+    asked = gg.national_check(iv3, st.gemeentefonds(), cellen=[(2024, "begroting")],
+                              overhead=[False])
+    assert asked["netto_eur"].isna().all() and (asked["n_gemeenten"] == 0).all()
 
 
 @pytest.mark.parametrize(("kw", "msg"), [

@@ -157,7 +157,10 @@ def cluster_costs(
 
     Returns:
         gm_code, jaar, verslagsoort, domein, lasten_eur, baten_eur, overhead_eur,
-        netto_eur (lasten − baten + overhead). Non-delivered gemeenten have no rows.
+        netto_eur (lasten − baten + overhead). Non-delivered gemeenten have no rows. A
+        submission without baten per taakveld in its source (the multi-year lasten
+        series) has NaN baten and netto; with ``overhead``, one without salarissen has
+        NaN overhead and netto: missing is not zero.
     """
     check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "taakveld", "domein",
                                 "lasten_eur", "baten_eur"])
@@ -196,10 +199,20 @@ def cluster_costs(
     g = long.groupby(keys, sort=True)[["lasten_eur", "baten_eur", "netto"]].sum(min_count=0)
     full = pd.MultiIndex.from_product([sorted(ok.unique()), list(DOMEINEN)], names=keys)
     g = g.reindex(full, fill_value=0.0)
+    # missing is not zero: a submission whose source has no baten per taakveld (the
+    # multi-year lasten series) has no net cost; one without salarissen no overhead share
+    by_gm = d.groupby("gm_code")
+    codes = g.index.get_level_values("gm_code")
+    geen_baten = ~by_gm["baten_eur"].apply(lambda s: s.notna().any()).reindex(
+        codes, fill_value=False).to_numpy()
+    g.loc[geen_baten, ["baten_eur", "netto"]] = np.nan
     g["overhead_eur"] = 0.0
     if overhead:
         g["overhead_eur"] = _overhead_share(d, methode, clusters, bzk_afronding).reindex(
             g.index, fill_value=0.0)
+        geen_salaris = ~by_gm["salarissen_eur"].apply(lambda s: s.notna().any()).reindex(
+            codes, fill_value=False).to_numpy()
+        g.loc[geen_salaris, "overhead_eur"] = np.nan
     out = g.reset_index().rename(columns={"_cl": "domein"})
     out["netto_eur"] = out["netto"] + out["overhead_eur"]
     out["jaar"] = jaar
@@ -383,7 +396,8 @@ def national_check(
     Args:
         iv3: Table ``iv3``.
         gemeentefonds: Table ``gemeentefonds``.
-        cellen: (jaar, verslagsoort) pairs (default: every delivered pair in iv3).
+        cellen: (jaar, verslagsoort) pairs (default: every delivered pair in iv3 whose
+            source has baten per taakveld; the multi-year lasten series has none).
         methoden: Methods to include.
         overhead: Overhead settings to include.
         gf_soorten: Parts of the budget.
@@ -396,9 +410,12 @@ def national_check(
     """
     if cellen is None:
         lev = delivery(iv3, levering)
-        cellen = sorted({(int(j), str(v)) for j, v in
-                         lev.loc[lev["geleverd"], ["jaar", "verslagsoort"]].itertuples(
-                             index=False)})
+        delivered = {(int(j), str(v)) for j, v in
+                     lev.loc[lev["geleverd"], ["jaar", "verslagsoort"]].itertuples(index=False)}
+        met_baten = iv3.loc[iv3["baten_eur"].notna(), ["jaar", "verslagsoort"]]
+        met_baten = {(int(j), str(v)) for j, v in met_baten.drop_duplicates().itertuples(
+            index=False)}
+        cellen = sorted(delivered & met_baten)
     for m in methoden:
         _check_choice("methode", m, METHODEN)
     for o in overhead:
@@ -409,9 +426,10 @@ def national_check(
             for o in overhead:
                 t = gap(iv3, gemeentefonds, jaar, vs, methode=m, overhead=o,
                         gf_soorten=gf_soorten, levering=levering)
-                t = t.loc[t["geleverd"] & t["gf_eur"].notna()]
-                s = t.groupby("domein")[["netto_eur", "gf_eur"]].sum()
-                s.loc[TOTAAL] = s.sum()
+                t = t.loc[t["geleverd"] & t["gf_eur"].notna() & t["netto_eur"].notna()]
+                s = t.groupby("domein")[["netto_eur", "gf_eur"]].sum(min_count=1).reindex(
+                    list(DOMEINEN))
+                s.loc[TOTAAL] = s.sum(min_count=1)
                 n = t["gm_code"].nunique()
                 for dom, r in s.iterrows():
                     rows.append({
