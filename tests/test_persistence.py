@@ -72,3 +72,42 @@ def test_bad_rule():
     ov = P.overruns(synthetic_reeks(CASES))
     with pytest.raises(ParameterError, match="min_over"):
         P.persistence(ov, laatste=2, min_over=3)
+
+
+# --------------------------------------------------------------------------- real mirror
+
+
+@pytest.fixture(scope="module")
+def persist(built):
+    from analysekit.data.series import domein_reeks
+
+    r = domein_reeks()
+    ov = P.overruns(r)
+    return ov, P.persistence(ov)
+
+
+def test_apeldoorn_by_hand(persist):
+    # raw cbs-iv3-meerjarig, Σ 6.x lasten (k€) jaarrekening − begroting:
+    # 2021 284,308 − 283,943 = 365 (0,13%: under the 1% drempel), 2022 9,201,
+    # 2023 49,536, 2024 46,280
+    ov, p = persist
+    a = ov.loc[(ov["gm_code"] == "GM0200") & (ov["domein"] == "Sociaal domein")].set_index("jaar")
+    assert a.loc[2021, "overschrijding_eur"] == 365_000 and not a.loc[2021, "overschreden"]
+    assert a.loc[2024, "overschrijding_eur"] == 46_280_000
+    row = p.loc[(p["gm_code"] == "GM0200") & (p["domein"] == "Sociaal domein")].iloc[0]
+    assert row["n_jaren"] == 8 and row["laatste_jaren"] == "2021–2024"
+    assert row["n_laatste_overschreden"] == 3 and row["status"] == P.STRUCTUREEL
+    assert row["structureel_eur"] == pytest.approx((365 + 9201 + 49536 + 46280) * 250)
+    assert row["structureel_sd_eur"] == pytest.approx(
+        1000 * np.std([365, 9201, 49536, 46280], ddof=1))
+
+
+def test_real_every_gemeente_has_a_status_and_missing_is_left_out(persist):
+    ov, p = persist
+    tot = p.loc[p["domein"] == "Sociaal domein"]
+    assert len(tot) == 342
+    assert set(tot["status"]) <= {P.STRUCTUREEL, P.NIET_STRUCTUREEL, P.ONBEKEND}
+    # an overrun needs both submissions: never a year with a missing begroting or jaarrekening
+    assert ov["begroting_eur"].notna().all() and ov["jaarrekening_eur"].notna().all()
+    # Vijfheerenlanden did not deliver its jaarrekening 2023: no overrun for that year
+    assert 2023 not in set(ov.loc[ov["gm_code"] == "GM1961", "jaar"])

@@ -30,8 +30,8 @@ def synthetic_reeks() -> pd.DataFrame:
                         "lasten_eur": base * 1000.0 if geleverd else np.nan,
                         "baten_eur": np.nan, "netto_eur": np.nan, "inwoners": 1000,
                         "geleverd": geleverd,
-                        "breuk": "Breuk: taakveld 6.1 breder" if dom in ("Sociale basisvoorzieningen", TOTAAL)
-                        and j == 2021 else "",
+                        "breuk": "Breuk: taakveld 6.1 breder"
+                        if dom in ("Sociale basisvoorzieningen", TOTAAL) and j == 2021 else "",
                     })
     return pd.DataFrame(rows)
 
@@ -110,3 +110,69 @@ def test_bad_input():
         T.per_inwoner(pd.DataFrame({"gm_code": ["GM0001"]}))
     with pytest.raises(UnknownGemeente, match="GM0000"):
         T.lens(synthetic_reeks(), "GM0000", [])
+
+
+# --------------------------------------------------------------------------- real mirror
+
+
+@pytest.fixture(scope="module")
+def reeks(built):
+    from analysekit.data.series import domein_reeks
+
+    return domein_reeks()
+
+
+def _raw_per_inwoner(mirror, gm_code: str, verslagsoort: str = "jaarrekening") -> pd.Series:
+    """Σ 6.x lasten / inwoners straight from the raw cbs-iv3-meerjarig files."""
+    folder = mirror / "cbs-iv3-meerjarig"
+    d = pd.read_csv(folder / "iv3_lasten_taakveld.csv.gz", dtype={"taakveld": str})
+    t = pd.read_csv(folder / "iv3_totalen.csv.gz")
+    d = d.loc[(d["gm_code"] == gm_code) & d["taakveld"].str.startswith("6.")
+              & (d["verslagsoort"] == verslagsoort)]
+    inw = t.loc[(t["gm_code"] == gm_code) & (t["verslagsoort"] == verslagsoort)]
+    return d.groupby("jaar")["lasten_k_eur"].sum() * 1000 / inw.set_index("jaar")["inwoners"]
+
+
+def test_apeldoorn_growth_from_the_raw_files(reeks, mirror):
+    # Apeldoorn (GM0200): no herindeling 2017–2024, so the raw lasten are its series
+    import statsmodels.api as sm
+
+    raw = _raw_per_inwoner(mirror, "GM0200")
+    assert raw.loc[2017] == pytest.approx(1593.8256, abs=1e-3)
+    assert raw.loc[2024] == pytest.approx(2292.6265, abs=1e-3)
+    res = sm.OLS(np.log(raw.to_numpy()), sm.add_constant(raw.index.to_numpy() - 2017.0)).fit()
+    lo, hi = res.conf_int(0.05)[1]
+    g = T.growth_all(reeks).set_index(["gm_code", "domein"]).loc[("GM0200", TOTAAL)]
+    assert g["n_jaren"] == 8 and g["eerste_jaar"] == 2017 and g["laatste_jaar"] == 2024
+    np.testing.assert_allclose([g["groei_pct"], g["groei_laag_pct"], g["groei_hoog_pct"]],
+                               100 * np.expm1([res.params[1], lo, hi]), rtol=1e-9)
+    assert g["groei_pct"] == pytest.approx(4.56, abs=0.01)
+    assert g["breuk"] == "6.1 breder gevuld (2022)"
+
+
+def test_real_growth_rank_and_nederland(reeks):
+    g = T.growth_all(reeks)
+    tot = g.loc[g["domein"] == TOTAAL]
+    # every gemeente of the newest indeling has eight jaarrekeningen of the total
+    assert len(tot) == 342 and tot["groei_pct"].notna().all()
+    assert sorted(tot["rang"].astype(int)) == list(range(1, 343))
+    nl = T.nederland(reeks).set_index(["jaar", "verslagsoort", "domein"])
+    d = reeks.loc[(reeks["jaar"] == 2024) & (reeks["verslagsoort"] == "jaarrekening")
+                  & (reeks["domein"] == TOTAAL) & reeks["geleverd"]]
+    row = nl.loc[(2024, "jaarrekening", TOTAAL)]
+    assert row["n_gemeenten"] == len(d)
+    assert row["lasten_per_inwoner"] == pytest.approx(d["lasten_eur"].sum() / d["inwoners"].sum())
+    # netto is known only where every source has baten: not for jaarrekening 2024
+    assert np.isnan(row["netto_per_inwoner"])
+
+
+def test_real_lens_of_tilburg(reeks):
+    peers = ["GM0772", "GM0796", "GM0363", "GM0344"]  # four large gemeenten
+    lens = T.lens(reeks, "GM0855", peers)
+    x = lens.set_index(["jaar", "verslagsoort", "domein"])
+    assert len(lens) == 18 * 5  # jaarrekening 2017–2024 and begroting 2017–2026
+    assert x.loc[(2024, "jaarrekening", TOTAAL), "eigen"] == pytest.approx(2547.5818, abs=1e-3)
+    vals = [reeks.loc[(reeks["gm_code"] == c) & (reeks["jaar"] == 2024)
+                      & (reeks["verslagsoort"] == "jaarrekening") & (reeks["domein"] == "Jeugd"),
+                      "lasten_per_inwoner"].iloc[0] for c in peers]
+    assert x.loc[(2024, "jaarrekening", "Jeugd"), "peer_mediaan"] == pytest.approx(np.median(vals))
