@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pickle
+import sys
 
 import nbformat
 import pytest
 import scrapbook as sb
+from reaper import cli, run_reaped, warnings_as_errors_env
 
 from analysekit.errors import ParameterError
 from analysekit.reporting import batch, cache
@@ -242,3 +244,16 @@ def test_cache_key_follows_the_data(tmp_path, monkeypatch):
     (folder / "x.parquet").write_bytes(b"22")
     assert cache.data_fingerprint(folder) != a
     assert cache.cache_key() == before and len(before) == 16
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="child subreaper: Linux")
+def test_a_finished_batch_leaves_no_process_behind(data, tmp_path):
+    """Issue 16 §5: workers joined, no resource tracker left to become a defunct process."""
+    out = run_reaped(cli("batch", "--gemeenten", "Vlieland,Schiermonnikoog", "--force",
+                         "--no-progress", "--workers", "2", "--reports", str(tmp_path)),
+                     warnings_as_errors_env())
+    assert out["returncode"] == 0, out["stderr"]
+    assert out["stdout"].startswith("2 gemaakt, 0 ongewijzigd, 0 mislukt")
+    assert out["stderr"] == ""
+    assert out["left"] == [], out["left"]
+    assert len(list(tmp_path.glob("GM*/*/foto-sociaal-domein.html"))) == 2

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 import scrapbook as sb
+from reaper import cli, run_reaped, warnings_as_errors_env
 
 from analysekit.errors import ParameterError, UnknownGemeente
 from analysekit.reporting import params as P
@@ -554,3 +556,40 @@ def test_report_processes_collect_garbage_less_often():
     finally:
         gc.set_threshold(*before)
         (gc.enable if enabled else gc.disable)()
+
+
+# --------------------------------------------------------------------------- nothing left open
+
+
+def _one_line_and_nothing_left(out: dict) -> None:
+    assert "ResourceWarning" not in out["stderr"], out["stderr"]
+    assert out["left"] == [], out["left"]  # no helper, no defunct process
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="child subreaper: Linux")
+def test_unknown_gemeente_is_one_line_and_leaves_nothing_open(data, tmp_path):
+    """Issue 16 §5: no export helper starts before the parameters are checked."""
+    out = run_reaped(cli("report", "Nergenshuizen", "--reports", str(tmp_path)),
+                     warnings_as_errors_env())
+    assert out["returncode"] == 2
+    assert out["stdout"] == ""
+    assert out["stderr"].splitlines() == [
+        "analysekit: fout: onbekende gemeente 'Nergenshuizen'; bedoelde u: Enkhuizen (GM0388), "
+        "Terneuzen (GM0715), Huizen (GM0406)?"]
+    _one_line_and_nothing_left(out)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="child subreaper: Linux")
+def test_a_report_made_and_then_up_to_date_leaves_nothing_open(data, tmp_path):
+    """A real small report, then the same one again (up to date: no helper is needed)."""
+    cmd = cli("report", "Vlieland", "--reports", str(tmp_path))
+    made = run_reaped(cmd, warnings_as_errors_env())
+    assert made["returncode"] == 0, made["stderr"]
+    assert made["stdout"].startswith("Rapport gemaakt: Vlieland (GM0096)")
+    assert made["stderr"] == ""
+    _one_line_and_nothing_left(made)
+    again = run_reaped(cmd, warnings_as_errors_env())
+    assert again["returncode"] == 0, again["stderr"]
+    assert again["stdout"].startswith("Ongewijzigd: Vlieland (GM0096)")
+    assert again["stderr"] == ""
+    _one_line_and_nothing_left(again)

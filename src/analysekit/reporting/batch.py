@@ -343,33 +343,57 @@ def _progress(total: int, enabled: bool) -> Any:
     )
 
 
+def _pool_context() -> Any:
+    """The multiprocessing context of the local workers: ``fork`` where it is safe, else ``spawn``.
+
+    With ``spawn`` (and ``forkserver``) Python 3.11 starts multiprocessing's resource
+    tracker, a helper process that nothing stops or waits for: it outlives the batch and,
+    once this process has ended, stays behind as a defunct process wherever the process
+    that inherits orphans does not reap them (a container's first process, for one).
+    ``fork`` needs no tracker, and starts the workers with this process's imports. It
+    is used on Linux when this process runs no other Python thread (a thread holding a
+    lock while the process forks would leave that lock held in the worker); otherwise
+    (e.g. inside a Jupyter kernel, or on macOS) the workers are spawned.
+    """
+    import multiprocessing
+    import threading
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def _run_processes(
     tasks: list[Task], workers: int | None, key: str, progress: bool
 ) -> list[ReportResult]:
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
     out: list[ReportResult] = []
-    ctx = multiprocessing.get_context("spawn")
-    with (
-        _progress(len(tasks), progress) as bar,
-        ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=ctx,
-            initializer=_process_worker_init,
-            initargs=(key,),
-        ) as pool,
-    ):
+    for stream in (sys.stdout, sys.stderr):  # nothing buffered here is written twice
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            stream.flush()
+    # the pool shuts down (its workers joined) when the block ends, also on an error
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=_process_worker_init,
+        initargs=(key,),
+    ) as pool:
+        # submitted before the progress bar starts its monitor thread: with ``fork`` the
+        # workers start at the first submit, while this process has one thread
         futures = {pool.submit(run_task, t): t for t in tasks}
-        try:
-            for fut in as_completed(futures):
-                out.append(_collect(fut, futures[fut]))
-                bar.update(1)
-                bar.set_postfix(mislukt=sum(r.status == "failed" for r in out), refresh=False)
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+        with _progress(len(tasks), progress) as bar:
+            try:
+                for fut in as_completed(futures):
+                    out.append(_collect(fut, futures[fut]))
+                    bar.update(1)
+                    bar.set_postfix(
+                        mislukt=sum(r.status == "failed" for r in out), refresh=False
+                    )
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     return out
 
 

@@ -184,10 +184,7 @@ def register(app: typer.Typer) -> None:
         with interrupt.watch():
             _prepare()
             from analysekit.reporting import pause_gc_for_startup, resume_gc
-            from analysekit.reporting.export import ExportHelper
 
-            # the HTML export gets ready in a second process while this one runs the report
-            helper = ExportHelper.start()
             pause_gc_for_startup()  # one report in this process; on again once imported
             try:
                 info = validate(notebook, params, gemeente).gemeente
@@ -202,12 +199,12 @@ def register(app: typer.Typer) -> None:
                     root=reports,
                     force=force,
                     raise_on_error=True,
-                    html_export=helper.export if helper else None,
+                    # the HTML export gets ready in a second process while this one runs
+                    # the report; started only once the report will run, ended after it
+                    export_helper=True,
                 )
             finally:
                 resume_gc()
-                if helper:
-                    helper.close()
         if interrupt.hit or result is None:
             _stop_interrupted(
                 lambda: (

@@ -212,10 +212,13 @@ class ExportHelper:
 
     A single ``analysekit report`` runs on one core, and about 0.15 s of it is the HTML
     export: importing nbconvert, loading its templates and rendering. The helper starts
-    with the command, does the imports and template loading on the other core while the
-    notebook runs, and then only renders. It is given the executed notebook as the JSON
-    the ``.ipynb`` holds and returns the same HTML :func:`export_html` makes here. If it
-    cannot start or fails, the export runs in this process as before (:meth:`export`).
+    once the report will really run (its parameters checked, its outputs not up to date:
+    :func:`analysekit.reporting.runner.run_report`), does the imports and template loading
+    on the other core while the notebook runs, and then only renders. It is given the
+    executed notebook as the JSON the ``.ipynb`` holds and returns the same HTML
+    :func:`export_html` makes here. If it cannot start or fails, the export runs in this
+    process as before (:meth:`export`). Whatever happens, :meth:`close` (or leaving the
+    ``with`` block) ends the process, waits for it and closes its pipes.
     A batch does not use it: its workers keep the exporter warm themselves.
     """
 
@@ -247,16 +250,32 @@ class ExportHelper:
             try:
                 out, _err = process.communicate(nb_json.encode("utf-8"), timeout=120)
             except Exception:  # noqa: BLE001 - any trouble: export here instead
-                process.kill()
-                process.wait()
+                _end(process)
             else:
+                _end(process)
                 if process.returncode == 0 and out:
                     return out.decode("utf-8")
         return export_html(nb)
 
     def close(self) -> None:
-        """Stop the helper if it was not used (the report was skipped or failed)."""
+        """End the helper if it was not used (the report failed or was interrupted)."""
         process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait()
+        if process is not None:
+            _end(process)
+
+    def __enter__(self) -> ExportHelper:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _end(process: Any) -> None:
+    """Stop ``process`` if it still runs, wait for it (no zombie) and close its pipes."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for stream in (process.stdin, process.stdout, process.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError):  # a pipe the helper closed: nothing to flush
+                stream.close()

@@ -39,7 +39,7 @@ from analysekit import __version__
 from analysekit.errors import AnalysekitError, ParameterError
 from analysekit.io import write_text
 from analysekit.paths import project_root
-from analysekit.reporting.export import export_html
+from analysekit.reporting.export import ExportHelper, export_html
 from analysekit.reporting.params import (
     GemeenteInfo,
     notebook_path,
@@ -343,6 +343,7 @@ def run_report(
     fingerprint: str | None = None,
     raise_on_error: bool = False,
     html_export: Callable[[Any, str], str] | None = None,
+    export_helper: bool = False,
 ) -> ReportResult:
     """Execute one report notebook for one gemeente and write ``.ipynb`` and ``.html``.
 
@@ -357,8 +358,11 @@ def run_report(
         raise_on_error: Raise :class:`ParameterError` / :class:`ReportFailed` on failure
             instead of returning a failed result.
         html_export: Makes the HTML from the executed notebook and its JSON (default
-            :func:`~analysekit.reporting.export.export_html` in this process; a single
-            report uses :class:`~analysekit.reporting.export.ExportHelper`).
+            :func:`~analysekit.reporting.export.export_html` in this process).
+        export_helper: Prepare the HTML export in a second process while the notebook
+            runs (:class:`~analysekit.reporting.export.ExportHelper`; ``analysekit report``
+            does). It starts only when the report will run (not when it is up to date)
+            and is ended, waited for and its pipes closed before this returns.
 
     Returns:
         A :class:`ReportResult` with the status and the paths written.
@@ -382,8 +386,30 @@ def run_report(
         result.seconds = time.perf_counter() - start
         return result
 
+    helper = ExportHelper.start() if export_helper and html_export is None else None
+    try:
+        return _run_planned(plan, result, start, engine=engine, raise_on_error=raise_on_error,
+                            gemeente=gemeente,
+                            html_export=helper.export if helper is not None else html_export)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _run_planned(
+    plan: Plan,
+    result: ReportResult,
+    start: float,
+    *,
+    engine: str,
+    raise_on_error: bool,
+    gemeente: str | GemeenteInfo,
+    html_export: Callable[[Any, str], str] | None,
+) -> ReportResult:
+    """Execute a planned report, write its outputs and fill in ``result``."""
     import nbformat
 
+    info = plan.info
     nb, error = execute(plan.notebook, plan.params, engine=engine)
     nb.metadata["analysekit"] = {
         "notebook": plan.name,
