@@ -45,7 +45,11 @@ def test_tilburg_sentences_table_and_years(tilburg):
     s = tilburg.prijs_volume
     z = s.zinnen()
     assert [x.split(" per inwoner")[0] for x in z] == [
-        "Tilburg geeft € 42", "Tilburg geeft € 17", "Tilburg geeft € 28"]
+        "Tilburg geeft € 42", "Tilburg geeft € 17", "Tilburg geeft € 29"]
+    # issue 16 §6: the difference is that of the figures shown (€ 441 tegen € 470), not € 28
+    assert "€ 29 per inwoner minder uit aan Participatie" in z[2] and "(€ 441 tegen € 470;" in z[2]
+    assert s.split_display().set_index("domein").loc["Participatie", "verschil"].replace(
+        "\u00a0", " ") == "−€ 29"
     assert "€ 3 meer doordat meer jongeren jeugdzorg krijgen" in z[1]
     assert "€ 20 minder doordat jeugdzorg per jongere goedkoper is" in z[1]
     t = s.split_display().set_index("domein").map(lambda v: v.replace("\u00a0", " "))

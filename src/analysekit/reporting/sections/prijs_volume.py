@@ -197,11 +197,15 @@ class PrijsVolume(Section):
         def col(name: str, fmt: Any) -> list[str]:
             return [_nb(fmt(v)) if o else ONTBREEKT for v, o in zip(s[name], ok, strict=True)]
 
+        # the difference of the two figures as shown (whole euros), as in the sentences
+        shown = s.assign(verschil=s["netto_per_inwoner"].round()
+                         - s["ref_netto_per_inwoner"].round())
         out = pd.DataFrame({
             "domein": s["domein"],
             f"{self.naam_kort} per inwoner": [_nb(eur(v)) for v in s["netto_per_inwoner"]],
             "mediaan peers per inwoner": col("ref_netto_per_inwoner", eur),
-            "verschil": col("verschil", lambda v: eur(v, sign=True)),
+            "verschil": [_nb(eur(v, sign=True)) if o else ONTBREEKT
+                         for v, o in zip(shown["verschil"], ok, strict=True)],
             "door volume": col("volume_deel", lambda v: eur(v, sign=True)),
             "door prijs": col("prijs_deel", lambda v: eur(v, sign=True)),
             "samenhang": col("interactie", lambda v: eur(v, sign=True)),
