@@ -20,6 +20,11 @@ Method (documented choices):
 * **Candidates.** All gemeenten of that year with every used characteristic present,
   except the gemeente itself, after the hard filters (provincie, grootteklasse,
   stedelijkheid, inwoners range).
+* **One selection per period.** :func:`peer_selection` (jaar × verslagsoort) leaves out
+  every gemeente without a real Iv3 submission for that period (table ``iv3_levering``):
+  such a gemeente is never a peer, in the report's position, prijs × volume, the ladder
+  or :func:`benchmark` alike. :func:`peers` and :func:`all_peers` on their own apply no
+  such rule (their ``exclude`` argument is how the selection applies it).
 
 The classic alternative, :func:`klassieke_groep`, is the CBS grootteklasse × stedelijkheid
 group. Position and savings potential are computed against any list of peers.
@@ -980,7 +985,10 @@ def benchmark(
 
 
 def no_data(values: pd.DataFrame) -> set[str]:
-    """gm_codes of a lens table without a real submission (``geleverd`` False)."""
+    """gm_codes of a lens table without a real submission (``geleverd`` False).
+
+    Peers are not chosen with this; they go through :func:`peer_selection`.
+    """
     if "geleverd" not in values.columns:
         return set()
     return set(values.loc[~values["geleverd"].astype(bool), "gm_code"].astype(str))
