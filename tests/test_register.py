@@ -464,8 +464,8 @@ def test_target_is_named_for_what_it_is_and_held_without_band(tmp_path):
 def test_zero_probability_is_a_rule_of_three_bound():
     """Issue 16 §3: p̂ = 0 from n draws is 'below 3/n', never '± 0,0 procentpunt'."""
     assert R.kans_precisie(0.0, 0.0, 10_000) == (
-        "minder dan 0,03%", "in geen van de 10.000 trekkingen gedekt; bovengrens met 95% "
-        "zekerheid: 3 gedeeld door 10.000 trekkingen, de regel van drie")
+        "minder dan 0,03%", "in geen van de 10.000 trekkingen gedekt; met 95% zekerheid minder "
+        "dan 3 op 10.000, de regel van drie")
     assert R.kans_precisie(0.0, 0.0, 1_000, kort=True)[0] == "< 0,3%"
     assert R.kans_precisie(1.0, 0.0, 100_000)[0] == "meer dan 99,997%"
     # a small estimate gets the decimals its standard error needs (was '<1% (± 0,0 …)')

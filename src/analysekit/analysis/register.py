@@ -1243,14 +1243,14 @@ def kans_precisie(p: Any, se: Any, n: int, kort: bool = False) -> tuple[str, str
     v, n = float(p), int(n)
     bound = min(1.0, 3.0 / n)
     d = _decimals(bound, 0)
-    grens = (f"met 95% zekerheid: 3 gedeeld door {nl.getal(n)} trekkingen, "
-             "de regel van drie")
     if v == 0.0:
         return (f"{'<' if kort else 'minder dan'} {nl.kans(bound, d)}",
-                f"in geen van de {nl.getal(n)} trekkingen gedekt; bovengrens {grens}")
+                f"in geen van de {nl.getal(n)} trekkingen gedekt; met 95% zekerheid minder "
+                f"dan 3 op {nl.getal(n)}, de regel van drie")
     if v == 1.0:
         return (f"{'>' if kort else 'meer dan'} {nl.kans(1.0 - bound, d)}",
-                f"in alle {nl.getal(n)} trekkingen gedekt; ondergrens {grens}")
+                f"in alle {nl.getal(n)} trekkingen gedekt; met 95% zekerheid in meer dan "
+                f"{nl.getal(n - 3)} op {nl.getal(n)}, de regel van drie")
     d = _decimals(se)
     shown = nl.kans(v) if 0.01 <= v <= 0.99 else nl.kans(v, d)
     return shown, f"± {nl.getal(100 * float(se), d)} procentpunt"

@@ -361,10 +361,11 @@ class Scenarios(Section):
                      f"{eur(self.target.amount, compact=True)} dekken, is "
                      f"**{R.kans_zin(s['kans_tekort_gedekt'], s['kans_tekort_gedekt_se'], n)}**.")
             p_all = self.simulation.summary()["kans_tekort_gedekt"]
-            if ((p_all == 0) | (p_all == 1)).any():
-                text += (f" Waar geen enkele trekking het tekort dekt, is de kans niet nul maar "
-                         f"kleiner dan wat {getal(n)} trekkingen kunnen meten: met 95% zekerheid "
-                         f"minder dan 3 op {getal(n)} (de regel van drie).")
+            last = float(s["kans_tekort_gedekt"])
+            if ((p_all == 0) | (p_all == 1)).any() and 0.0 < last < 1.0:
+                text += (" In de jaren waarin geen enkele trekking het tekort dekt, staat in de "
+                         "tabel een bovengrens in plaats van 0%: met 95% zekerheid is de kans "
+                         f"kleiner dan 3 op {getal(n)} (de regel van drie).")
         elif not self.target.has_target:
             text += " Er is geen tekort om te dekken, dus ook geen kans om te noemen."
         return text
