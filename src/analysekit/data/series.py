@@ -224,26 +224,36 @@ def opgegaan(levering: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
         zip(*(levering.loc[levering["geleverd"], c] for c in _KEY), strict=True)
     )
     rows = []
-    for (gm, jaar, vs) in zip(*(niet[c] for c in _KEY), strict=True):
+    for jaar, g in niet.groupby("jaar", sort=True):
+        jaar = int(jaar)
         if jaar not in jaren or jaar + 1 not in jaren:
             continue
-        step = chain(crosswalk, int(jaar), int(jaar) + 1)
-        naar = step.loc[step["van_gm_code"] == gm, "naar_gm_code"]
-        if len(naar) == 1 and naar.iloc[0] != gm and (naar.iloc[0], jaar, vs) in geleverd:
-            rows.append((gm, int(jaar), vs, naar.iloc[0]))
+        step = chain(crosswalk, jaar, jaar + 1)
+        naar = step.groupby("van_gm_code")["naar_gm_code"].agg(list)
+        for gm, vs in zip(g["gm_code"], g["verslagsoort"], strict=True):
+            n = naar.get(gm, [])
+            if len(n) == 1 and n[0] != gm and (n[0], jaar, vs) in geleverd:
+                rows.append((gm, jaar, vs, n[0]))
     return pd.DataFrame(rows, columns=[*_KEY, "opvolger"])
 
 
-def _reeks(t: dict[str, pd.DataFrame], target: int, definitie: str) -> pd.DataFrame:
+def _reeks(
+    t: dict[str, pd.DataFrame],
+    target: int,
+    definitie: str,
+    weg: pd.DataFrame,
+    steps: dict[int, pd.DataFrame | None],
+) -> pd.DataFrame:
     sub = _submissions(t, definitie)
     cw = t["herindelingen"]
-    weg = opgegaan(t["iv3_levering"], cw)
     if len(weg):
         drop = sub.merge(weg[_KEY], on=_KEY, how="left", indicator=True)["_merge"] == "both"
         sub = sub[~drop.to_numpy()]
     parts = []
     for jaar, g in sub.groupby("jaar", sort=True):
-        step = _mapping(cw, int(jaar), target, set(g["gm_code"]))
+        if int(jaar) not in steps:
+            steps[int(jaar)] = _mapping(cw, int(jaar), target, set(g["gm_code"]))
+        step = steps[int(jaar)]
         if step is None:
             continue
         unknown = sorted(set(g["gm_code"]) - set(step["van_gm_code"]))
@@ -316,7 +326,11 @@ def build_domein_reeks(
             f"indeling_jaar={indeling_jaar!r}; verwacht: een indelingsjaar {jaren[0]}–"
             f"{jaren[-1]}"
         )
-    out = pd.concat([_reeks(tables, target, d) for d in DEFINITIES], ignore_index=True)
+    weg = opgegaan(tables["iv3_levering"], tables["herindelingen"])
+    steps: dict[int, pd.DataFrame | None] = {}
+    out = pd.concat(
+        [_reeks(tables, target, d, weg, steps) for d in DEFINITIES], ignore_index=True
+    )
     br = breuken(tables["iv3"])
     out = out.merge(br, on=["jaar", "definitie", "domein"], how="left")
     order = {d: i for i, d in enumerate((*DOMEINEN, TOTAAL))}
