@@ -136,6 +136,7 @@ def make_event_panel(
     pretrend: float = 0.0,
     start_jaar: int = 2015,
     rho: float = 0.3,
+    cohort_scale: bool = False,
     seed: int = 0,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """SYNTHETIC staggered-adoption panel with planted dynamic effects and never-treated gemeenten.
@@ -155,6 +156,8 @@ def make_event_panel(
         pretrend: Planted linear pre-trend of treated gemeenten (0 = parallel trends hold).
         start_jaar: First year.
         rho: AR(1) coefficient of the errors.
+        cohort_scale: Heterogeneous effects: the i-th adoption year's cohort gets
+            ``0.5 * (i + 1) * tau_k`` (then TWFE is biased; Sun–Abraham is not).
         seed: Random seed.
 
     Returns:
@@ -180,6 +183,9 @@ def make_event_panel(
     for k, v in effects.items():
         tau[treated[:, None] & (rel == k)] = v
     tau[treated[:, None] & (rel > kmax)] = effects[kmax]
+    if cohort_scale:
+        idx = np.searchsorted(np.asarray(adoption_years), np.where(treated, g, adoption_years[0]))
+        tau *= (0.5 * (idx + 1))[:, None]
     pre = np.where(treated[:, None] & (rel < 0), pretrend * rel, 0.0)
     y = 700 + a[:, None] + lam[None, :] + tau + pre + e
     codes = np.asarray(_codes(n))
@@ -242,7 +248,8 @@ def make_iv3(
             for k, v in {
                 "jongeren": inw * rng.uniform(0.15, 0.25),
                 "bijstandsontvangers": inw * rng.uniform(0.01, 0.05),
-                "omgevingsadressendichtheid_gf": rng.uniform(300, 3000),
+                "omgevingsadressendichtheid_gf": inw * rng.uniform(0.3, 3.0) / 2.2,
+                "gf_woonr": inw / 2.2,
             }.items():
                 ken.append(
                     {
@@ -250,7 +257,8 @@ def make_iv3(
                         "jaar": jaar,
                         "kenmerk": k,
                         "waarde": float(v),
-                        "eenheid": "adressen per km2" if k.startswith("omg") else "aantal",
+                        "eenheid": "eenheden (maatstaf)" if k.startswith("omg")
+                        else "woonruimten" if k == "gf_woonr" else "aantal",
                         "bron": "synthetisch",
                     }
                 )

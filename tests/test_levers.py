@@ -70,60 +70,66 @@ def test_pooled_ols_is_biased_but_twfe_is_not():
     assert fe["ci_low"] < -300.0 < fe["ci_high"]
 
 
-def test_within_transform_equals_dummy_regression_residuals():
-    df = make_panel(25, 5, drop_share=0.2, seed=3)
-    e, _ = pd.factorize(df["gm_code"], sort=True)
-    t, _ = pd.factorize(df["jaar"], sort=True)
-    x = df[[Y, LEVER]].to_numpy()
-    got = L.within_transform(x, e, t)
-    d = pd.get_dummies(
-        df[["gm_code"]].assign(jaar=df["jaar"].astype(str)), drop_first=True, dtype=float
-    )
-    d.insert(0, "c", 1.0)
-    coef, *_ = np.linalg.lstsq(d.to_numpy(), x, rcond=None)
-    expected = x - d.to_numpy() @ coef
-    np.testing.assert_allclose(got, expected, atol=1e-9)
+# --------------------------------------------------------------------------- cross-checks
+# The panel designs are fitted with linearmodels PanelOLS; pyfixest is the second library.
 
 
-# --------------------------------------------------------------------------- linearmodels
+def _pyfixest(df, fml, cluster="gm_code"):
+    import pyfixest as pf
+
+    return pf.feols(fml, data=df, vcov={"CRV1": cluster}, ssc=pf.ssc(k_fixef="none"))
 
 
 @pytest.mark.parametrize("drop_share", [0.0, 0.2])
-def test_panel_matches_linearmodels_panelols(drop_share):
+def test_panel_equals_pyfixest_coefficients_and_clustered_errors(drop_share):
     df = make_panel(120, 7, drop_share=drop_share, seed=21)
     res = L.fit_panel(df, Y, LEVER, ["control"])
+    pf = _pyfixest(df, f"{Y} ~ {LEVER} + control | gm_code + jaar")
+    t = res.table.set_index("term")
+    # pyfixest demeans by iteration (tolerance 1e-8): agreement to 1e-6 relative
+    np.testing.assert_allclose(t["effect"], pf.coef()[[LEVER, "control"]], rtol=1e-6)
+    np.testing.assert_allclose(t["se"], pf.se()[[LEVER, "control"]], rtol=1e-6)
+    ci = pf.confint().loc[[LEVER, "control"]].to_numpy()  # t(G - 1) intervals in both
+    np.testing.assert_allclose(t[["ci_low", "ci_high"]].to_numpy(), ci, rtol=1e-6)
+    # and linearmodels is what the result holds
     q = df.set_index(["gm_code", "jaar"])
     lm = PanelOLS(q[Y], q[[LEVER, "control"]], entity_effects=True, time_effects=True).fit(
-        cov_type="clustered",
-        cluster_entity=True,
-        debiased=True,
-        group_debias=True,
-        auto_df=False,
-        count_effects=False,
-    )
-    ours = res.fit
-    np.testing.assert_allclose(ours.params.to_numpy(), lm.params.to_numpy(), rtol=1e-8, atol=0)
-    np.testing.assert_allclose(ours.bse.to_numpy(), lm.std_errors.to_numpy(), rtol=1e-6)
-    assert res.diagnostics.r2 == pytest.approx(lm.rsquared, rel=1e-8)
+        cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True,
+        auto_df=False, count_effects=False)
+    np.testing.assert_allclose(res.fit.params.to_numpy(), lm.params.to_numpy(), rtol=1e-10)
+    assert res.diagnostics.r2 == pytest.approx(lm.rsquared_within, rel=1e-10)
 
 
-def test_event_study_matches_linearmodels_on_the_same_dummies():
+def test_event_study_twfe_equals_pyfixest_on_the_same_dummies():
     panel, adoption = make_event_panel(120, 9, seed=4)
     res = L.fit_event_study(panel, Y, adoption, leads=3, lags=2)
-    frame = res.data.set_index(["gm_code", "jaar"])
-    terms = [t for t in res.fit.model.exog_names]
-    lm = PanelOLS(frame[Y], frame[terms], entity_effects=True, time_effects=True).fit(
-        cov_type="clustered",
-        cluster_entity=True,
-        debiased=True,
-        group_debias=True,
-        auto_df=False,
-        count_effects=False,
-    )
-    np.testing.assert_allclose(
-        res.fit.params.to_numpy(), lm.params.to_numpy(), rtol=1e-8, atol=1e-9
-    )
-    np.testing.assert_allclose(res.fit.bse.to_numpy(), lm.std_errors.to_numpy(), rtol=1e-6)
+    frame = res.data.rename(columns=lambda c: c.replace("+", "p").replace("-", "m"))
+    terms = [t.replace("+", "p").replace("-", "m") for t in res.fit.params.index]
+    pf = _pyfixest(frame, f"{Y} ~ {' + '.join(terms)} | gm_code + jaar")
+    np.testing.assert_allclose(res.fit.params.to_numpy(), pf.coef()[terms], rtol=1e-8)
+    np.testing.assert_allclose(res.fit.std_errors.to_numpy(), pf.se()[terms], rtol=1e-8)
+
+
+def test_sun_abraham_equals_pyfixest_saturated_event_study():
+    """Heterogeneous SYNTHETIC cohorts: TWFE is biased, Sun–Abraham recovers the effects."""
+    import pyfixest as pf
+
+    panel, adoption = make_event_panel(300, 10, effects={0: -10.0, 1: -20.0, 2: -30.0},
+                                       cohort_scale=True, seed=14)
+    res = L.fit_event_study(panel, Y, adoption, leads=3, lags=2, method="sunab")
+    g = panel["gm_code"].map(adoption.set_index("gm_code")["adoptiejaar"]).fillna(0)
+    df = panel.assign(g=g.astype(int))
+    sat = pf.event_study(df, yname=Y, idname="gm_code", tname="jaar", gname="g",
+                         estimator="saturated")
+    agg = sat.aggregate()
+    t = res.table.set_index("event_tijd")
+    for k in (-3, -2, 0, 1, 2):
+        assert t.loc[k, "effect"] == pytest.approx(float(agg.loc[k, "Estimate"]), abs=1e-8)
+    idx = np.searchsorted([2018, 2019, 2020, 2021], adoption["adoptiejaar"])
+    scale = float(np.mean(0.5 * (idx + 1)))  # every cohort is seen at t+0 … t+2
+    for k in (0, 1, 2):
+        truth = {0: -10.0, 1: -20.0, 2: -30.0}[k] * scale
+        assert abs(t.loc[k, "effect"] - truth) < 3.5 * t.loc[k, "se"], k
 
 
 # --------------------------------------------------------------------------- coverage
@@ -249,19 +255,25 @@ def test_diagnostics_are_computed_and_shown():
     res = L.fit_cross_section(df, Y, LEVER, CS_CONTROLS)
     d = res.diagnostics
     assert d.influential["gm_code"].iloc[0] == df.loc[17, "gm_code"]
-    # leave-one-out effect equals an actual refit without that gemeente
+    # leave-one-out effect (per sd of the lever, the table's unit) equals a refit without it
     refit = L.fit_cross_section(df.drop(index=17), Y, LEVER, CS_CONTROLS).effect()["effect"]
-    assert d.influential["effect_zonder"].iloc[0] == pytest.approx(refit, rel=1e-9)
-    # Cook's D equals statsmodels' for a single observation
-    cooks = res.fit.get_influence().cooks_distance[0]
-    assert d.influential["cooks_d"].iloc[0] == pytest.approx(cooks.max(), rel=1e-9)
-    # VIF equals statsmodels'
-    x = res.fit.model.exog
+    sd = df[LEVER].std()
+    assert d.influential["effect_zonder"].iloc[0] == pytest.approx(refit * sd, rel=1e-9)
+    # Cook's D, DFBETA and VIF equal statsmodels' (OLSInfluence refits once per observation)
+    ols = sm.OLS(df[Y], sm.add_constant(df[[LEVER, *CS_CONTROLS]])).fit()
+    infl = ols.get_influence()
+    cooks = pd.Series(infl.cooks_distance[0], index=df["gm_code"])
+    got = d.influential.set_index("gm_code")
+    np.testing.assert_allclose(got["cooks_d"], cooks[got.index], rtol=1e-10)
+    loo = (ols.params[LEVER] - pd.Series(infl.dfbeta[:, 1], index=df["gm_code"])) * sd
+    np.testing.assert_allclose(got["effect_zonder"], loo[got.index], rtol=1e-10)
+    x = ols.model.exog
     sm_vif = [variance_inflation_factor(x, i) for i in range(1, x.shape[1])]
     np.testing.assert_allclose(d.vif.to_numpy(), sm_vif, rtol=1e-9)
-    assert 0 <= d.breusch_pagan_p <= 1 and d.r2 == pytest.approx(res.fit.rsquared)
+    assert 0 <= d.breusch_pagan_p <= 1 and d.r2 == pytest.approx(ols.rsquared)
     table = res.diagnostics_table()
     assert {"Breusch-Pagan p", "R²", "R² gecorrigeerd"} <= set(table["maat"])
+    assert not table["waarde"].str.contains(r"\d\.\d").any()  # Dutch decimals only
     assert any(m.startswith("VIF ") for m in table["maat"])
     assert any(m.startswith("invloedrijk: ") for m in table["maat"])
     text = res.summary_nl()
@@ -282,9 +294,9 @@ def test_panel_summary_states_its_claim_and_notes_absorbed_controls():
     df["vast"] = df["gm_code"].str[-2:].astype(float)  # time-invariant: absorbed
     res = L.fit_panel(df, Y, LEVER, ["control", "vast"])
     assert "vast" not in set(res.table["term"])
-    assert any("'vast' weggelaten" in n for n in res.diagnostics.notes)
+    assert any("controle vast weggelaten" in n for n in res.diagnostics.notes)
     text = res.summary_nl()
-    assert "Effect onder aannames" in text and "R² na vaste effecten" in text
+    assert "Samenhang binnen gemeenten" in text and "R² binnen gemeenten" in text
 
 
 # --------------------------------------------------------------------------- euros
@@ -440,14 +452,14 @@ def test_regression_frame_net_cost_and_controls():
     )
     k = t["kenmerken"].set_index(["gm_code", "kenmerk"])["waarde"]
     assert row["jongeren_per_inwoner"] == pytest.approx(k[("GM0004", "jongeren")] / inw)
-    # densities are not divided by inwoners
-    assert row["omgevingsadressendichtheid_gf"] == pytest.approx(
-        k[("GM0004", "omgevingsadressendichtheid_gf")]
+    # the gemeentefonds oadw volume becomes a density: oadw / woonruimten
+    assert row["adressendichtheid_per_woonruimte"] == pytest.approx(
+        k[("GM0004", "omgevingsadressendichtheid_gf")] / k[("GM0004", "gf_woonr")]
     )
     assert rf.attrs["controls"] == [
         "jongeren_per_inwoner",
         "bijstandsontvangers_per_inwoner",
-        "omgevingsadressendichtheid_gf",
+        "adressendichtheid_per_woonruimte",
     ]
     assert any("inwoners_75_plus_drempel" in n for n in rf.attrs["notes"])
     res = L.fit_cross_section(rf, rf.attrs["outcome"], "aandeel_voorliggend", rf.attrs["controls"])
@@ -538,8 +550,8 @@ def test_event_study_table_nl_shows_pretrend_next_to_estimates():
     panel, adoption = make_event_panel(120, 9, seed=6)
     res = L.fit_event_study(panel, Y, adoption)
     t = res.table_nl()
-    assert t["term"].iloc[-1] == "pre-trendtoets (leads = 0)"
-    assert t["p"].iloc[-1] == L._fmt_p(res.pretrend.p)
+    assert t["term"].iloc[-1] == "pre-trendtoets (jaren vóór invoering = 0)"
+    assert t["p"].iloc[-1] == L.p_text(res.pretrend.p)
 
 
 def test_taakveld_groups_equal_the_former_regexes():
@@ -547,7 +559,7 @@ def test_taakveld_groups_equal_the_former_regexes():
     they select exactly what the former regexes of levers.py selected."""
     import re
 
-    from analysekit.analysis import levers as Lv
+    from analysekit.analysis.levers import frame as Lv
     from analysekit.vocab import TAAKVELD_GROEPEN
 
     codes = sorted(TAAKVELD_GROEPEN["sociaal_domein"])
@@ -564,11 +576,11 @@ def test_taakveld_groups_equal_the_former_regexes():
         assert {c for c in codes if re.match(pattern, c)} == set(getattr(Lv, name)), name
 
 
-def test_p_text_public_and_alias():
+def test_p_text_public():
     from analysekit.analysis import levers as Lv
 
     assert Lv.p_text(0.0421) == "0,042" and Lv.p_text(0.0001) == "< 0,001"
-    assert Lv.p_text(float("nan")) == "n.v.t." and Lv._fmt_p is Lv.p_text
+    assert Lv.p_text(float("nan")) == "n.v.t."
 
 
 @pytest.mark.skipif(

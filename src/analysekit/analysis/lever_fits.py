@@ -15,30 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysekit.analysis import levers as L
+from analysekit.analysis.levers import CONTROL_LABELS, LEVER_LABELS
 from analysekit.errors import AnalysekitError
 
 __all__ = ["CONTROL_LABELS", "LEVER_LABELS", "LeverFits", "fit_levers", "without_fits"]
-
-#: Kenmerk names of the regression controls, in Dutch.
-CONTROL_LABELS = {
-    "jongeren_per_inwoner": "jongeren per inwoner",
-    "inwoners_75_plus_drempel_per_inwoner": "inwoners 75+ (met drempel) per inwoner",
-    "lage_inkomens_huishoudens_per_inwoner": "huishoudens met laag inkomen per inwoner",
-    "bijstandsontvangers_per_inwoner": "bijstandsontvangers per inwoner",
-    "eenpersoonshuishoudens_per_inwoner": "eenpersoonshuishoudens per inwoner",
-    "omgevingsadressendichtheid_gf": "omgevingsadressendichtheid",
-}
-#: Lever candidates, in Dutch.
-LEVER_LABELS = {
-    "aandeel_voorliggend": "aandeel voorliggend veld (6.1 + 6.2) in de lasten",
-    "voorliggend_vs_maatwerk": "voorliggend veld t.o.v. voorliggend + maatwerk",
-    "aandeel_salaris_toegang": "salarisaandeel in de toegang (wijkteams in eigen dienst)",
-    "aandeel_salaris_sociaal_domein": "salarisaandeel in het sociaal domein",
-    "aandeel_jeugd_verblijf": "aandeel jeugdhulp met verblijf",
-    "aandeel_pgb": "aandeel pgb in maatwerk",
-    "voorliggend_per_inwoner": "lasten voorliggend veld per inwoner (€)",
-}
-
 
 @dataclasses.dataclass
 class LeverFits:
