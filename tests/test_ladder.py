@@ -133,3 +133,17 @@ def test_real_position_and_figure(real, built):
     assert "Tilburg" in texts and "36%" in texts and "geëscaleerd" in texts
     with pytest.raises(ParameterError, match="geen ladderrij"):
         plot_ladder(real, "GM0000", codes, 2023)
+
+
+def test_change_across_an_iv3_revision_is_named(syn):
+    """SYNTHETIC: 2022 → 2023 straddles the 2023 revision; the sentence says so."""
+    ch = L.ladder_verandering(syn)
+    r = _one(ch, gm_code="GM9001", jaar=2023, verslagsoort="jaarrekening")
+    assert r["revisie"] == 2023
+    same = syn.loc[syn["jaar"] == 2023].assign(jaar=2024)
+    both = L.ladder_verandering(pd.concat([syn.loc[syn["jaar"] == 2023], same]))
+    assert both.loc[both["jaar"] == 2024, "revisie"].isna().all()
+    pos = L.ladder_positie(syn, S.peer_tabel(), 2023)
+    zin = L.ladder_zin(pos, "GM9001", "Synthetisch", ch)
+    assert zin.endswith("In 2023 veranderde de Iv3-indeling van deze taakvelden: een deel van "
+                        "die verandering is een andere boeking, geen verschuiving in de zorg.")

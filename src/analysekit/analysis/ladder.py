@@ -25,8 +25,9 @@ status ``geen gegevens``; it is left out of the peer medians.
 What it cannot claim: the ladder reads booking lines, not care paths. Centrumgemeenten book
 beschermd wonen and opvang for their region (a high geëscaleerd share is then partly a regional
 role), and gemeenten book toegang and wijkteams differently (on 6.2 or inside the maatwerk
-lines). The Iv3 revision of 2025 moved pgb and toegang to new codes: a change between 2024 and
-2025 can be partly a change of codes.
+lines). The Iv3 revisions of 2023 (toegang on 6.2, refined maatwerk and geëscaleerd codes)
+and 2025 (new codes for jeugdhulp, pgb and toegang) changed the booking: a change across
+either can be partly a change of codes (:func:`ladder_verandering` names the revision).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from analysekit.vocab import TAAKVELD_GROEPEN, TREDEN, VERSLAGSOORTEN
 
 __all__ = [
     "BASES",
+    "IV3_REVISIES",
     "TREDE_LABELS",
     "ladder_all",
     "ladder_kanttekening",
@@ -51,6 +53,10 @@ __all__ = [
     "ladder_zin",
 ]
 
+#: Boekjaren from which the Iv3 taakvelden of the sociaal domein were revised (2023: toegang
+#: on 6.2, maatwerk and geëscaleerde zorg split up; 2025: new codes for jeugdhulp, pgb and
+#: toegang): a change of the shares across one is partly a change of booking.
+IV3_REVISIES = (2023, 2025)
 #: Dutch display label per step.
 TREDE_LABELS = {"voorliggend": "voorliggend", "maatwerk": "maatwerk",
                 "geescaleerd": "geëscaleerd"}
@@ -202,7 +208,9 @@ def ladder_verandering(ladder: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         gm_code, jaar, verslagsoort, vorig_jaar, and per step ``verandering_<trede>`` in
-        percentage points (NaN where either year has no shares, or there is no earlier year).
+        percentage points (NaN where either year has no shares, or there is no earlier year),
+        and ``revisie``: the year of an Iv3 revision (:data:`IV3_REVISIES`) after
+        ``vorig_jaar`` up to ``jaar`` (NA when none: the same codes in both years).
     """
     cols = [f"aandeel_{t}" for t in TREDEN]
     d = ladder.sort_values(_KEY)[[*_KEY, *cols]]
@@ -212,6 +220,12 @@ def ladder_verandering(ladder: pd.DataFrame) -> pd.DataFrame:
     prev = g[cols].shift(1)
     for t, c in zip(TREDEN, cols, strict=True):
         out[f"verandering_{t}"] = d[c] - prev[c]
+    vorig = out["vorig_jaar"].astype("float64").to_numpy()
+    nu = out["jaar"].to_numpy(dtype="float64")
+    rev = np.full(len(out), np.nan)
+    for r in sorted(IV3_REVISIES, reverse=True):  # the earliest revision in between wins
+        rev[(vorig < r) & (nu >= r)] = r
+    out["revisie"] = pd.array([None if np.isnan(v) else int(v) for v in rev], dtype="Int64")
     return out.reset_index(drop=True)
 
 
@@ -253,6 +267,11 @@ def ladder_zin(positie: pd.DataFrame, gm_code: str, naam: str | None = None,
             ch = ", ".join(
                 f"{TREDE_LABELS[t]} {_pp(r[f'verandering_{t}'])} procentpunt" for t in TREDEN)
             text += f" Verandering sinds {vs} {int(r['vorig_jaar'])}: {ch}."
+            rev = r.get("revisie")
+            if rev is not None and not pd.isna(rev):
+                text += (f" In {int(rev)} veranderde de Iv3-indeling van deze taakvelden: een "
+                         "deel van die verandering is een andere boeking, geen verschuiving "
+                         "in de zorg.")
     return text
 
 
@@ -270,8 +289,10 @@ def ladder_kanttekening() -> str:
         "De ladder leest boekingsregels, geen zorgtrajecten: centrumgemeenten boeken beschermd "
         "wonen en opvang voor hun hele regio (een hoog aandeel geëscaleerd is dan deels een "
         "regionale rol), en gemeenten boeken toegang en wijkteams verschillend (op 6.2 of in de "
-        "maatwerkregels). Sinds de Iv3-herziening van 2025 staan pgb en toegang op nieuwe "
-        "taakvelden; een verschuiving tussen 2024 en 2025 kan deels een andere codering zijn. "
+        "maatwerkregels). Bij de Iv3-herzieningen van 2023 (toegang op 6.2, maatwerk en "
+        "geëscaleerde zorg uitgesplitst) en 2025 (nieuwe taakvelden voor jeugdhulp, pgb en "
+        "toegang) veranderde de codering; een verschuiving over 2023 of 2025 heen kan deels "
+        "een andere boeking zijn. "
         "Participatie (6.3–6.5) en beleid (6.91/6.92) staan niet op de ladder."
     )
 
