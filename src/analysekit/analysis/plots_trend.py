@@ -30,25 +30,23 @@ _MATEN = {"lasten_per_inwoner": "lasten (bruto) per inwoner",
           "netto_per_inwoner": "netto lasten per inwoner"}
 
 
-def path(lens: pd.DataFrame, domein: str, column: str = "eigen") -> pd.DataFrame:
+def path(lens: pd.DataFrame, domein: str | None = None) -> pd.DataFrame:
     """The jaarrekening years, then the begroting years after the last jaarrekening.
 
     Args:
         lens: Output of :func:`analysekit.analysis.trend.lens`.
-        domein: Domein.
-        column: ``eigen``, ``peer_q1``, ``peer_mediaan``, ``peer_q3`` or ``nederland``.
+        domein: One domein (None: all).
 
     Returns:
-        jaar, verslagsoort, waarde (NaN where not delivered), ordered by jaar.
+        The rows of ``lens`` on that path (domein, jaar, verslagsoort, eigen, peer_q1,
+        peer_mediaan, peer_q3, nederland; NaN where not delivered), ordered by domein and
+        jaar.
     """
-    d = lens.loc[lens["domein"] == domein]
-    jr = d.loc[d["verslagsoort"] == "jaarrekening"]
-    last = int(jr["jaar"].max()) if len(jr) else -1
-    bg = d.loc[(d["verslagsoort"] == "begroting") & (d["jaar"] > last)]
-    out = pd.concat([jr, bg]).sort_values("jaar")
-    return pd.DataFrame({"jaar": out["jaar"].astype(int).to_numpy(),
-                         "verslagsoort": out["verslagsoort"].to_numpy(),
-                         "waarde": out[column].to_numpy(dtype="float64", na_value=np.nan)})
+    d = lens if domein is None else lens.loc[lens["domein"] == domein]
+    is_jr = (d["verslagsoort"] == "jaarrekening").to_numpy()
+    last = int(d.loc[is_jr, "jaar"].max()) if is_jr.any() else -1
+    keep = is_jr | (d["jaar"].to_numpy() > last)
+    return d.loc[keep].sort_values(["domein", "jaar"], kind="stable")
 
 
 def _eur_axis(ax: Any) -> None:
@@ -90,21 +88,27 @@ def plot_trend_lens(
     breaks = breaks or {}
     with plots.style():
         fig = plots.new_figure(8.0, 5.8)
-        axes = fig.subplots(2, 3, sharex=True).ravel()
+        grid = fig.add_gridspec(2, 3)
+        axes = [fig.add_subplot(grid[i // 3, i % 3]) for i in range(min(len(domeinen), 5))]
         years_all: list[int] = []
+        marks: dict[tuple[int, str], list[str]] = {}
+        p_all = path(lens)
+        by_dom = {str(k): g for k, g in p_all.groupby("domein", sort=False)}
+
+        def col(g: pd.DataFrame, c: str) -> np.ndarray:
+            return g[c].to_numpy(dtype="float64", na_value=np.nan)
+
         for ax, dom in zip(axes, domeinen, strict=False):
-            own = path(lens, dom, "eigen")
-            q1, med, q3 = (path(lens, dom, c) for c in ("peer_q1", "peer_mediaan", "peer_q3"))
-            ned = path(lens, dom, "nederland")
-            x = own["jaar"].to_numpy()
+            g = by_dom.get(dom, p_all.iloc[:0])
+            x = g["jaar"].to_numpy(dtype="int64")
             years_all += x.tolist()
-            jr = (own["verslagsoort"] == "jaarrekening").to_numpy()
-            ax.fill_between(q1["jaar"], q1["waarde"], q3["waarde"], color=plots.PEER_KLEUR,
-                            alpha=0.14, lw=0, zorder=1)
-            ax.plot(med["jaar"], med["waarde"], color=plots.PEER_KLEUR, lw=1.2, ls=(0, (4, 2)),
+            jr = (g["verslagsoort"] == "jaarrekening").to_numpy()
+            q1, q3, ned = col(g, "peer_q1"), col(g, "peer_q3"), col(g, "nederland")
+            ax.fill_between(x, q1, q3, color=plots.PEER_KLEUR, alpha=0.14, lw=0, zorder=1)
+            ax.plot(x, col(g, "peer_mediaan"), color=plots.PEER_KLEUR, lw=1.2, ls=(0, (4, 2)),
                     zorder=2)
-            ax.plot(ned["jaar"], ned["waarde"], color="#555555", lw=1.0, ls=":", zorder=2)
-            y = own["waarde"].to_numpy()
+            ax.plot(x, ned, color="#555555", lw=1.0, ls=":", zorder=2)
+            y = col(g, "eigen")
             ax.plot(x[jr], y[jr], color=plots.ACCENT, lw=2.2, marker="o", ms=4, zorder=4)
             if (~jr).any() and jr.any():
                 k = int(np.flatnonzero(jr)[-1])
@@ -114,16 +118,15 @@ def plot_trend_lens(
                         mfc="white", markevery=list(range(1, len(xb))), zorder=4)
             for j, kort, _note in breaks.get(dom, ()):
                 if x.size and x.min() < j <= x.max():
-                    ax.axvline(j - 0.5, color="#777777", lw=0.8, ls=(0, (1, 2)), zorder=0)
-                    ax.text(j - 0.42, 0.03, kort, transform=ax.get_xaxis_transform(),
-                            fontsize=6.5, color="#555555", ha="left", va="bottom",
-                            rotation=90, zorder=5,
-                            bbox={"fc": "white", "ec": "none", "pad": 0.6, "alpha": 0.85})
+                    ax.axvline(j - 0.5, color="#777777", lw=0.9, ls=(0, (1, 2)), zorder=0)
+                    marks.setdefault((j, kort), []).append(dom)
             title = dom
             if groei and nl.finite(groei.get(dom)):
                 title += f"\n{nl.pct(groei[dom], 1, sign=True)} per jaar"
-            ax.set_title(title, fontsize=plots.FONT, fontweight="bold", loc="left")
-            vals = np.concatenate([y, q1["waarde"], q3["waarde"], ned["waarde"]])
+            # an explicit y: matplotlib then skips measuring the axes to place the title
+            ax.set_title(title, fontsize=plots.FONT, fontweight="bold", loc="left", y=1.0,
+                         pad=6.0)
+            vals = np.concatenate([y, q1, q3, ned])
             vals = vals[np.isfinite(vals)]
             if vals.size:
                 ax.set_ylim(0, float(vals.max()) * 1.12)
@@ -132,12 +135,10 @@ def plot_trend_lens(
                         va="center", color="#555555")
             _eur_axis(ax)
             ax.xaxis.grid(False)
-        for ax in axes[len(domeinen):]:
-            ax.set_axis_off()
         if years_all:
             lo, hi = min(years_all), max(years_all)
             ticks = [j for j in range(lo, hi + 1) if (j - lo) % 3 == 0 or j == hi]
-            for ax in axes[: len(domeinen)]:
+            for ax in axes:
                 ax.set_xlim(lo - 0.5, hi + 0.5)
                 ax.set_xticks(ticks)
                 ax.set_xticklabels([str(t) for t in ticks], fontsize=8)
@@ -162,9 +163,6 @@ def plot_trend_lens(
         if any(breaks.get(d) for d in domeinen):
             handles.append(Line2D([], [], color="#777777", lw=0.8, ls=(0, (1, 2)),
                                   label="definitiebreuk"))
-        if len(domeinen) < len(axes):
-            axes[-1].legend(handles=handles, loc="center left", fontsize=plots.LEGEND_FONT,
-                            frameon=False, borderaxespad=0.0)
         title = plots.wrap(f"{naam}: {_MATEN.get(measure, measure)} per domein, "
                            "in euro's van elk jaar (niet voor inflatie gecorrigeerd)",
                            8.0 - 2 * plots.PAD, plots.TITLE_FONT, "bold")
@@ -172,7 +170,19 @@ def plot_trend_lens(
                  fontsize=plots.TITLE_FONT, fontweight="bold", ha="left", va="top")
         top = plots.PAD + plots.text_height(title, plots.TITLE_FONT) + 0.55
         bottom = plots.footer(fig, BRON) + 0.35
+        if marks:
+            note = plots.wrap("Stippellijn = definitiebreuk: " + "; ".join(
+                f"{j} {kort} ({', '.join(doms)})" for (j, kort), doms in sorted(marks.items()))
+                + ".", 8.0 - 2 * plots.PAD, plots.FOOTER_FONT)
+            fig.text(plots.PAD, bottom - 0.3, note, transform=fig.dpi_scale_trans,
+                     fontsize=plots.FOOTER_FONT, color="#333333", ha="left", va="bottom")
+            bottom += plots.text_height(note, plots.FOOTER_FONT) + 0.06
         plots.set_margins(fig, left=0.75, right=0.15, bottom=bottom, top=top,
                           wspace=0.75, hspace=0.75)
+        if len(axes) < 6:  # the legend in the free sixth cell (placed after the margins)
+            cell = grid[1, 2].get_position(fig)
+            fig.legend(handles=handles, loc="center left", fontsize=plots.LEGEND_FONT,
+                       frameon=False, borderaxespad=0.0,
+                       bbox_to_anchor=(cell.x0, (cell.y0 + cell.y1) / 2))
         plots.keep_canvas(fig)
     return fig
