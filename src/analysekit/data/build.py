@@ -128,10 +128,10 @@ def build_iv3(
             (j, v) not in covered for j, v in zip(raw["jaar"], raw["verslagsoort"], strict=True)
         ]
         raw = pd.concat([raw[keep], lv[raw.columns]], ignore_index=True)
-    have = set(zip(raw["jaar"], raw["verslagsoort"], strict=True))
+    have = raw[["jaar", "verslagsoort"]].drop_duplicates()
     mj = iv3_meerjarig.read_lasten(snap)
-    rest = [(j, v) not in have for j, v in zip(mj["jaar"], mj["verslagsoort"], strict=True)]
-    mj = iv3_meerjarig.split_pgb(mj[rest], raw)
+    rest = mj.merge(have, on=["jaar", "verslagsoort"], how="left", indicator=True)["_merge"]
+    mj = iv3_meerjarig.split_pgb(mj[(rest == "left_only").to_numpy()], raw)
     raw = pd.concat(
         [raw.assign(**{naam: None, "baten_bekend": True}), mj.assign(baten_bekend=False)],
         ignore_index=True,

@@ -189,11 +189,11 @@ def read_lasten(mirror: str | Path | None = None) -> pd.DataFrame:
             f"{path}: dubbele rij voor {row['gm_code']} {row['jaar']} {row['verslagsoort']} "
             f"taakveld {row['taakveld']}; verwacht: één rij per opgave en taakveld"
         )
-    names = {
-        (j, t): rollup_naam(j, t)
-        for j, t in out[["jaar", "taakveld"]].drop_duplicates().itertuples(index=False)
-    }
-    out[NAAM_COLUMN] = [names[(j, t)] for j, t in zip(out["jaar"], out["taakveld"], strict=True)]
+    pairs = out[["jaar", "taakveld"]].drop_duplicates()
+    pairs[NAAM_COLUMN] = [
+        rollup_naam(int(j), str(t)) for j, t in zip(pairs["jaar"], pairs["taakveld"], strict=True)
+    ]
+    out = out.merge(pairs, on=["jaar", "taakveld"], how="left", sort=False)
     return out[[*IV3_COLUMNS, NAAM_COLUMN]]
 
 
