@@ -4,7 +4,7 @@
 indeling from the shared cache (:mod:`analysekit.reporting.cache`) and anything else
 with :func:`analysekit.gemeente`; a former gemeente is refused with its successors.
 :func:`slugify` gives the ASCII folder names of the reports. All three are re-exported
-by :mod:`analysekit.reporting.params`.
+by :mod:`analysekit.reporting.params`; :func:`display_name` gives the name a report shows.
 """
 
 from __future__ import annotations
@@ -34,7 +34,17 @@ class GemeenteInfo:
     @property
     def naam_kort(self) -> str:
         """The name without the CBS suffix: ``Utrecht (gemeente)`` → ``Utrecht``."""
-        return re.sub(r"\s*\(gemeente\)\s*$", "", self.naam)
+        return display_name(self.naam)
+
+
+def display_name(naam: Any) -> str:
+    """A gemeente's name as a report shows it, without CBS's disambiguation suffix.
+
+    CBS adds ``(gemeente)`` where a province has the same name: ``Utrecht (gemeente)``,
+    ``Groningen (gemeente)``, ``'s-Gravenhage (gemeente)``. Reports, titles and tables show
+    ``Utrecht``; the data keep the CBS name (the key stays ``gm_code``).
+    """
+    return re.sub(r"\s*\(gemeente\)\s*$", "", str(naam))
 
 
 def slugify(text: str) -> str:

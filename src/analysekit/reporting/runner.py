@@ -423,7 +423,7 @@ def _run_planned(
         "version": __version__,
     }
     if info is not None:
-        nb.metadata["title"] = f"{_title(plan.name)} — {info.naam}" + (
+        nb.metadata["title"] = f"{_title(plan.name)} — {info.naam_kort}" + (
             f", {plan.period[1]} {plan.period[0]}" if plan.period else ""
         )
 
