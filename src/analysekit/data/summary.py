@@ -45,9 +45,11 @@ def summary_frame(gm_code: str, jaar: int | None = None) -> tuple[pd.DataFrame, 
     iv3 = load("iv3", gemeente=gm_code)
     iv3 = iv3[iv3["domein"].isin(DOMEINEN)]
     inw = load("gemeenten", gemeente=gm_code).set_index("jaar")["inwoners"]
+    # Baten per taakveld are unknown (NaN) for the years only cbs-iv3-meerjarig covers:
+    # min_count keeps them NaN (never 0), so netto is NaN there and shown as bruto lasten.
     agg = iv3.groupby(["jaar", "verslagsoort", "domein"], as_index=False)[
         ["lasten_eur", "baten_eur"]
-    ].sum()
+    ].sum(min_count=1)
     agg["netto_eur"] = agg["lasten_eur"] - agg["baten_eur"]
     agg["netto_per_inwoner"] = agg["netto_eur"] / agg["jaar"].map(inw)
     inwoners = inw.get(jaar)
@@ -98,23 +100,27 @@ def summary_text(gemeente: str = settings.DEFAULT_GEMEENTE, jaar: int | None = N
             )
             continue
         sub = agg[(agg["jaar"] == jaar) & (agg["verslagsoort"] == vs)]
-        lines.append(f"\n{vs.capitalize()} {jaar}: netto lasten (lasten − baten)")
+        netto = sub["baten_eur"].notna().all()
+        col, label = ("netto_eur", "netto lasten (lasten − baten)") if netto else (
+            "lasten_eur", "lasten (bruto; de bron heeft voor dit jaar geen baten per "
+            "taakveld, netto is niet te berekenen)"
+        )
+        lines.append(f"\n{vs.capitalize()} {jaar}: {label}")
+        inw_jaar = inwoners if inwoners else float("nan")
         for domein, r in sub.set_index("domein").reindex(list(DOMEINEN)).iterrows():
-            per_inw = (
-                f"   {nl.eur(r.netto_per_inwoner)} per inwoner"
-                if nl.finite(r.netto_per_inwoner)
-                else ""
-            )
-            lines.append(f"  {domein:<28} {nl.mln(r.netto_eur):>16}{per_inw}")
-        lines.append(f"  {'Totaal ' + TOTAAL.lower():<28} {nl.mln(sub.netto_eur.sum()):>16}")
-    trend = agg[agg["verslagsoort"] == "begroting"].groupby("jaar")["netto_eur"].sum()
+            per = r[col] / inw_jaar
+            per_inw = f"   {nl.eur(per)} per inwoner" if nl.finite(per) else ""
+            lines.append(f"  {domein:<28} {nl.mln(r[col]):>16}{per_inw}")
+        lines.append(f"  {'Totaal ' + TOTAAL.lower():<28} {nl.mln(sub[col].sum()):>16}")
+    # Over the years only lasten are known everywhere: the trend line is bruto lasten.
+    trend = agg[agg["verslagsoort"] == "begroting"].groupby("jaar")["lasten_eur"].sum()
     missing = load("iv3_levering", gemeente=g.gm_code, verslagsoort="begroting")
     missing = missing.loc[~missing["geleverd"], "jaar"].astype(int).tolist()
     if len(trend) + len(missing) > 1:
         parts = {int(j): nl.mln(v) for j, v in trend.items()}
         parts.update({j: nl.GEEN_GEGEVENS for j in missing})
         lines.append(
-            f"\nBegroot {TOTAAL.lower()} per jaar: "
+            f"\nBegrote lasten (bruto) {TOTAAL.lower()} per jaar: "
             + ", ".join(f"{j}: {t}" for j, t in sorted(parts.items()))
         )
     lines.append(
