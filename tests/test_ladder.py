@@ -147,3 +147,16 @@ def test_change_across_an_iv3_revision_is_named(syn):
     zin = L.ladder_zin(pos, "GM9001", "Synthetisch", ch)
     assert zin.endswith("In 2023 veranderde de Iv3-indeling van deze taakvelden: een deel van "
                         "die verandering is een andere boeking, geen verschuiving in de zorg.")
+
+
+def test_aggregate_code_takes_the_step_of_its_sub_codes():
+    """SYNTHETIC: the multi-year series books jeugdhulp on 6.73/6.75 (not in the mapping);
+    they are maatwerk like all their sub-codes, so the shares match the refined booking."""
+    iv3 = S.iv3()
+    agg = iv3.assign(taakveld=iv3["taakveld"].replace({"6.72a": "6.75"}))
+    a, b = L.ladder_all(iv3), L.ladder_all(agg)
+    cols = ["ladder_eur", *[f"aandeel_{t}" for t in TREDEN]]
+    pd.testing.assert_frame_equal(a[cols], b[cols])
+    odd = iv3.assign(taakveld=iv3["taakveld"].replace({"6.72a": "6.9"}))  # 6.91/6.92: no step
+    ok = a["status"] == "ok"  # (the not-delivered gemeente has NaN in both)
+    assert (L.ladder_all(odd).loc[ok, "maatwerk_eur"] == a.loc[ok, "maatwerk_eur"] - 3e6).all()

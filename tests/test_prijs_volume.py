@@ -119,6 +119,27 @@ def test_non_delivered_is_nan_not_zero(syn):
     assert _row(pv, "GM9005", "Wmo")["status"] == "geen gegevens"
 
 
+def test_lasten_only_source_is_nan_not_lasten(syn):
+    """SYNTHETIC: a submission whose source has lasten but no baten per taakveld (the
+    multi-year lasten series) has no net cost and no split, and is no peer reference."""
+    iv3 = syn["iv3"].copy()
+    iv3.loc[(iv3["jaar"] == 2023) & (iv3["gm_code"] == "GM9002"), "baten_eur"] = np.nan
+    pv = PV.prijs_volume_all(iv3, syn["ken"], syn["gem"], 2023)
+    for dom in PV.PV_DOMEINEN:
+        r = _row(pv, "GM9002", dom)
+        assert r["status"] == PV.STATUS_GEEN_BATEN
+        assert np.isnan(r["netto_eur"]) and np.isnan(r["prijs"])
+    assert _row(pv, "GM9001", "Wmo")["status"] == "ok"
+    out = PV.decompose_vs_peers(pv, ["GM9002", "GM9003", "GM9004", "GM9005"], gm_code="GM9001")
+    assert _row(out, "GM9001", "Wmo")["n_peers"] == 3
+    zin = PV.zin(_row(PV.decompose_vs_peers(pv, S.peer_tabel()), "GM9002", "Wmo"))
+    assert "alleen lasten per taakveld in de gegevens, geen baten" in zin
+    # a later begroting year whose indeling is not in table gemeenten: the newest before it
+    later = iv3.loc[iv3["jaar"] == 2023].assign(jaar=2024)
+    pv24 = PV.prijs_volume_all(pd.concat([iv3, later]), syn["ken"], syn["gem"], 2024)
+    assert set(pv24["jaar"]) == {2024} and len(pv24) == len(pv)
+
+
 def test_sentences_synthetic(syn):
     d = PV.decompose_vs_peers(syn["pv23"], S.peer_tabel())
     z = PV.zinnen(d, "GM9001", naam="Synthetisch")

@@ -65,10 +65,26 @@ _KEY = ["gm_code", "jaar", "verslagsoort"]
 
 
 def _trede_of(taakveld: pd.Series) -> np.ndarray:
+    """The step of each taakveld code (``""`` when not on the ladder).
+
+    An aggregate code the mapping does not list (6.73, 6.74 in the multi-year series, 6.75
+    and 6.76 in begroting 2026) takes the step of its sub-codes (those that start with it)
+    when they all have the same step.
+    """
     out = np.full(len(taakveld), "", dtype=object)
     codes = taakveld.astype(str).to_numpy()
-    for t in TREDEN:
-        out[np.isin(codes, list(TAAKVELD_GROEPEN[t]))] = t
+    step = {c: t for t in TREDEN for c in TAAKVELD_GROEPEN[t]}
+    listed = set(TAAKVELD_GROEPEN["sociaal_domein"])
+    for code in set(codes.tolist()):
+        if code in step:
+            t = step[code]
+        elif code not in listed:
+            subs = {step.get(c, "") for c in listed if c.startswith(code) and c != code}
+            t = subs.pop() if len(subs) == 1 else ""
+        else:
+            t = ""
+        if t:
+            out[codes == code] = t
     return out
 
 
@@ -336,8 +352,8 @@ def ladder(
     la = ladder_all(iv3, levering=lev)
     if peer_list is None:  # the period's peer selection: only gemeenten that delivered
         ken, gem = analysekit.load("kenmerken"), analysekit.load("gemeenten")
-        sel = P.peer_selection(int(jaar), verslagsoort, data=P.peer_data(ken, gem, int(jaar)),
-                               levering=lev)
+        data = P.peer_data(ken, gem, P.peer_year(gem, int(jaar)))
+        sel = P.peer_selection(int(jaar), verslagsoort, data=data, levering=lev)
         peer_list = sel.peers(code, k)
     pt = peer_tabel(peer_list, code)
     pos = ladder_positie(la, pt, int(jaar), verslagsoort)

@@ -32,6 +32,7 @@ group. Position and savings potential are computed against any list of peers.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -231,11 +232,27 @@ def peer_data(
     return make_peer_data(features, info.reset_index(), jaar=jaar, bron=pd.DataFrame(bron_rows))
 
 
+def peer_year(gemeenten: pd.DataFrame, jaar: int) -> int:
+    """The indeling year whose gemeenten are the peer universe for boekjaar ``jaar``.
+
+    ``jaar`` itself when table gemeenten has it; else the latest earlier year (a begroting
+    for a year whose indeling is not yet in the table), else the earliest year.
+    """
+    jaren = sorted(int(j) for j in gemeenten["jaar"].unique())
+    if not jaren:
+        raise DataError("tabel gemeenten is leeg; voer `analysekit data build` uit")
+    if jaar in jaren:
+        return int(jaar)
+    earlier = [j for j in jaren if j < jaar]
+    return earlier[-1] if earlier else jaren[0]
+
+
 def load_peer_data(jaar: int | None = None, spec: Mapping | None = None) -> PeerData:
     """Load kenmerken and gemeenten with :func:`analysekit.load` and build :class:`PeerData`.
 
     Args:
-        jaar: Year (default: the newest year in table gemeenten).
+        jaar: Year (default: the newest year in table gemeenten; a later year uses the
+            newest indeling, see :func:`peer_year`).
         spec: See :func:`peer_data`.
     """
     from analysekit.analysis.deficits import load_inputs
@@ -243,7 +260,7 @@ def load_peer_data(jaar: int | None = None, spec: Mapping | None = None) -> Peer
     t = load_inputs()
     if jaar is None:
         jaar = int(t["gemeenten"]["jaar"].max())
-    return peer_data(t["kenmerken"], t["gemeenten"], int(jaar), spec)
+    return peer_data(t["kenmerken"], t["gemeenten"], peer_year(t["gemeenten"], int(jaar)), spec)
 
 
 # --------------------------------------------------------------------------- peers
@@ -810,7 +827,10 @@ def position(
     n = valid.sum(axis=0)
     below = (valid & (pv < ov[None, :])).sum(axis=0)
     equal = (valid & (pv == ov[None, :])).sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # a domein without any peer value (a period without net cost) is NaN, said without
+    # numpy's "mean of empty slice" warnings
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         q = np.nanquantile(np.where(valid, pv, np.nan), [0.0, 0.25, 0.5, 0.75, 1.0], axis=0) \
             if valid.any() else np.full((5, pv.shape[1]), np.nan)
         mean = np.nanmean(np.where(valid, pv, np.nan), axis=0)
@@ -966,7 +986,7 @@ def benchmark(
             raise ParameterError(f"values heeft verslagsoorten {soorten}; geef verslagsoort= mee")
         verslagsoort = soorten[0]
     if data is None:
-        data = peer_data(t["kenmerken"], t["gemeenten"], jaar)
+        data = peer_data(t["kenmerken"], t["gemeenten"], peer_year(t["gemeenten"], jaar))
     if levering is None:
         levering = t.get("iv3_levering")
     sel = peer_selection(jaar, verslagsoort, data=data, levering=levering)

@@ -106,6 +106,9 @@ STATUS_OK = "ok"
 STATUS_GEEN_GEGEVENS = nl.GEEN_GEGEVENS
 STATUS_GEEN_TELLING = "geen cliëntentelling"
 STATUS_KLEIN = "klein aantal"
+#: A delivered submission whose source has lasten per taakveld but no baten (the multi-year
+#: lasten series): its net cost is unknown, not lasten − 0.
+STATUS_GEEN_BATEN = "geen baten per taakveld"
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,9 @@ def _levering(iv3: pd.DataFrame, levering: pd.DataFrame | None) -> pd.DataFrame:
 def _universe(gemeenten: pd.DataFrame, jaar: int) -> pd.DataFrame:
     check_columns(gemeenten, "gemeenten", ["gm_code", "jaar", "inwoners"])
     jaren = sorted(int(j) for j in gemeenten["jaar"].unique())
+    earlier = [j for j in jaren if j < jaar]
+    if jaar not in jaren and earlier:  # a begroting for a year whose indeling is not in yet
+        jaar = earlier[-1]
     jaar = _check_jaar(jaar, jaren, "tabel gemeenten")
     g = gemeenten.loc[gemeenten["jaar"] == jaar].drop_duplicates("gm_code")
     cols = ["gm_code", "inwoners"] + (["naam"] if "naam" in g.columns else [])
@@ -299,7 +305,9 @@ def netto_per_domein(
 
     Returns:
         gm_code, naam, jaar, verslagsoort, domein, netto_eur, inwoners, netto_per_inwoner,
-        geleverd; one row per gemeente of ``jaar`` × domein.
+        geleverd, baten_bekend (False: the source of that submission has no baten per
+        taakveld, so netto is NaN); one row per gemeente of ``jaar`` × domein. A year not
+        yet in table gemeenten (a later begroting) uses the newest indeling before it.
     """
     check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "domein", "lasten_eur",
                                 "baten_eur"])
@@ -314,6 +322,10 @@ def netto_per_domein(
                   & iv3["domein"].isin(list(domeinen))]
     netto = (sel["lasten_eur"].fillna(0.0) - sel["baten_eur"].fillna(0.0)).groupby(
         [sel["gm_code"], sel["domein"]], sort=False).sum()
+    # missing is not zero: a submission without any baten in its source has no net cost
+    cel = iv3.loc[(iv3["jaar"] == jaar) & (iv3["verslagsoort"] == verslagsoort)]
+    baten_bekend = cel["baten_eur"].notna().groupby(cel["gm_code"]).any().reindex(
+        uni.index, fill_value=False)
     lev = _levering(iv3, levering)
     lev = lev.loc[(lev["jaar"] == jaar) & (lev["verslagsoort"] == verslagsoort)]
     geleverd = lev.set_index("gm_code")["geleverd"].astype(bool)
@@ -323,6 +335,8 @@ def netto_per_domein(
     ok = np.repeat(geleverd.to_numpy(), len(domeinen))
     # a delivered submission with nothing booked on a domein is a real 0; not delivered is NaN
     val = np.where(ok, np.nan_to_num(val, nan=0.0), np.nan)
+    bekend = np.repeat(baten_bekend.to_numpy(dtype=bool), len(domeinen))
+    val = np.where(bekend, val, np.nan)
     inw = np.repeat(uni["inwoners"].to_numpy(), len(domeinen))
     out = pd.DataFrame({
         "gm_code": idx.get_level_values(0).astype(str),
@@ -332,6 +346,7 @@ def netto_per_domein(
         "netto_eur": val, "inwoners": inw,
         "netto_per_inwoner": val / np.where(inw > 0, inw, np.nan),
         "geleverd": ok,
+        "baten_bekend": bekend,
     })
     return out
 
@@ -495,7 +510,8 @@ def prijs_volume_all(
         Columns :data:`PV_COLUMNS`: netto_per_inwoner (€), volume (clients per 1,000),
         prijs (€ per client = 1000 × netto_per_inwoner / volume), clienten (persons),
         clienten_jaar, jaar_afwijkend, clienten_kenmerk, clienten_bron and status
-        (``ok``, ``geen gegevens``, ``geen cliëntentelling``, ``klein aantal``).
+        (``ok``, ``geen gegevens``, ``geen baten per taakveld``, ``geen cliëntentelling``,
+        ``klein aantal``).
     """
     cost = netto_per_domein(iv3, gemeenten, jaar, verslagsoort, levering=levering)
     cl = clienten(kenmerken, gemeenten, jaar, min_clienten=min_clienten, bronnen=bronnen)
@@ -503,7 +519,8 @@ def prijs_volume_all(
     out["status_clienten"] = out["status_clienten"].fillna(STATUS_GEEN_TELLING)
     out["jaar_afwijkend"] = out["jaar_afwijkend"].fillna(False).astype(bool)
     out["status"] = np.where(~out["geleverd"].to_numpy(), STATUS_GEEN_GEGEVENS,
-                             out["status_clienten"].to_numpy())
+                             np.where(~out["baten_bekend"].to_numpy(dtype=bool),
+                                      STATUS_GEEN_BATEN, out["status_clienten"].to_numpy()))
     vol = out["volume"].to_numpy(dtype="float64")
     y = out["netto_per_inwoner"].to_numpy(dtype="float64")
     out["prijs"] = 1000.0 * y / np.where(vol > 0, vol, np.nan)
@@ -769,6 +786,9 @@ def _geen_zin(r: dict, naam: str) -> str:
     if reden == STATUS_GEEN_GEGEVENS:
         uitleg = (f"er zijn geen gegevens: {naam} heeft over de {vs} {jaar} geen Iv3-cijfers "
                   "aan het CBS geleverd")
+    elif reden == STATUS_GEEN_BATEN:
+        uitleg = (f"voor de {vs} {jaar} staan alleen lasten per taakveld in de gegevens, geen "
+                  "baten: de netto lasten zijn niet te berekenen")
     elif reden == STATUS_GEEN_TELLING:
         uitleg = f"er zijn geen gegevens over het aantal {wat} ({reden})"
     elif reden == STATUS_KLEIN:
@@ -969,8 +989,8 @@ def prijs_volume(
     pv = prijs_volume_all(iv3, ken, gem, jaar, verslagsoort=verslagsoort,
                           levering=lev, min_clienten=min_clienten)
     if peer_list is None:  # the period's peer selection: only gemeenten that delivered
-        sel = P.peer_selection(int(jaar), verslagsoort, data=P.peer_data(ken, gem, int(jaar)),
-                               levering=lev)
+        data = P.peer_data(ken, gem, P.peer_year(gem, int(jaar)))
+        sel = P.peer_selection(int(jaar), verslagsoort, data=data, levering=lev)
         peer_list = sel.peers(code, k)
     out = decompose_vs_peers(pv, peer_list, gm_code=code, methode=methode)
     out.attrs["zinnen"] = zinnen(out, code)

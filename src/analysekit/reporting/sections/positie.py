@@ -44,9 +44,13 @@ class Positie(Section):
 
     @cached_property
     def peer_data(self) -> PE.PeerData:
-        """Standardised peer characteristics of all gemeenten (shared)."""
+        """Standardised peer characteristics of all gemeenten (shared).
+
+        The indeling of ``jaar``, or the newest one before it (a begroting for a year whose
+        indeling is not in table gemeenten yet, :func:`peers.peer_year`).
+        """
         t = self.tables
-        jaar = self.p.jaar
+        jaar = PE.peer_year(t["gemeenten"], self.p.jaar)
         return shared(f"peer_data_{jaar}",
                       lambda: PE.peer_data(t["kenmerken"], t["gemeenten"], jaar))
 
@@ -219,9 +223,15 @@ class Positie(Section):
         sav = b.savings.set_index("domein").loc[D.TOTAAL]
         names = opsomming(list(b.peers["naam"].head(3)))
         if not finite(pos["rang"]):
+            v = b.values
+            own = v.loc[(v["gm_code"] == self.p.gm_code) & (v["domein"] == D.TOTAAL)]
+            geleverd = bool(own["geleverd"].any()) if "geleverd" in own.columns else False
+            waarom = (f"over {self.p.basis} staan alleen lasten per taakveld in de gegevens, "
+                      "geen baten, dus geen netto lasten" if geleverd else
+                      f"er zijn geen Iv3-gegevens over {self.p.basis}")
             return (f"{self.naam_kort} heeft geen positie tussen de {len(b.peers)} meest "
-                    f"vergelijkbare gemeenten (onder meer {names}): er zijn geen Iv3-gegevens "
-                    f"over {self.p.basis} ({GEEN_GEGEVENS}). Dat is geen laagste plaats.")
+                    f"vergelijkbare gemeenten (onder meer {names}): {waarom} "
+                    f"({GEEN_GEGEVENS}). Dat is geen laagste plaats.")
         verschil = float(sav["potentieel_per_inwoner"])
         return (
             f"Tussen de {len(b.peers)} meest vergelijkbare gemeenten (onder meer {names}) staat "
