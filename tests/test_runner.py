@@ -375,8 +375,8 @@ def test_foto_report_real_path(tmp_path, data):
     html = res.html.read_text()
     assert html.count('src="data:image/png;base64,') >= 1 and not EXTERNAL.search(html)
     assert "Foto van het sociaal domein" in html and 'class="highlight' not in html
-    # nbconvert's accessibility fix-ups, made by the sanitiser (export.accessibility_attrs):
-    # every output area can be reached by keyboard, every image has an alt text
+    # nbconvert's accessibility fix-ups (its HTMLExporter, kept by the sanitiser): every
+    # output area can be reached by keyboard, every image has an alt text
     outputs = re.findall(r'<div class="[^"]*\bjp-OutputArea-output\b[^"]*"[^>]*>', html)
     assert len(outputs) >= 10 and all('tabindex="0"' in tag for tag in outputs)
     images = re.findall(r"<img\b[^>]*>", html)
@@ -481,31 +481,6 @@ def test_engine_imports_first_without_a_cycle(first):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-600:]
     assert done.stdout.strip() == "analysekit.reporting.engine"
-
-
-def test_accessibility_attrs_match_nbconvert_fixups():
-    """The fix-ups nbconvert makes with BeautifulSoup, as attributes the sanitiser adds."""
-    from analysekit.reporting import export
-    from analysekit.reporting.sanitize import sanitize_html
-
-    html = (
-        '<body class="jp-Notebook"><img src="data:image/png;base64,AA=="><img alt="Kaart">'
-        '<div class="jp-Cell-inputWrapper x">a</div>'
-        '<div class="jp-RenderedImage jp-OutputArea-output ">b</div>'
-        '<div class="jp-OutputArea-output" tabindex="-1">c</div>'
-        '<div class="jp-OutputArea-outputs">d</div><span class="jp-OutputArea-output">e</span>'
-    )
-    out = sanitize_html(html, add_attrs=export.accessibility_attrs)
-    assert f'<img src="data:image/png;base64,AA==" alt="{export.NO_ALT}">' in out
-    assert '<img alt="Kaart">' in out
-    assert '<div class="jp-Cell-inputWrapper x" tabindex="0">a</div>' in out
-    assert '<div class="jp-RenderedImage jp-OutputArea-output " tabindex="0">b</div>' in out
-    # an attribute the element has is not replaced; other classes and elements are left
-    assert '<div class="jp-OutputArea-output" tabindex="-1">c</div>' in out
-    assert '<div class="jp-OutputArea-outputs">d</div>' in out
-    assert '<span class="jp-OutputArea-output">e</span>' in out
-    # without the hook nothing is added
-    assert "tabindex" not in sanitize_html(html.replace(' tabindex="-1"', ""))
 
 
 @pytest.mark.slow

@@ -22,13 +22,13 @@ _JSONSCHEMA_FORMAT_MODULES = (
 )
 
 
-#: bs4 imports soupsieve (when installed) only for CSS selectors (``select()``), which
-#: compiles its selector grammar on import: about 0.06 s. nbconvert imports bs4 but, in a
-#: report process, only calls ``find_all`` (Markdown images); the kit's HTML export does
-#: not use bs4 at all (``export.accessibility_attrs``).
-_BS4_OPTIONAL = "soupsieve"
 #: matplotlib registers its 3D projection on import (about 0.02 s); reports draw in 2D.
 _MPL_3D = "mpl_toolkits.mplot3d"
+
+
+#: Optional imports a report process does not skip: ``all`` or a comma list of
+#: ``jsonschema``, ``soupsieve``, ``mplot3d``.
+OPTIONAL_IMPORTS_ENV = "ANALYSEKIT_OPTIONAL_IMPORTS"
 
 
 def skip_slow_optional_imports() -> None:
@@ -45,21 +45,19 @@ def skip_slow_optional_imports() -> None:
     nbformat is imported; it does nothing once jsonschema has been imported, and leaves
     a module that is already imported alone.
     """
-    if "jsonschema" not in sys.modules:
+    import os
+
+    keep = {g.strip() for g in os.environ.get(OPTIONAL_IMPORTS_ENV, "").split(",")}
+    if "jsonschema" not in sys.modules and not keep & {"all", "jsonschema"}:
         for name in _JSONSCHEMA_FORMAT_MODULES:
             sys.modules.setdefault(name, None)  # type: ignore[arg-type]
-    if "matplotlib.projections" not in sys.modules and _MPL_3D not in sys.modules:
+    if ("matplotlib.projections" not in sys.modules and _MPL_3D not in sys.modules
+            and not keep & {"all", "mplot3d"}):
         import warnings
 
         sys.modules[_MPL_3D] = None  # type: ignore[assignment]
         # matplotlib says, on import, that the 3D projection is not available
         warnings.filterwarnings("ignore", message="Unable to import Axes3D")
-    if "bs4" not in sys.modules and _BS4_OPTIONAL not in sys.modules:
-        import warnings
-
-        sys.modules[_BS4_OPTIONAL] = None  # type: ignore[assignment]
-        # bs4 says once, on import, that CSS selectors cannot be used
-        warnings.filterwarnings("ignore", message="The soupsieve package is not installed")
 
 
 _GC_PAUSED = False

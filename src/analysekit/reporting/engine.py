@@ -211,9 +211,6 @@ class _CapturingDisplayHook(DisplayHook):
     def write_format_data(self, format_dict: dict[str, Any], md_dict: Any = None) -> None:  # noqa: D102
         self.shell.capture.result(format_dict, md_dict)
 
-    def finish_displayhook(self) -> None:  # noqa: D102
-        self._is_active = False
-
 
 class InProcessShell(InteractiveShell):
     """An IPython shell that records outputs as nbformat outputs instead of printing."""
@@ -246,9 +243,9 @@ class _State:
         if "matplotlib" in sys.modules:
             import matplotlib as mpl
 
-            # dict.items: the snapshot must not resolve the backend (that imports pyplot
-            # and a GUI-capable backend, about 0.5 s, before any notebook asked for it)
-            self.rc = {k: v for k, v in dict.items(mpl.rcParams) if k != "backend"}
+            # RcParams.copy() does not resolve the backend (that imports pyplot and a
+            # GUI-capable backend, about 0.5 s, before any notebook asked for it)
+            self.rc = {k: v for k, v in mpl.rcParams.copy().items() if k != "backend"}
 
     def restore(self) -> None:
         with contextlib.suppress(OSError):
@@ -389,15 +386,36 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _INLINE_NAMES = ("inline", INLINE_BACKEND)
 
 
+class _InlineOnPyplotImport:
+    """Import hook: the inline backend is chosen when (and only if) pyplot is imported.
+
+    A finder on ``sys.meta_path`` (Python's import protocol) that finds nothing: when
+    ``matplotlib.pyplot`` is about to be imported it sets ``rcParams["backend"]`` to the
+    inline backend (as ipykernel does with ``MPLBACKEND``) and lets the import go on.
+    Validating that name makes matplotlib read every installed package's entry points
+    (0.1-0.2 s), which a notebook drawing with the object API (the reports) never pays.
+    """
+
+    def __init__(self) -> None:
+        self.used = False
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        if fullname == "matplotlib.pyplot" and not self.used:
+            self.used = True
+            import matplotlib
+
+            matplotlib.rcParams["backend"] = INLINE_BACKEND
+        return None
+
+
 @contextlib.contextmanager
 def _inline_figures(shell: InProcessShell) -> Any:
     """Use the inline backend while a notebook runs (as a kernel does); restore it after.
 
-    When pyplot has not been imported yet, the inline backend is only *requested*
-    (``rcParams["backend"]``, as ipykernel does with ``MPLBACKEND``): a notebook that
-    imports pyplot gets it, with matplotlib-inline's IPython integration, and a notebook
-    that draws with the object API only (the reports) never pays for pyplot and the
-    backend switch.
+    When pyplot has not been imported yet, the inline backend is chosen only if the
+    notebook imports pyplot (:class:`_InlineOnPyplotImport`), which then gets it with
+    matplotlib-inline's IPython integration; a notebook that draws with the object API
+    only (the reports) never pays for pyplot and the backend switch.
     """
     if "matplotlib" not in sys.modules:
         yield
@@ -405,20 +423,22 @@ def _inline_figures(shell: InProcessShell) -> Any:
     import matplotlib
 
     if "matplotlib.pyplot" not in sys.modules:
-        requested = matplotlib.rcParams._get("backend")  # never resolves the backend
+        requested = matplotlib.get_backend(auto_select=False)  # None: not chosen yet
         if requested in _INLINE_NAMES:
             yield
             return
-        matplotlib.rcParams._set("backend", INLINE_BACKEND)  # a valid name: skip validation
+        hook = _InlineOnPyplotImport()
+        sys.meta_path.insert(0, hook)
         try:
             yield
         finally:
-            if "matplotlib.pyplot" in sys.modules:  # the notebook imported pyplot
+            with contextlib.suppress(ValueError):
+                sys.meta_path.remove(hook)
+            if hook.used and "matplotlib.pyplot" in sys.modules:  # the notebook used pyplot
                 import matplotlib.pyplot as plt
 
-                plt.switch_backend(requested)
-            else:
-                matplotlib.rcParams._set("backend", requested)
+                # matplotlib has no public way back to "not chosen yet": Agg then
+                plt.switch_backend(requested or "agg")
         return
 
     import matplotlib.pyplot as plt
@@ -444,21 +464,18 @@ def _interactive_if_inline() -> None:
     if "matplotlib.pyplot" in sys.modules:
         import matplotlib
 
-        if matplotlib.rcParams._get("backend") in _INLINE_NAMES:
+        if matplotlib.get_backend(auto_select=False) in _INLINE_NAMES:
             matplotlib.interactive(True)
 
 
 def use_inline(shell: InProcessShell | None = None) -> None:
     """Make matplotlib's inline backend (figures as PNG outputs) the process's backend.
 
-    Before pyplot is imported this only requests the backend (no pyplot import); the
-    first notebook that imports pyplot then gets the inline backend and its integration.
+    Before pyplot is imported this does nothing: a notebook that imports pyplot gets the
+    inline backend and its integration then (:func:`_inline_figures`).
     """
     shell = shell or get_shell()
     if "matplotlib.pyplot" not in sys.modules:
-        import matplotlib
-
-        matplotlib.rcParams._set("backend", INLINE_BACKEND)  # a valid name: skip validation
         return
     with contextlib.redirect_stdout(_Stream(shell, "stdout")):
         shell.enable_matplotlib("inline")

@@ -5,8 +5,9 @@ own template (:data:`REPORT_TEMPLATE`, lab-based, with a footer naming the sourc
 Jinja templates are compiled once per machine (:func:`analysekit.reporting.cache.jinja_dir`).
 Raw HTML in ``text/markdown`` outputs is escaped before rendering
 (:func:`analysekit.reporting.display.escape_markdown_outputs`), and the result goes through
-:func:`analysekit.reporting.sanitize.sanitize_html`, which also makes nbconvert's
-accessibility fix-ups (:func:`accessibility_attrs`).
+:func:`analysekit.reporting.sanitize.sanitize_html`. Only nbconvert's public API is used:
+its ``HTMLExporter.from_notebook_node`` as it is (with its BeautifulSoup pass for the
+``alt``/``tabindex`` fix-ups, which needs soupsieve) and the exporter's ``environment``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-__all__ = ["NO_ALT", "REPORT_TEMPLATE", "accessibility_attrs", "export_html", "html_exporter"]
+__all__ = ["REPORT_TEMPLATE", "export_html", "html_exporter"]
 
 
 REPORT_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -50,90 +51,25 @@ main { max-width: 980px; margin: 0 auto; padding: 1em 1.5em 3em; }
 
 _EXPORTER: Any = None
 
-def _exporter_class() -> Any:
-    """The HTML exporter: nbconvert's, with its templates compiled once and no second parse.
-
-    * The Jinja environment gets a file-system bytecode cache in
-      :func:`analysekit.reporting.cache.jinja_dir` (the templates compile once, not in every
-      process: about 0.07 s a process). Jinja keys each entry by template name and source
-      checksum, and its header carries the Python version: a changed template or another
-      Python compiles anew.
-    * nbconvert parses its own output again with BeautifulSoup for three fix-ups (``alt``
-      text on images without one, ``tabindex`` on input and output areas) and writes it
-      out anew: about 0.03 s a report, and 0.06 s to import soupsieve for its CSS
-      selectors. The report's HTML is parsed and rewritten anyway by the sanitiser
-      (:func:`export_html`), so the same fix-ups are made there (:func:`accessibility_attrs`)
-      and this exporter returns the rendered template as it is.
-    """
-    from jinja2 import FileSystemBytecodeCache
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.html import Highlight2HTML, WidgetsDataTypeFilter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-
-    class ReportHTMLExporter(HTMLExporter):  # type: ignore[misc]
-        def _create_environment(self) -> Any:
-            environment = super()._create_environment()
-            from analysekit.reporting.cache import jinja_dir
-
-            folder = jinja_dir()
-            with contextlib.suppress(OSError):
-                folder.mkdir(parents=True, exist_ok=True)
-                environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
-            return environment
-
-        def from_notebook_node(  # type: ignore[override]
-            self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
-        ) -> tuple[str, dict[str, Any]]:
-            # As HTMLExporter.from_notebook_node (nbconvert 7.x) without the BeautifulSoup
-            # pass; accessibility_attrs makes its fix-ups.
-            langinfo = nb.metadata.get("language_info", {})
-            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            highlight_code = self.filters.get(
-                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
-            )
-            resources = self._init_resources(resources)
-            filter_data_type = WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources
-            )
-            self.register_filter("highlight_code", highlight_code)
-            self.register_filter("filter_data_type", filter_data_type)
-            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-
-    return ReportHTMLExporter
-
-
-#: nbconvert's alt text for an image that has none (the report template always gives one).
-NO_ALT = "No description has been provided for this image"
-#: Classes of the areas nbconvert makes keyboard-focusable (``tabindex="0"``).
-_FOCUSABLE = frozenset({"jp-Cell-inputWrapper", "jp-OutputArea-output"})
-
-
-def accessibility_attrs(
-    tag: str, attrs: list[tuple[str, str | None]]
-) -> list[tuple[str, str | None]]:
-    """The HTML fix-ups of nbconvert, as attributes for the sanitiser to add to a start tag.
-
-    nbconvert 7 (``HTMLExporter.from_notebook_node``) gives every ``<img>`` without an
-    ``alt`` its :data:`NO_ALT` text, and every input and output area inside the notebook
-    ``tabindex="0"``, so a keyboard can reach and scroll it. A report's whole body is the
-    notebook (``<body class="jp-Notebook">``), so every such area is inside it.
-    """
-    if tag == "img":
-        return [] if any(k == "alt" for k, _ in attrs) else [("alt", NO_ALT)]
-    if tag == "div":
-        for key, value in attrs:
-            if key == "class" and value and not _FOCUSABLE.isdisjoint(value.split()):
-                return [("tabindex", "0")]
-    return []
-
 
 def html_exporter() -> Any:
-    """Return this process's HTML exporter: code hidden, no prompts, nothing from the internet."""
+    """Return this process's HTML exporter: code hidden, no prompts, nothing from the internet.
+
+    nbconvert's own :class:`~nbconvert.HTMLExporter` with the kit's template. Its Jinja
+    environment (the exporter's public ``environment``) gets a file-system bytecode cache
+    in :func:`analysekit.reporting.cache.jinja_dir`, so the templates compile once per
+    machine, not in every process (about 0.07 s a process). Jinja keys each entry by
+    template name and source checksum, and its header carries the Python version: a
+    changed template or another Python compiles anew.
+    """
     global _EXPORTER
     if _EXPORTER is None:
-        from jinja2 import DictLoader
+        from jinja2 import DictLoader, FileSystemBytecodeCache
+        from nbconvert import HTMLExporter
 
-        _EXPORTER = _exporter_class()(
+        from analysekit.reporting.cache import jinja_dir
+
+        exporter = HTMLExporter(
             extra_loaders=[DictLoader({"analysekit-report.html.j2": REPORT_TEMPLATE})],
             template_file="analysekit-report.html.j2",
             exclude_input=True,
@@ -144,6 +80,12 @@ def html_exporter() -> Any:
             # validate the notebook once after the preprocessors, not after each (12)
             optimistic_validation=True,
         )
+        folder = jinja_dir()
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            # before the first template is loaded: every load goes through the cache
+            exporter.environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        _EXPORTER = exporter
     return _EXPORTER
 
 
@@ -178,7 +120,7 @@ def export_html(nb: Any) -> str:
     body, _ = html_exporter().from_notebook_node(
         escape_markdown_outputs(_without_scraps(nb)), resources={"metadata": {"name": "rapport"}}
     )
-    return sanitize_html(body, add_attrs=accessibility_attrs)
+    return sanitize_html(body)
 
 
 
