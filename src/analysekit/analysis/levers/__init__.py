@@ -20,8 +20,8 @@ from analysekit.analysis.levers.euros import to_euros
 from analysekit.analysis.levers.event_study import MEAN_TERM, event_term, fit_event_study
 from analysekit.analysis.levers.frame import (
     DEFAULT_CONTROLS,
+    EXCL,
     LEVER_DEFINITIONS,
-    OUTCOME_EXCL_VOORLIGGEND,
     SOCIAAL_DOMEIN,
     VOORLIGGEND_LEVERS,
     lever_candidates,
@@ -52,7 +52,7 @@ from analysekit.vocab import DOMEINEN
 
 __all__ = [
     "CLAIMS", "CONTROL_LABELS", "DEFAULT_CONTROLS", "DOMEINEN", "LEVER_DEFINITIONS",
-    "LEVER_LABELS", "MEAN_TERM", "OUTCOME_EXCL_VOORLIGGEND", "SOCIAAL_DOMEIN",
+    "LEVER_LABELS", "MEAN_TERM", "EXCL", "SOCIAAL_DOMEIN",
     "VOORLIGGEND_LEVERS", "Diagnostics", "LeverResult", "PretrendTest", "TwfeFit",
     "check_lever", "diagnostics_table", "event_term", "fit_cross_section", "fit_event_study",
     "fit_panel", "label", "lever_candidates", "lever_forest_figure", "p_text",

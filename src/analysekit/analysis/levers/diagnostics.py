@@ -61,7 +61,7 @@ def ols_diagnostics(ols: object, keys: pd.DataFrame, lever: str | Mapping[str, f
     influential = out.nlargest(top, "cooks_d").reset_index(drop=True)
     regs = [names.index(t) for t in vif_terms] if vif_terms is not None else [
         i for i, nm in enumerate(names) if nm != "const"]
-    vif = pd.Series([variance_inflation_factor(exog, i) if len(regs) > 1 else 1.0
+    vif = pd.Series([variance_inflation_factor(exog, i) if exog.shape[1] > 1 else 1.0
                      for i in regs], index=[names[i] for i in regs], dtype=float)
     bp_exog = exog if exog_const is None else exog_const
     try:

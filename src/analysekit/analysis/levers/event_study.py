@@ -28,7 +28,7 @@ import pandas as pd
 from analysekit.analysis.levers.adoption import adoption_map
 from analysekit.analysis.levers.inputs import at, check_alpha, prepare
 from analysekit.analysis.levers.panel import TwfeFit, twfe
-from analysekit.analysis.levers.result import LeverResult, PretrendTest, tidy
+from analysekit.analysis.levers.result import Diagnostics, LeverResult, PretrendTest, tidy
 from analysekit.analysis.levers.text import METHOD_NL, label, outcome_nl
 from analysekit.errors import ParameterError
 
@@ -48,6 +48,33 @@ def _binned(rel: np.ndarray, treated: np.ndarray, leads: int, lags: int) -> dict
         hit = rel <= k if k == -leads else rel >= k if k == lags else rel == k
         out[event_term(k)] = (treated & hit).astype(float)
     return out
+
+
+def sunab_design(g: np.ndarray, rel: np.ndarray, leads: int, lags: int
+                 ) -> tuple[pd.DataFrame, dict[str, dict[str, float]]]:
+    """Sun–Abraham's design: a dummy per cohort × relative year, t-1 left out.
+
+    Per shown relative year, the weights of its cohort terms: each cohort's share of the
+    treated gemeente-jaren at that relative year.
+
+    Args:
+        g: Adoption year per row (NaN for never-treated).
+        rel: Year minus adoption year per row (any value for never-treated).
+        leads: Leads shown (t-leads … t-2).
+        lags: Lags shown (t+0 … t+lags).
+    """
+    treated = ~np.isnan(g)
+    cells = pd.DataFrame({"c": g[treated].astype(int), "k": rel[treated]})
+    counts = cells.loc[cells["k"] != -1].value_counts().sort_index()
+    cols, weights = {}, {}
+    for (c, k), n_ck in counts.items():
+        term = f"{c}:{event_term(k)}"
+        cols[term] = (treated & (g == c) & (rel == k)).astype(float)
+        if -leads <= k <= lags:
+            weights.setdefault(event_term(k), {})[term] = float(n_ck)
+    weights = {t: {k: v / sum(w.values()) for k, v in w.items()}
+               for t, w in sorted(weights.items(), key=lambda kv: int(kv[0][1:]))}
+    return pd.DataFrame(cols, index=np.arange(len(g))), weights
 
 
 def _lincomb(fit: TwfeFit, weights: dict[str, dict[str, float]], alpha: float, design: str,
@@ -80,6 +107,7 @@ def fit_event_study(
     alpha: float = 0.05,
     top_influential: int = 5,
     source: str | None = None,
+    diagnose: bool = True,
 ) -> LeverResult:
     """Event study around the adoption of a lever, never-treated gemeenten as controls.
 
@@ -99,6 +127,8 @@ def fit_event_study(
         alpha: 1 - confidence level.
         top_influential: Number of influential gemeente-jaren to report.
         source: Name of the panel for error messages.
+        diagnose: False skips the diagnostics (only for the draws of a randomisation
+            placebo, whose estimates are not reported one by one).
 
     Returns:
         A :class:`LeverResult` with design ``"event-study"`` and a ``pretrend`` test.
@@ -141,19 +171,9 @@ def fit_event_study(
     shown = [event_term(k) for k in range(-leads, lags + 1) if k != -1]
     weights: dict[str, dict[str, float]] = {}
     if method == "sunab":
-        frame = data.copy()
-        cells = pd.DataFrame({"c": g[treated].astype(int), "k": rel[treated]})
-        terms = []
-        for (c, k), n_ck in cells.value_counts().sort_index().items():
-            if k == -1:
-                continue
-            term = f"{c}:{event_term(k)}"
-            frame[term] = (treated & (g == c) & (rel == k)).astype(float)
-            terms.append(term)
-            if -leads <= k <= lags:
-                weights.setdefault(event_term(k), {})[term] = n_ck
-        weights = {t: {k: v / sum(w.values()) for k, v in w.items()} for t, w in
-                   sorted(weights.items(), key=lambda kv: int(kv[0][1:]))}
+        dummies, weights = sunab_design(g, rel, leads, lags)
+        frame = pd.concat([data, dummies], axis=1)
+        terms = list(dummies.columns)
         ent, tim, clu = frame[entity], frame[time], frame[entity]
         spec_fe = "vaste effecten voor gemeente en jaar, een term per cohort × jaar t.o.v. " \
                   "invoering, per jaar gewogen met het aandeel van elk cohort"
@@ -223,7 +243,10 @@ def fit_event_study(
     else:
         notes.append("geen jaren vóór invoering met waarnemingen: pre-trendtoets niet mogelijk")
     mean = table.loc[table["term"] == MEAN_TERM].iloc[0]
-    diag = fit.diagnostics(mean_w, 1.0, float(mean["se"]), notes, "", top_influential)
+    diag = (fit.diagnostics(mean_w, 1.0, float(mean["se"]), notes, "", top_influential, used)
+            if diagnose else Diagnostics(len(frame), fit.n_clusters, np.nan, np.nan, "", np.nan,
+                                         np.nan, pd.Series(dtype=float), pd.DataFrame(),
+                                         notes=notes))
     return LeverResult(design="event-study", outcome=outcome, lever=name, table=table,
                        diagnostics=diag, fit=fit.res, data=frame, source_data=df,
                        specification=spec, alpha=alpha, entity=entity, time=time,

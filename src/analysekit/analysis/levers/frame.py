@@ -35,8 +35,8 @@ DERIVED_CONTROLS = {
     "adressendichtheid_per_woonruimte": ("omgevingsadressendichtheid_gf", "gf_woonr", 1.0),
 }
 
-#: Outcome column without the voorliggend taakvelden (for the levers built from them).
-OUTCOME_EXCL_VOORLIGGEND = "netto_per_inwoner_excl_voorliggend"
+#: Suffix of the outcome without the voorliggend taakvelden (for the levers built from them).
+EXCL = "_excl_voorliggend"
 
 #: Levers built from the voorliggend taakvelden (their outcome leaves those out).
 VOORLIGGEND_LEVERS = ("aandeel_voorliggend", "voorliggend_vs_maatwerk", "voorliggend_per_inwoner")
@@ -224,7 +224,12 @@ def regression_frame(
     :func:`analysekit.analysis.deficits.delivery`) are left out, never counted as 0.
 
     ``netto_per_inwoner = (Σ lasten - Σ baten over the domain's taakvelden) / inwoners``
-    per gemeente × jaar. The lever candidates of :func:`lever_candidates` are joined, and
+    per gemeente × jaar where the source has baten per taakveld; where it has not (the
+    multi-year Iv3 before 2023 and jaarrekening 2024), ``lasten_per_inwoner`` (bruto) is
+    the outcome instead (``attrs["outcome"]``), never baten counted as 0. The outcome
+    without the voorliggend taakvelden (6.1, 6.2x) is ``attrs["outcome_excl_voorliggend"]``:
+    the levers built from those taakvelden are regressed on it, so that the same lasten do
+    not sit on both sides. The lever candidates of :func:`lever_candidates` are joined, and
     the control kenmerken (gemeentefonds maatstaven) are taken from the year nearest to
     each boekjaar (earlier year on a tie; the chosen years are in
     ``frame.attrs["kenmerken_jaren"]``). Count kenmerken (eenheid ``aantal``, ``personen``,
@@ -245,8 +250,9 @@ def regression_frame(
         levering: Table ``iv3_levering`` (None: derived from iv3).
 
     Returns:
-        Frame gm_code, jaar, netto_per_inwoner, inwoners, lever columns, control columns;
-        ``attrs``: outcome, controls (column names), levers, notes, kenmerken_jaren.
+        Frame gm_code, jaar, the outcome, inwoners, lever columns, control columns;
+        ``attrs``: outcome, outcome_excl_voorliggend, controls (column names), levers,
+        notes, kenmerken_jaren.
 
     Raises:
         ParameterError: Unknown domein.
@@ -284,11 +290,14 @@ def regression_frame(
         )
     doms = list(DOMEINEN) if domein == SOCIAAL_DOMEIN else [domein]
     dd = d.loc[d["domein"].isin(doms)]
-    netto = dd["lasten_eur"].astype(float) - dd["baten_eur"].astype(float).fillna(0.0)
+    # netto where the source has baten per taakveld; else lasten (bruto): never baten = 0
+    bekend = bool(dd["baten_eur"].notna().all())
+    basis = "netto" if bekend else "lasten"
+    bedrag = dd["lasten_eur"].astype(float) - (dd["baten_eur"].astype(float) if bekend else 0.0)
     voor = dd["taakveld"].astype(str).str.strip().isin(_GROEP_VOORLIGGEND)
     net = (
-        dd.assign(netto=netto, netto_excl=netto.where(~voor, 0.0))
-        .groupby(["gm_code", "jaar"], as_index=False)[["netto", "netto_excl"]]
+        dd.assign(b=bedrag, b_excl=bedrag.where(~voor, 0.0))
+        .groupby(["gm_code", "jaar"], as_index=False)[["b", "b_excl"]]
         .sum()
     )
     net["jaar"] = net["jaar"].astype(int)
@@ -297,10 +306,11 @@ def regression_frame(
     inw["jaar"] = inw["jaar"].astype(int)
     frame = net.merge(inw, on=["gm_code", "jaar"], how="left")
     per = frame["inwoners"].where(frame["inwoners"] > 0)
-    frame["netto_per_inwoner"] = frame["netto"] / per
+    outcome = f"{basis}_per_inwoner"
+    frame[outcome] = frame["b"] / per
     if voor.any():
-        frame[OUTCOME_EXCL_VOORLIGGEND] = frame["netto_excl"] / per
-    frame = frame.drop(columns=["netto", "netto_excl"])
+        frame[f"{outcome}{EXCL}"] = frame["b_excl"] / per
+    frame = frame.drop(columns=["b", "b_excl"])
     levers = lever_candidates(d, gemeenten, verslagsoort=verslagsoort)
     notes: list[str] = list(levers.attrs.get("notes", []))
     frame = frame.merge(levers, on=["gm_code", "jaar"], how="left")
@@ -358,7 +368,8 @@ def regression_frame(
     frame = frame.sort_values(["gm_code", "jaar"]).reset_index(drop=True)
     frame.attrs.update(
         {
-            "outcome": "netto_per_inwoner",
+            "outcome": outcome,
+            "outcome_excl_voorliggend": f"{outcome}{EXCL}" if voor.any() else outcome,
             "domein": domein,
             "verslagsoort": verslagsoort,
             "controls": control_cols,

@@ -62,8 +62,13 @@ class TwfeFit:
                     names, alpha, int(self.res.nobs), self.n_clusters, design, spec)
 
     def diagnostics(self, lever: str | Mapping[str, float] | None, scale: float,
-                    effect_se: float, notes: list[str], unit: str, top: int = 5) -> Diagnostics:
-        """Diagnostics from statsmodels on the within data (same slopes as the fit)."""
+                    effect_se: float, notes: list[str], unit: str, top: int = 5,
+                    vif_terms: list[str] | None = None) -> Diagnostics:
+        """Diagnostics from statsmodels on the within data (same slopes as the fit).
+
+        ``vif_terms`` default to every slope; an event study passes its controls only (a
+        VIF per cohort × year dummy says nothing and costs a regression each).
+        """
         import statsmodels.api as sm  # lazy: only needed to fit
 
         z = self.within
@@ -75,7 +80,7 @@ class TwfeFit:
                                float(self.res.rsquared_within), float("nan"),
                                "R² binnen gemeenten", self.n_clusters, notes, unit, top,
                                np.column_stack([np.ones(len(x)), x]),
-                               vif_terms=self.terms)
+                               vif_terms=self.terms if vif_terms is None else vif_terms)
 
 
 def twfe(frame: pd.DataFrame, outcome: str, regressors: Sequence[str], entity: pd.Series,

@@ -17,6 +17,11 @@ LEVER_LABELS: Mapping[str, str] = {
     "aandeel_jeugd_verblijf": "aandeel jeugdhulp met verblijf",
     "aandeel_pgb": "aandeel pgb in maatwerk",
     "voorliggend_per_inwoner": "lasten voorliggend veld per inwoner (€)",
+    "aandeel_voorliggend_vorig_jaar": "aandeel voorliggend veld vorig jaar",
+    "aandeel_voorliggend_volgend_jaar": "aandeel voorliggend veld volgend jaar (placebo)",
+    "voorliggend_per_inwoner_vorig_jaar": "lasten voorliggend veld per inwoner vorig jaar (€)",
+    "herindeling": "herindeling",
+    "gemiddeld_na_invoering": "gemiddeld effect na invoering",
 }
 
 #: Regression controls (columns of :func:`regression_frame`), in Dutch, with their unit.
@@ -65,11 +70,20 @@ def label(name: Any) -> str:
     return LEVER_LABELS.get(text) or CONTROL_LABELS.get(text) or text.replace("_", " ")
 
 
-def outcome_nl(outcome: str) -> str:
-    """Outcome column as a Dutch label with unit (``netto_per_inwoner`` → netto kosten …)."""
-    from analysekit.analysis.plots import MATEN
+#: Outcome columns of the lever fits, in Dutch with their unit.
+OUTCOME_LABELS: Mapping[str, str] = {
+    "netto_per_inwoner": "netto lasten per inwoner (€)",
+    "lasten_per_inwoner": "lasten (bruto) per inwoner (€)",
+    "netto_per_inwoner_excl_voorliggend": "netto lasten per inwoner zonder voorliggend veld (€)",
+    "lasten_per_inwoner_excl_voorliggend": "lasten (bruto) per inwoner zonder voorliggend "
+                                           "veld (€)",
+    "maatwerk_per_inwoner": "lasten maatwerk + geëscaleerde zorg per inwoner (€)",
+}
 
-    return MATEN.get(outcome, label(outcome))
+
+def outcome_nl(outcome: str) -> str:
+    """Outcome column as a Dutch label with unit (``netto_per_inwoner`` → netto lasten …)."""
+    return OUTCOME_LABELS.get(outcome, label(outcome))
 
 
 def p_text(p: float | None) -> str:
