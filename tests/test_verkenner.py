@@ -160,13 +160,18 @@ def test_app_widgets_follow_the_choice(built):
 def test_voila_command_is_local_and_shows_no_code(tmp_path):
     from analysekit.reporting import verkenner_serve as S
 
-    cmd = S.voila_command("127.0.0.1", 8866, tmp_path, tmp_path / "reports")
+    nb = S.serve_dir(tmp_path / "reports")
+    assert nb == tmp_path / "reports" / "_verkenner" / "verkenner.ipynb" and nb.is_file()
+    cmd = S.voila_command("127.0.0.1", 8866, tmp_path / "reports")
+    assert cmd[3] == str(nb) and f"--Voila.root_dir={tmp_path / 'reports'}" in cmd
     assert "--no-browser" in cmd and "--Voila.ip=127.0.0.1" in cmd
     assert "--strip_sources=True" in cmd and "--template=analysekit" in cmd
-    assert r"--VoilaConfiguration.file_allowlist=^reports/.*\.(html|png)$" in cmd
+    assert r"--VoilaConfiguration.file_allowlist=.*\.(html|png)" in cmd
     template = S.template_root() / "voila" / "templates" / "analysekit" / "index.html.j2"
     assert "://" not in template.read_text()  # no URL: every asset from this server
-    assert str(S.template_root()) in S.voila_env(tmp_path)["JUPYTER_PATH"]
+    env = S.voila_env(tmp_path / "reports")
+    assert str(S.template_root()) in env["JUPYTER_PATH"]
+    assert env["ANALYSEKIT_REPORTS"] == str(tmp_path / "reports")
 
 
 def test_verken_cli_help_and_bad_port(capsys):

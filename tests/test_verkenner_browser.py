@@ -239,6 +239,17 @@ def test_verkenner_in_chromium(built, tmp_path):
         assert "€ 0\n" not in browser.js(NUMBERS) + "\n"
         assert "Traceback" not in browser.js("document.body.innerText")
 
+        # "rapport maken": the report of the current choice, linked from the page
+        browser.js("[...document.querySelectorAll('.ak-verkenner button')]"
+                   ".find(b => b.textContent.includes('Rapport maken')).click()")
+        href = browser.wait_js("(document.querySelector('.ak-verkenner a[href*=\"voila/files/\"]')"
+                               " || {}).href", timeout=240)
+        assert href.startswith(server.url) and href.endswith(".html"), href
+        assert "analysekit report Vijfheerenlanden -n foto-sociaal-domein" in browser.js(
+            "document.body.innerText")
+        with urllib.request.urlopen(href, timeout=30) as resp:
+            assert resp.status == 200 and b"Vijfheerenlanden" in resp.read()
+
         assert browser.errors() == []
         urls = browser.requested_urls()
         assert urls

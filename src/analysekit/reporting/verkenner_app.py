@@ -36,8 +36,8 @@ from analysekit.vocab import DOMEINEN, TOTAAL, VERSLAGSOORTEN
 
 __all__ = ["FILES_ENV", "VerkennerApp", "verkenner"]
 
-#: Environment variable set by ``analysekit verken``: the folder Voilà serves at
-#: ``voila/files/`` (the reports folder), so a report can be linked from the page.
+#: Environment variable set by ``analysekit verken``: the reports folder, which Voilà
+#: serves at ``voila/files/``, so a report can be linked from the page.
 FILES_ENV = "ANALYSEKIT_VERKEN_FILES"
 
 _CSS = """<style>

@@ -5,8 +5,8 @@ its widgets without any code (``strip_sources``). It listens on 127.0.0.1 unless
 otherwise, and loads nothing from the internet: the page uses the kit's Voilà template
 (``verkenner_voila/voila/templates/analysekit``), Voilà's lab template without its
 Font Awesome CDN links, MathJax or mermaid; everything else comes from this server.
-Reports made with "rapport maken" are served from the project folder at
-``voila/files/`` (only ``.html`` and ``.png`` files below the reports folder).
+Reports made with "rapport maken" are served at ``voila/files/`` (only the ``.html`` and
+``.png`` files of the reports folder; see :func:`serve_dir`).
 
 Ctrl-C stops the server: exit code 130 and one line, as ``make lab``.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -60,56 +59,76 @@ def check_port(ip: str, port: int) -> None:
                 "kies een andere poort, bijv. --port 8867") from None
 
 
-def voila_command(ip: str, port: int, root: Path, reports: Path) -> list[str]:
+#: The folder inside the reports folder that holds the served copy of the notebook.
+SERVED_NOTEBOOK_DIR = "_verkenner"
+
+
+def serve_dir(reports: Path) -> Path:
+    """Prepare the folder Voilà serves: the reports folder, with a copy of the notebook.
+
+    Voilà serves files below its root only (``voila/files/``, and tornado refuses links
+    that point outside it), and the notebook must be below the root too. So the root is
+    the reports folder, and the notebook is copied to ``_verkenner/verkenner.ipynb`` in it
+    (removed when the server stops); a report made with "rapport maken" is then at
+    ``voila/files/<gemeente>/<periode>/<notebook>.html``.
+
+    Returns:
+        The path of the copied notebook.
+    """
+    import shutil
+
+    folder = reports / SERVED_NOTEBOOK_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "verkenner.ipynb"
+    shutil.copyfile(notebook(), target)
+    return target
+
+
+def voila_command(ip: str, port: int, reports: Path) -> list[str]:
     """The Voilà command line for the verkenner (no browser, no code, local assets)."""
-    try:
-        rel = reports.resolve().relative_to(root.resolve()).as_posix()
-        allow = [rf"^{re.escape(rel)}/.*\.(html|png)$"]
-    except ValueError:  # reports outside the served folder: no links, nothing served
-        allow = [r"^$"]
     return [
-        sys.executable, "-m", "voila", str(notebook()),
+        sys.executable, "-m", "voila",
+        str(reports / SERVED_NOTEBOOK_DIR / "verkenner.ipynb"),
         "--no-browser",
         f"--Voila.ip={ip}",
         f"--Voila.port={port}",
         "--Voila.port_retries=0",
-        f"--Voila.root_dir={root}",
+        f"--Voila.root_dir={reports}",
         f"--template={TEMPLATE}",
         "--theme=light",
         "--strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
-        *(f"--VoilaConfiguration.file_allowlist={a}" for a in allow),
+        r"--VoilaConfiguration.file_allowlist=.*\.(html|png)",
         "--Voila.log_level=WARN",
     ]
 
 
-def voila_env(root: Path) -> dict[str, str]:
-    """The environment of the Voilà server: the template path and the served folder."""
+def voila_env(reports: Path) -> dict[str, str]:
+    """The environment of the Voilà server: the template path and the served reports."""
+    from analysekit.reporting.runner import REPORTS_ENV
     from analysekit.reporting.verkenner_app import FILES_ENV
 
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(template_root()), env.get("JUPYTER_PATH", "")) if p)
-    env[FILES_ENV] = str(root)
+    env[FILES_ENV] = str(reports)
+    env[REPORTS_ENV] = str(reports)
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
 
 
 def serve(ip: str = DEFAULT_IP, port: int = DEFAULT_PORT, reports: Path | None = None) -> int:
     """Run the Voilà server until it stops or Ctrl-C (then :class:`Interrupted`)."""
-    from analysekit.paths import project_root
-    from analysekit.reporting.runner import REPORTS_ENV, reports_dir
+    from analysekit.reporting.runner import reports_dir
 
     check_port(ip, port)
-    root = project_root()
     reports = (reports or reports_dir()).resolve()
-    env = voila_env(root)
-    env[REPORTS_ENV] = str(reports)
     host = f"[{ip}]" if ":" in ip else ip
+    nb = serve_dir(reports)
     typer.echo(f"Verkenner start op http://{host}:{port}/ (stoppen met Ctrl-C)")
     # its own session: Ctrl-C reaches this process only, which stops the server once
-    proc = subprocess.Popen(voila_command(ip, port, root, reports), env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(voila_command(ip, port, reports), env=voila_env(reports),
+                            cwd=nb.parent, start_new_session=True)
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -124,6 +143,9 @@ def serve(ip: str = DEFAULT_IP, port: int = DEFAULT_PORT, reports: Path | None =
         with contextlib.suppress(ProcessLookupError):
             if proc.poll() is None:
                 proc.kill()
+        nb.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            nb.parent.rmdir()
 
 
 def register(app: typer.Typer) -> None:
