@@ -176,3 +176,11 @@ def test_real_lens_of_tilburg(reeks):
                       & (reeks["verslagsoort"] == "jaarrekening") & (reeks["domein"] == "Jeugd"),
                       "lasten_per_inwoner"].iloc[0] for c in peers]
     assert x.loc[(2024, "jaarrekening", "Jeugd"), "peer_mediaan"] == pytest.approx(np.median(vals))
+
+
+def test_lens_fast_equals_lens(reeks):
+    peers = ["GM0772", "GM0796", "GM0363", "GM0344", "GM1961"]  # GM1961: a year missing
+    slow = T.lens(reeks, "GM0855", peers).drop(columns="breuk")
+    fast = T.lens_fast(T.wide_all(reeks), "GM0855", peers, T.nederland(reeks)).drop(
+        columns="breuk")
+    pd.testing.assert_frame_equal(fast[slow.columns], slow, check_dtype=False)

@@ -198,11 +198,9 @@ class Ontwikkeling(Section):
         return shared("domein_reeks_beschikbaar", lambda: self.reeks is not None)
 
     @cached_property
-    def reeks_lens(self) -> pd.DataFrame:
-        """The per-inwoner columns the trend lens draws, all gemeenten (shared, slim)."""
-        cols = ["gm_code", "jaar", "verslagsoort", "domein", "lasten_per_inwoner",
-                "netto_per_inwoner", "geleverd", "inwoners", "lasten_eur"]
-        return shared("domein_reeks_lens", lambda: self.reeks.loc[:, cols].copy())
+    def wide(self) -> pd.DataFrame:
+        """Lasten per inwoner, one row per gemeente × (verslagsoort, jaar, domein) (shared)."""
+        return shared("trend_wide_lasten_per_inwoner", lambda: T.wide_all(self.reeks))
 
     @cached_property
     def groei_all(self) -> pd.DataFrame:
@@ -245,10 +243,7 @@ class Ontwikkeling(Section):
     @cached_property
     def trend_lens(self) -> pd.DataFrame:
         """The gemeente's lasten per inwoner per year against its peers' band and Nederland."""
-        r = self.reeks_lens
-        keep = {self.p.gm_code, *self.peer_codes}
-        sub = r.loc[[c in keep for c in r["gm_code"].tolist()]]
-        return T.lens(sub, self.p.gm_code, self.peer_codes, nl=self.nederland)
+        return T.lens_fast(self.wide, self.p.gm_code, self.peer_codes, self.nederland)
 
     def _own(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame.loc[frame["gm_code"] == self.p.gm_code].set_index("domein")
@@ -280,18 +275,21 @@ class Ontwikkeling(Section):
         """Per domein: lasten per inwoner first/last year, growth with interval, rank, overruns."""
         lens = self.trend_lens
         g, ps = self.groei, self.persistentie
-        jr = lens.loc[lens["verslagsoort"] == "jaarrekening"]
-        bg = lens.loc[lens["verslagsoort"] == "begroting"]
-        j0, j1 = (int(jr["jaar"].min()), int(jr["jaar"].max())) if len(jr) else (None, None)
-        jb = int(bg["jaar"].max()) if len(bg) else None
+        value = dict(zip(zip(lens["verslagsoort"], lens["jaar"], lens["domein"], strict=True),
+                         lens["eigen"], strict=True))
+        jr = sorted({j for v, j, _ in value if v == "jaarrekening"})
+        bg = sorted({j for v, j, _ in value if v == "begroting"})
+        j0, j1 = (jr[0], jr[-1]) if jr else (None, None)
+        jb = bg[-1] if bg else None
         rows = []
         for dom in T.DOMEINEN_EN_TOTAAL:
-            def val(frame: pd.DataFrame, jaar: int | None, dom: str = dom) -> str:
-                v = frame.loc[(frame["domein"] == dom) & (frame["jaar"] == jaar), "eigen"]
-                return eur(v.iloc[0]) if len(v) and nl.finite(v.iloc[0]) else GEEN_GEGEVENS
+            def val(vs: str, jaar: int | None, dom: str = dom) -> str:
+                v = value.get((vs, jaar, dom))
+                return eur(v) if nl.finite(v) else GEEN_GEGEVENS
             row = {"domein": dom,
-                   f"jaarrekening {j0}": val(jr, j0), f"jaarrekening {j1}": val(jr, j1),
-                   f"begroting {jb}": val(bg, jb)}
+                   f"jaarrekening {j0}": val("jaarrekening", j0),
+                   f"jaarrekening {j1}": val("jaarrekening", j1),
+                   f"begroting {jb}": val("begroting", jb)}
             if dom in g.index and nl.finite(g.loc[dom, "groei_pct"]):
                 r = g.loc[dom]
                 row["groei per jaar (95%-interval)"] = (
