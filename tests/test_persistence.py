@@ -111,3 +111,17 @@ def test_real_every_gemeente_has_a_status_and_missing_is_left_out(persist):
     assert ov["begroting_eur"].notna().all() and ov["jaarrekening_eur"].notna().all()
     # Vijfheerenlanden did not deliver its jaarrekening 2023: no overrun for that year
     assert 2023 not in set(ov.loc[ov["gm_code"] == "GM1961", "jaar"])
+
+
+def test_net_overrun_of_2023_equals_the_lens(persist):
+    # the one year with baten on both sides: the net overrun equals the lenses' overrun
+    from analysekit.analysis import deficits as D
+
+    _ov, p = persist
+    lens = D.deficits("GM0855", 2023).set_index("domein")
+    row = p.loc[(p["gm_code"] == "GM0855") & (p["domein"] == "Sociaal domein")].iloc[0]
+    assert row["netto_jaar"] == 2023
+    assert row["netto_overschrijding_eur"] == pytest.approx(
+        lens.loc["Sociaal domein", "overschrijding_eur"], abs=1)
+    s = P.persistence_sentence(row)
+    assert "In 2023, het jaar met baten in begroting én jaarrekening" in s

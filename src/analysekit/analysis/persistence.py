@@ -54,7 +54,8 @@ def overruns(reeks: pd.DataFrame, jaren: list[int] | None = None,
     Returns:
         gm_code, domein, jaar, begroting_eur, jaarrekening_eur, overschrijding_eur,
         overschrijding_pct (of the begroting), overschreden (bool: pct > drempel),
-        inwoners (jaarrekening), overschrijding_per_inwoner.
+        inwoners (jaarrekening), overschrijding_per_inwoner, overschrijding_netto_eur
+        (jaarrekening − begroting of the net cost, only where both have baten; NaN else).
     """
     need = {"gm_code", "jaar", "verslagsoort", "domein", "lasten_eur"}
     if not need <= set(reeks.columns):
@@ -66,12 +67,16 @@ def overruns(reeks: pd.DataFrame, jaren: list[int] | None = None,
     if jaren is not None:
         d = d.loc[d["jaar"].isin(list(jaren))]
     keys = ["gm_code", "domein", "jaar"]
-    cols = [*keys, "lasten_eur"] + (["inwoners"] if "inwoners" in d.columns else [])
+    if "netto_eur" not in d.columns:
+        d = d.assign(netto_eur=np.nan)
+    cols = [*keys, "lasten_eur", "netto_eur"] + (["inwoners"] if "inwoners" in d.columns else [])
     jr = d.loc[d["verslagsoort"] == "jaarrekening", cols].rename(
-        columns={"lasten_eur": "jaarrekening_eur"})
-    bg = d.loc[d["verslagsoort"] == "begroting", keys + ["lasten_eur"]].rename(
-        columns={"lasten_eur": "begroting_eur"})
+        columns={"lasten_eur": "jaarrekening_eur", "netto_eur": "netto_jaarrekening_eur"})
+    bg = d.loc[d["verslagsoort"] == "begroting", [*keys, "lasten_eur", "netto_eur"]].rename(
+        columns={"lasten_eur": "begroting_eur", "netto_eur": "netto_begroting_eur"})
     out = jr.merge(bg, on=keys, how="inner")
+    # net overrun only where both submissions have baten (2023 in the mirror): NaN otherwise
+    out["overschrijding_netto_eur"] = out["netto_jaarrekening_eur"] - out["netto_begroting_eur"]
     out["overschrijding_eur"] = out["jaarrekening_eur"] - out["begroting_eur"]
     base = out["begroting_eur"].where(out["begroting_eur"] > 0)
     out["overschrijding_pct"] = 100.0 * out["overschrijding_eur"] / base
@@ -85,7 +90,7 @@ def overruns(reeks: pd.DataFrame, jaren: list[int] | None = None,
     out = out.assign(_o=out["domein"].map(_ORDER)).sort_values(["gm_code", "_o", "jaar"])
     cols = ["gm_code", "domein", "jaar", "begroting_eur", "jaarrekening_eur",
             "overschrijding_eur", "overschrijding_pct", "overschreden", "inwoners",
-            "overschrijding_per_inwoner"]
+            "overschrijding_per_inwoner", "overschrijding_netto_eur"]
     return out[cols].reset_index(drop=True)
 
 
@@ -106,7 +111,10 @@ def persistence(ov: pd.DataFrame, laatste: int = LAATSTE, min_over: int = MIN_OV
         n_laatste, n_laatste_overschreden, status (``structureel`` / ``niet structureel``
         / ``onbekend``), structureel (bool), structureel_eur and structureel_sd_eur (mean
         and sample standard deviation of the overrun over the last ``laatste`` years; NaN
-        unless structureel), structureel_per_inwoner, laatste_jaren (e.g. ``2021–2024``).
+        unless structureel), structureel_per_inwoner, laatste_jaren (e.g. ``2021–2024``),
+        and for the latest year with baten on both sides (2023 in the mirror): netto_jaar,
+        netto_overschrijding_eur and netto_jaar_lasten_eur (the overrun on the lasten that
+        year), to show how much of the overrun on the lasten is net.
     """
     if not 1 <= min_over <= laatste:
         raise ParameterError(f"min_over={min_over}, laatste={laatste}; verwacht: "
@@ -135,6 +143,18 @@ def persistence(ov: pd.DataFrame, laatste: int = LAATSTE, min_over: int = MIN_OV
                 l_sd=("overschrijding_eur", "std"),
                 l_inw=("inwoners", "last"))
     out = out.join(lw)
+    net = ov.loc[ov["overschrijding_netto_eur"].notna()] if "overschrijding_netto_eur" in \
+        ov.columns else ov.iloc[:0]
+    if len(net):
+        last_net = net.sort_values("jaar").groupby(keys, sort=False).tail(1).set_index(keys)
+        out = out.join(last_net[["jaar", "overschrijding_netto_eur", "overschrijding_eur"]]
+                       .rename(columns={"jaar": "netto_jaar",
+                                        "overschrijding_netto_eur": "netto_overschrijding_eur",
+                                        "overschrijding_eur": "netto_jaar_lasten_eur"}))
+    else:
+        out["netto_jaar"] = np.nan
+        out["netto_overschrijding_eur"] = np.nan
+        out["netto_jaar_lasten_eur"] = np.nan
     known = out["n_laatste"] >= min_over
     hit = out["n_laatste_overschreden"] >= min_over
     out["status"] = np.where(~known, ONBEKEND, np.where(hit, STRUCTUREEL, NIET_STRUCTUREEL))
@@ -178,4 +198,9 @@ def persistence_sentence(row: pd.Series | dict, naam: str | None = None) -> str:
                  f"{int(r['n_laatste'])} keer: niet structureel.")
     else:
         text += "; te weinig jaren om te zeggen of het structureel is."
+    if nl.finite(r.get("netto_jaar")) and nl.finite(r.get("netto_overschrijding_eur")):
+        lasten = nl.eur(r["netto_jaar_lasten_eur"], compact=True, sign=True)
+        netto = nl.eur(r["netto_overschrijding_eur"], compact=True, sign=True)
+        text += (f" In {int(r['netto_jaar'])}, het jaar met baten in begroting én jaarrekening, "
+                 f"was het verschil op de lasten {lasten} en netto (lasten min baten) {netto}.")
     return text
