@@ -248,3 +248,28 @@ def test_only_measurements_get_a_status(tmp_path):
 def test_goal_values_use_dutch_notation():
     assert G.waarde_text(-1234.6) == "−1.235" and G.waarde_text(0.25, "aandeel (0-1)") == "25,0%"
     assert G.waarde_text(0.01234) == "0,0123" and not hasattr(G, "_getal")
+
+
+def test_net_cost_is_missing_without_baten():
+    """Missing is not zero: a year whose baten per taakveld are unknown has no net cost
+    (the multi-year Iv3 source has lasten only); SYNTHETIC tables."""
+    t = make_iv3(4, (2023, 2024), seed=4)
+    iv3 = t["iv3"].assign(baten_bekend=t["iv3"]["jaar"] == 2023)
+    iv3.loc[iv3["jaar"] == 2024, "baten_eur"] = np.nan
+    got = G.compute_indicator("netto_kosten_wmo_per_inwoner", iv3=iv3, gemeenten=t["gemeenten"])
+    assert set(got["jaar"]) == {2023}  # 2024 is NaN and dropped, never the lasten alone
+
+
+def test_example_goals_are_rebased_in_their_own_baseline_year():
+    """A long series (2017–2024) does not move the example's baseline year."""
+    from analysekit.analysis import examples
+
+    d = G.read_goals(template_path("doelen_voorbeeld.yaml")).doelen[3]  # aandeel, 2023
+    obs = pd.DataFrame({"indicator": d.indicator, "jaar": [2017, 2022, 2023, 2024],
+                        "waarde": [0.10, 0.15, 0.20, 0.21]})
+    (new,), changed = examples.rebase_goals([d], obs)
+    assert changed == [d.indicator]
+    assert (new.baseline_jaar, new.baseline_waarde) == (2023, 0.20)
+    assert new.doel_waarde == pytest.approx(0.20 * d.doel_waarde / d.baseline_waarde)
+    (late,), _ = examples.rebase_goals([d], obs.loc[obs["jaar"] < 2023])
+    assert late.baseline_jaar == 2017  # nothing from 2023 on: the earliest value

@@ -209,6 +209,11 @@ def test_sources_are_cbs_and_bzk_tables_with_the_mirror_as_footnote(tilburg):
     s = tilburg.bronnen.sources_display()
     assert {"uitgever", "tabel", "titel", "jaren"} <= set(s.columns)
     assert "45063NED" in set(s["tabel"]) and "S2024" in set(s["tabel"])
+    # an Iv3 year of the multi-year source has no baten per taakveld, and says so
+    g = s.set_index("tabel")["gebruikt voor"]
+    assert g["45063NED"] == "lasten en baten per taakveld"
+    if "45038NED" in g.index:  # Iv3 2017 (issue 17's multi-year data)
+        assert g["45038NED"] == "lasten per taakveld (baten niet in deze bron)"
     assert "michielsd" not in s.to_string()
     note = tilburg.bronnen.mirror_footnote()
     assert note.startswith("¹ Technische noot: de bestanden komen uit een offline kopie")

@@ -7,7 +7,8 @@ illustration proportionate:
 * :func:`adapt_register` scales the register's amounts by the ratio of inwoners and shifts
   its start years so that the first lever starts after the last data year;
 * :func:`rebase_goals` rebases every goal computed from CBS data on the gemeente's own
-  first observed value, keeping the example's relative change.
+  value in the example's baseline year (or the first year after it with a value), keeping
+  the example's relative change.
 
 Both are stated in the report; a register or goals file given as a parameter is used as
 it is.
@@ -45,12 +46,14 @@ adapt_register = R.adapt_register
 def rebase_goals(
     doelen: list[G.Doel], observed: pd.DataFrame
 ) -> tuple[list[G.Doel], list[str]]:
-    """Rebase example goals on the gemeente's own first observed value.
+    """Rebase example goals on the gemeente's own value in the example's baseline year.
 
-    The baseline becomes the gemeente's value in its first year with data; the target
-    keeps the example's relative change (doel / baseline); the deadline is at least a
-    year after the new baseline. Goals not computed from CBS data, or without
-    observations, are kept as they are.
+    The baseline becomes the gemeente's value in the goal's baseline year, or in the first
+    later year with a value (the earliest year when it has none from then on), so that a
+    long series (2017–2024) does not move the example's timing; the target keeps the
+    example's relative change (doel / baseline); the deadline is at least a year after
+    the new baseline. Goals not computed from CBS data, or without observations, are kept
+    as they are.
 
     Args:
         doelen: The goals as read.
@@ -65,7 +68,8 @@ def rebase_goals(
         if d.definitie not in G.INDICATORS or obs.empty or d.baseline_waarde == 0:
             out.append(d)
             continue
-        first = obs.iloc[0]
+        later = obs.loc[obs["jaar"] >= d.baseline_jaar]
+        first = later.iloc[0] if len(later) else obs.iloc[0]
         bj, bw = int(first["jaar"]), float(first["waarde"])
         ratio = d.doel_waarde / d.baseline_waarde
         deadline = max(d.deadline, bj + 1)

@@ -140,14 +140,23 @@ def _need(table: pd.DataFrame | None, name: str, definitie: str) -> pd.DataFrame
 
 
 def _net_cost(iv3: pd.DataFrame, domeinen: Sequence[str], verslagsoort: str) -> pd.DataFrame:
+    """Net lasten per gemeente × jaar; NaN where the baten per taakveld are not known.
+
+    The multi-year Iv3 source has lasten only (``baten_bekend`` False): missing is not
+    zero, so such a year has no net cost (it would otherwise be the lasten).
+    """
     d = iv3.loc[(iv3["verslagsoort"] == verslagsoort) & iv3["domein"].isin(list(domeinen))]
+    unknown = (~d["baten_bekend"].astype(bool) if "baten_bekend" in d.columns
+               else pd.Series(False, index=d.index))
     out = (
-        d.assign(netto=d["lasten_eur"].astype(float) - d["baten_eur"].astype(float).fillna(0.0))
-        .groupby(["gm_code", "jaar"], as_index=False)["netto"]
-        .sum()
+        d.assign(netto=d["lasten_eur"].astype(float) - d["baten_eur"].astype(float).fillna(0.0),
+                 onbekend=unknown)
+        .groupby(["gm_code", "jaar"], as_index=False)
+        .agg(netto=("netto", "sum"), onbekend=("onbekend", "any"))
     )
+    out["netto"] = out["netto"].where(~out["onbekend"].astype(bool))
     out["jaar"] = out["jaar"].astype(int)
-    return out
+    return out.drop(columns="onbekend")
 
 
 def _kenmerk(

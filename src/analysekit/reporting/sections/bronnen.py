@@ -26,6 +26,36 @@ _GEBRUIK = {
 }
 
 
+def iv3_baten(iv3: pd.DataFrame) -> dict[int, tuple[str, ...]]:
+    """Per Iv3 year the verslagsoorten whose baten per taakveld are missing (sorted).
+
+    The multi-year source (jaarrekening 2017–2024, begroting 2017–2026) has lasten per
+    taakveld only; its baten are missing (``baten_bekend`` False), never 0.
+    """
+    out: dict[int, tuple[str, ...]] = {int(j): () for j in iv3["jaar"].unique()}
+    if "baten_bekend" not in iv3.columns:
+        return out
+    missing = iv3.loc[~iv3["baten_bekend"].astype(bool), ["jaar", "verslagsoort"]]
+    for j, g in missing.drop_duplicates().groupby("jaar"):
+        out[int(j)] = tuple(sorted(g["verslagsoort"]))
+    return out
+
+
+def _iv3_gebruik(jaren: str, baten: dict[int, tuple[str, ...]]) -> str:
+    """What an Iv3 table row gives: lasten and baten, or lasten only (``jaren`` = ``2024 (…)``)."""
+    try:
+        jaar = int(str(jaren)[:4])
+    except ValueError:
+        return _GEBRUIK["iv3"]
+    zonder = baten.get(jaar, ())
+    if not zonder:
+        return _GEBRUIK["iv3"]
+    soorten = [v for v in ("begroting", "jaarrekening") if v in str(jaren)]
+    if set(soorten) <= set(zonder):
+        return "lasten per taakveld (baten niet in deze bron)"
+    return f"lasten en baten per taakveld; in de {' en '.join(zonder)} alleen lasten"
+
+
 def sources_summary(t: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
     """Per table the source and the years; the raw snapshot (mode, mirror folders, commits).
 
@@ -145,11 +175,19 @@ class Bronnen(Section):
                 f"op {datum(snap.get('opgehaald') or None)}.")
 
     def sources_display(self) -> pd.DataFrame:
-        """The CBS and BZK tables used: publisher, id, title, years, what they are used for."""
+        """The CBS and BZK tables used: publisher, id, title, years, what they are used for.
+
+        An Iv3 year without baten per taakveld says so ("lasten per taakveld (baten niet in
+        deze bron)").
+        """
         t = self.sources_table
         if t.empty:
             return pd.DataFrame(self.sources["tabellen"])
-        t = t.assign(gebruik=[_GEBRUIK.get(str(x), str(x)) for x in t["tabel"]])
+        tables = self.tables
+        baten = shared("iv3_baten_per_jaar", lambda: iv3_baten(tables["iv3"]))
+        t = t.assign(gebruik=[_iv3_gebruik(j, baten) if x == "iv3" else
+                              _GEBRUIK.get(str(x), str(x))
+                              for x, j in zip(t["tabel"], t["jaren"], strict=True)])
         t = (t.groupby(["uitgever", "id", "titel", "gebruik"], sort=False)["jaren"]
              .agg(lambda j: ", ".join(dict.fromkeys(j))).reset_index())
         return pd.DataFrame({

@@ -102,9 +102,10 @@ class Doelen(Section):
                 aanpassing = (
                     f"Om de werkwijze met de eigen cijfers te tonen zijn de voorbeelddoelen die "
                     f"uit de CBS-gegevens berekend worden ({opsomming(changed)}) omgerekend: "
-                    f"baseline = de eigen waarde van {self.naam_kort} in het eerste jaar met "
-                    f"gegevens, doel = dezelfde relatieve verandering als in het voorbeeld. Het "
-                    f"zijn geen afgesproken doelen."
+                    f"baseline = de eigen waarde van {self.naam_kort} in het baselinejaar van het "
+                    f"voorbeeld (of het eerste jaar daarna met gegevens), doel = dezelfde "
+                    f"relatieve verandering als in het voorbeeld. Het zijn geen afgesproken "
+                    f"doelen."
                 )
                 maat = [d.indicator for d in doelen if d.indicator in changed
                         and G.INDICATORS[d.definitie].maatstaf]
