@@ -29,7 +29,7 @@ from analysekit.settings import DEFAULT_REGISTER, TEMPLATE_GEMEENTE
 from analysekit.vocab import DOMEINEN
 
 #: How the text names the setting for an own deficit (the parameter ``tekort_eur``).
-EIGEN_TEKORT = f"de instelling *{parameter_label('tekort_eur')}*"
+EIGEN_TEKORT = f"de instelling ‘{parameter_label('tekort_eur')}’"
 
 
 class Scenarios(Section):
@@ -82,7 +82,7 @@ class Scenarios(Section):
                 f"(factor {getal(self.template_factor, 2)}) "
                 f"en verschoven naar startjaren vanaf {self.ctx.ontwikkeling.last_data_year + 1}. "
                 f"Vervang het door het eigen register (instelling "
-                f"*{parameter_label('register')}*)."
+                f"‘{parameter_label('register')}’)."
             )
         if reg.illustratief:
             return (f"ILLUSTRATIEF: het register {reg.bron} is als illustratief gemarkeerd; "
@@ -320,8 +320,15 @@ class Scenarios(Section):
             "P90": [eur(v, compact=True) for v in s["besparing_p90"]],
         })
         if "tekort_verwacht" in s and s["tekort_verwacht"].notna().any():
-            vast = " (vast)" if self.target.vast else ""
-            out[f"tekort{vast}"] = [eur(v, compact=True) for v in s["tekort_verwacht"]]
+            # the target itself (the draws' mean differs from it by Monte Carlo noise)
+            t = self.target
+            out["tekort (vast)" if t.vast else "tekort (verwacht)"] = [
+                eur(t.amount, compact=True) if finite(v) else "–" for v in s["tekort_verwacht"]]
+            if not t.vast:
+                lo, hi = t.amount - 1.2816 * t.sd, t.amount + 1.2816 * t.sd
+                out["tekort P10–P90"] = [
+                    f"{eur(lo, compact=True)} – {eur(hi, compact=True)}" if finite(v) else "–"
+                    for v in s["tekort_verwacht"]]
             n = self.simulation.n_draws
             k = [R.kans_precisie(p, se, n) for p, se in
                  zip(s["kans_tekort_gedekt"], s["kans_tekort_gedekt_se"], strict=True)]
