@@ -186,3 +186,71 @@ def plot_trend_lens(
                        bbox_to_anchor=(cell.x0, (cell.y0 + cell.y1) / 2))
         plots.keep_canvas(fig)
     return fig
+
+
+def plot_projection_lasten(
+    projection: Any,
+    naam: str,
+    domein: str,
+    begroting: pd.Series | None = None,
+    breaks: Sequence[tuple[int, str, str]] = (),
+) -> Figure:
+    """The jaarrekening lasten per inwoner, the kit's projection with its interval, the begroting.
+
+    Args:
+        projection: :func:`analysekit.analysis.forecast.project` of the jaarrekening series.
+        naam: The gemeente's short name.
+        domein: The domein (title).
+        begroting: The gemeente's own begroting per year after the last jaarrekening
+            (index jaar), drawn as open points.
+        breaks: Definition breaks of the domein (:func:`analysekit.analysis.trend.breaks`).
+    """
+    with plots.style():
+        fig = plots.new_figure(8.0, 4.6)
+        ax = fig.subplots()
+        o = projection.observed
+        ax.plot(o["jaar"], o["waarde"], color=plots.ACCENT, lw=2.2, marker="o", ms=5, zorder=4)
+        handles = [Line2D([], [], color=plots.ACCENT, lw=2.2, marker="o", ms=5,
+                          label="jaarrekening")]
+        values = [o["waarde"].to_numpy(dtype=float)]
+        if projection.ok:
+            f = projection.forecast
+            ax.plot(np.r_[o["jaar"].iloc[-1], f["jaar"]],
+                    np.r_[o["waarde"].iloc[-1], f["verwachting"]], ls="--",
+                    color=plots.PEER_KLEUR, lw=1.6, zorder=3)
+            ax.fill_between(f["jaar"], f["ondergrens"], f["bovengrens"],
+                            color=plots.PEER_KLEUR, alpha=0.15, lw=0, zorder=1)
+            values.append(f[["ondergrens", "bovengrens"]].to_numpy(dtype=float).ravel())
+            pct = round(projection.coverage * 100)
+            handles += [Line2D([], [], ls="--", color=plots.PEER_KLEUR, lw=1.6,
+                               label="trendlijn (projectie)"),
+                        Patch(color=plots.PEER_KLEUR, alpha=0.15,
+                              label=f"{pct}%-voorspellingsinterval")]
+        if begroting is not None and len(begroting.dropna()):
+            b = begroting.dropna()
+            ax.plot(b.index, b.to_numpy(), ls="none", marker="o", ms=6, mfc="white",
+                    mec=plots.ACCENT, mew=1.6, zorder=5)
+            values.append(b.to_numpy(dtype=float))
+            handles.append(Line2D([], [], ls="none", marker="o", ms=6, mfc="white",
+                                  mec=plots.ACCENT, mew=1.6, label="eigen begroting"))
+        years = [int(j) for j in o["jaar"]]
+        if projection.ok:
+            years += [int(j) for j in projection.forecast["jaar"]]
+        for j, kort, _note in breaks:
+            if years and min(years) < j <= max(years):
+                ax.axvline(j - 0.5, color="#777777", lw=0.9, ls=(0, (1, 2)), zorder=0)
+                ax.text(j - 0.45, 0.02, kort, transform=ax.get_xaxis_transform(),
+                        fontsize=7, color="#555555", ha="left", va="bottom")
+        vals = np.concatenate(values)
+        vals = vals[np.isfinite(vals)]
+        ax.set_ylim(0, float(vals.max()) * 1.1 if vals.size else 1.0)
+        _eur_axis(ax)
+        if years:
+            ax.set_xticks(list(range(min(years), max(years) + 1)))
+        ax.xaxis.grid(False)
+        ax.set_ylabel("lasten (bruto) per inwoner, € van elk jaar")
+        bottom = plots.footer(fig, BRON)
+        wat = "het sociaal domein" if domein == TOTAAL else domein
+        plots.header(fig, ax, f"{naam}: lasten per inwoner voor {wat}, met projectie",
+                     handles, bottom=bottom)
+    return fig

@@ -355,6 +355,28 @@ class Ontwikkeling(Section):
             text += f"; de eigen begroting {int(row['jaar'])} gaat uit van {eur(b.iloc[0])}"
         return text + "."
 
+    def projection_lasten(self, domein: str = D.TOTAAL, horizon: int = 4) -> Projection:
+        """The kit's projection of the jaarrekening lasten per inwoner of one domein."""
+        from analysekit.analysis.forecast import project
+
+        lens = self.trend_lens
+        r = lens.loc[(lens["domein"] == domein) & (lens["verslagsoort"] == "jaarrekening")]
+        return project(pd.Series(r["eigen"].to_numpy(), index=r["jaar"].to_numpy()),
+                       horizon=horizon)
+
+    def projection_figure(self, domein: str = D.TOTAAL) -> Any:
+        """Jaarrekening, projection with its 95% interval and the own begroting, one domein."""
+        from analysekit.analysis.plots_trend import plot_projection_lasten
+
+        lens = self.trend_lens
+        proj = self.projection_lasten(domein)
+        last = int(proj.observed["jaar"].max()) if len(proj.observed) else 0
+        b = lens.loc[(lens["domein"] == domein) & (lens["verslagsoort"] == "begroting")
+                     & (lens["jaar"] > last)]
+        return plot_projection_lasten(proj, self.naam_kort, domein,
+                                      pd.Series(b["eigen"].to_numpy(), index=b["jaar"]),
+                                      self.breuken.get(domein, ()))
+
     def trust_sentence(self, domein: str = D.TOTAAL) -> str:
         """How much to trust the projection: the backtest over all gemeenten."""
         return B.trust_sentence(self.backtest, domein)
