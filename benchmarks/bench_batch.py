@@ -26,6 +26,25 @@ one warm-up batch fills the cache first. Output goes to a temporary folder.
 
 Usage: ``python benchmarks/bench_batch.py [--sample 20] [--repeat 3] [--naive 3] [--full |
 --no-full]``. Results: ``benchmarks/results/bench_batch_<notebook>.json``.
+
+**Side by side** (``--compare``): batches of ``--sample`` gemeenten (15 by default there),
+``--repeat`` times, the variants alternating (the order reversed every other round, so
+drift of the machine's speed hits each variant alike); medians of the end-to-end wall time
+of ``analysekit batch --force`` (2 workers), with the CPU seconds:
+
+* ``--compare imports``: this code with the optional-import blocks of
+  :func:`analysekit.reporting.skip_slow_optional_imports` on, and off
+  (``ANALYSEKIT_SKIP_OPTIONAL_IMPORTS=0``). Issue 16 measured each block on its own with
+  commit 9811a58, whose ``ANALYSEKIT_OPTIONAL_IMPORTS=jsonschema|soupsieve|mplot3d``
+  switched one off (the README gives the numbers); only the jsonschema one is left;
+* ``--compare head --head-src /tmp/ak-head/src``: this code against another checkout (e.g.
+  ``git worktree add /tmp/ak-head e549822``), each with its own cache folder and pinned key,
+  warmed first; then the naive way (``papermill`` CLI + ``jupyter nbconvert``, one
+  gemeente after another) once over the same gemeenten.
+
+Both read one copy of the data (``--data``, default this checkout's ``data/``; copy it to a
+temporary folder when others may rebuild it during the run). Results:
+``benchmarks/results/bench_batch_compare_<what>.json``.
 """
 
 from __future__ import annotations
@@ -104,10 +123,87 @@ def batch(notebook: Path, selection: list[str], out: Path, env: dict[str, str]
                  "--force", "--no-progress", "--reports", str(out)], env)
 
 
+def _variant_env(base: dict[str, str], src: Path, data: Path, cache_dir: Path,
+                 extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for one variant: its code (PYTHONPATH), the data, its own pinned cache."""
+    env = {**base, "PYTHONPATH": str(src), "ANALYSEKIT_DATA": str(data),
+           "ANALYSEKIT_CACHE": str(cache_dir), **(extra or {})}
+    env.pop("ANALYSEKIT_CACHE_KEY", None)
+    key = subprocess.run([sys.executable, "-c", "from analysekit.reporting import cache; "
+                          "print(cache.cache_key())"], env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    env["ANALYSEKIT_CACHE_KEY"] = key
+    return env
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Batches of ``args.sample`` gemeenten for each variant, alternating; see the docstring."""
+    notebook = NOTEBOOKS / f"{args.notebook}.ipynb"
+    codes = sample_gemeenten(args.sample)
+    selection = ["--gemeenten", ",".join(codes)]
+    base = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    data = Path(args.data).resolve()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    src = ROOT / "src"
+    if args.compare == "imports":
+        on = _variant_env(base, src, data, tmp / "cache")
+        variants = {"blocks on (default)": on,
+                    "blocks off": {**on, "ANALYSEKIT_SKIP_OPTIONAL_IMPORTS": "0"}}
+    else:
+        if not args.head_src:
+            raise SystemExit("--compare head needs --head-src (the other checkout's src/)")
+        variants = {
+            "this code": _variant_env(base, src, data, tmp / "cache-this"),
+            f"other checkout ({args.head_src})": _variant_env(
+                base, Path(args.head_src).resolve(), data, tmp / "cache-other"),
+        }
+    load_start = _load()
+    print(f"{notebook.stem}: {len(codes)} gemeenten ({', '.join(codes)}); load {load_start:.2f}",
+          flush=True)
+    for env in variants.values():  # warm each variant's cache once
+        batch(notebook, ["--gemeenten", ",".join(codes[:2])], tmp / "warm", env)
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
+    names = list(variants)
+    for i in range(args.repeat):
+        for name in names if i % 2 == 0 else names[::-1]:
+            wall, cpu = batch(notebook, selection, tmp / f"r{i}", variants[name])
+            runs[name].append((wall, cpu))
+            print(f"  round {i + 1} {name}: {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)
+    load_end = _load()
+    rows = []
+    first = names[0]
+    ref = statistics.median(w for w, _ in runs[first])
+    for name in names:
+        wall = statistics.median(w for w, _ in runs[name])
+        cpu = statistics.median(c for _, c in runs[name])
+        print(f"{name}: median {wall:.2f} s wall, {cpu:.2f} s CPU "
+              f"({(wall / ref - 1) * 100:+.1f}% against {first})", flush=True)
+        rows.append({"what": f"batch of {len(codes)}, {name}", "median_s": wall,
+                     "median_cpu_s": cpu, "runs_wall_cpu_s": runs[name],
+                     "vs_first": wall / ref})
+    if args.compare == "head" and args.naive:
+        env = variants["this code"]
+        naive_times = naive(notebook, codes[: args.naive], tmp / "naief", env)
+        naive_total = sum(naive_times) * len(codes) / len(naive_times)
+        print(f"naive: {statistics.median(naive_times):.2f} s per gemeente (median of "
+              f"{len(naive_times)}), {naive_total:.1f} s for {len(codes)}", flush=True)
+        for row in rows:
+            row["naive_s"] = naive_total
+        rows.append({"what": f"naive papermill + nbconvert, {len(naive_times)} gemeenten",
+                     "median_s": statistics.median(naive_times), "runs_s": naive_times})
+    for row in rows:
+        row.update(sample=codes, load_1min_start=load_start, load_1min_end=load_end)
+    import shutil
+
+    shutil.rmtree(tmp, ignore_errors=True)
+    report(f"bench_batch_compare_{args.compare}", rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebook", default="foto-sociaal-domein")
-    parser.add_argument("--sample", type=int, default=20, help="gemeenten in the larger batch")
+    parser.add_argument("--sample", type=int, default=None,
+                        help="gemeenten in the larger batch (default 20; 15 with --compare)")
     parser.add_argument("--small", type=int, default=4, help="gemeenten in the smaller batch")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive", type=int, default=3, help="gemeenten for the naive loop")
@@ -116,7 +212,15 @@ def main() -> None:
     full.add_argument("--no-full", action="store_true", help="never run all 342")
     parser.add_argument("--quiet-load", type=float, default=0.5,
                         help="run all 342 when the 1-min load average is below this")
+    parser.add_argument("--compare", choices=["imports", "head"],
+                        help="side by side: import blocks on/off, or this code vs --head-src")
+    parser.add_argument("--head-src", help="src/ of the other checkout for --compare head")
+    parser.add_argument("--data", default=str(ROOT / "data"), help="data folder (--compare)")
     args = parser.parse_args()
+    args.sample = args.sample or (15 if args.compare else 20)
+    if args.compare:
+        compare(args)
+        return
 
     from analysekit.reporting import cache
 

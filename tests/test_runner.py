@@ -568,3 +568,23 @@ def test_a_report_made_and_then_up_to_date_leaves_nothing_open(data, tmp_path):
     assert again["stdout"].startswith("Ongewijzigd: Vlieland (GM0096)")
     assert again["stderr"] == ""
     _one_line_and_nothing_left(again)
+
+
+@pytest.mark.parametrize(("setting", "blocked"), [(None, True), ("1", True), ("0", False)])
+def test_optional_imports_are_skipped_unless_switched_off(setting, blocked):
+    """ANALYSEKIT_SKIP_OPTIONAL_IMPORTS=0 is the public opt-out of the import block."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "ANALYSEKIT_SKIP_OPTIONAL_IMPORTS"}
+    if setting is not None:
+        env["ANALYSEKIT_SKIP_OPTIONAL_IMPORTS"] = setting
+    code = ("import sys\nfrom analysekit.reporting import skip_slow_optional_imports\n"
+            "skip_slow_optional_imports()\n"
+            "print(all(n in sys.modules and sys.modules[n] is None for n in "
+            "('rfc3987_syntax', 'isoduration', 'webcolors')), 'soupsieve' in sys.modules "
+            "and sys.modules['soupsieve'] is None, 'mpl_toolkits.mplot3d' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    # jsonschema's format modules blocked (or not); soupsieve and mplot3d never touched
+    assert out == [str(blocked), "False", "False"]
