@@ -67,10 +67,9 @@ def _resolve(gemeente: str):  # noqa: ANN202 - returns lookup.Gemeente
     if g.opgeheven:
         opv = ", ".join(f"{o.naam} ({o.gm_code}, {nl.pct(100 * o.aandeel)})" for o in g.opvolgers)
         raise ParameterError(
-            f"gemeente {g.naam} ({g.gm_code}) bestond tot {g.jaar}; de samenvatting gaat over "
-            f"gemeenten van de huidige indeling (haar Iv3-cijfers tellen mee in de reeks van "
-            f"haar opvolgers: domein_reeks); het gebied ging naar {opv}; vraag een van die "
-            "gemeenten op"
+            f"gemeente {g.naam} ({g.gm_code}) bestond tot {g.jaar} en valt buiten de huidige "
+            "indeling (haar Iv3-cijfers tellen mee in de reeks van haar opvolgers: "
+            f"domein_reeks); het gebied ging naar {opv}; vraag een van die gemeenten op"
         )
     return g
 
