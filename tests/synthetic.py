@@ -279,8 +279,10 @@ def make_iv3(
                         else np.nan,
                     }
                 )
+    iv3 = pd.DataFrame(rows)
+    iv3.attrs["synthetic"] = True
     return {
-        "iv3": pd.DataFrame(rows),
+        "iv3": iv3,
         "gemeenten": pd.DataFrame(gem),
         "kenmerken": pd.DataFrame(ken),
     }

@@ -1,9 +1,11 @@
-"""The lever regressions a report shows: one set of fits per year, verslagsoort and domein.
+"""The lever regressions a report shows, computed once and shared by every gemeente.
 
-:func:`fit_levers` fits every lever candidate in one cross-section (OLS with HC3 standard
-errors), and where the data allow also a panel with fixed effects for gemeente and year
-(two or more jaarrekening years) and an event study (also an adoption file). The result
-is the same for every gemeente, so the reporting layer computes it once and shares it.
+:func:`fit_levers` fits every lever candidate in one cross-section (OLS, HC3) with a Holm
+correction across the levers, a panel with gemeente and year effects per lever where the
+jaarrekeningen allow, and the user's adoption file (question c) on the real lasten per
+inwoner 2017–2024. :func:`fit_questions` answers the pre-specified panel questions a
+(herindeling) and b (transformation ladder) of docs/levers.md; :func:`fit_placebo` the
+randomisation placebo of a, computed once per data build.
 """
 
 from __future__ import annotations
@@ -16,9 +18,18 @@ import pandas as pd
 
 from analysekit.analysis import levers as L
 from analysekit.analysis.levers import CONTROL_LABELS, LEVER_LABELS
+from analysekit.analysis.levers import questions as Q
+from analysekit.analysis.levers.text import METHOD_NL
 from analysekit.errors import AnalysekitError
+from analysekit.vocab import DOMEINEN, TOTAAL
 
-__all__ = ["CONTROL_LABELS", "LEVER_LABELS", "LeverFits", "fit_levers", "without_fits"]
+__all__ = ["CONTROL_LABELS", "LEVER_LABELS", "LeverFits", "PanelQuestions", "fit_levers",
+           "fit_placebo", "fit_questions", "without_fits"]
+
+#: Event-study estimators run on an adoption file (all three, side by side).
+EVENT_METHODS = ("sunab", "twfe", "stacked")
+MULTIPLE_TESTING = "holm"
+
 
 @dataclasses.dataclass
 class LeverFits:
@@ -34,11 +45,36 @@ class LeverFits:
     panel_note: str
     event: L.LeverResult | None = None
     event_note: str = ""
+    p_holm: dict[str, float] = dataclasses.field(default_factory=dict)
+    events: dict[str, L.LeverResult] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class PanelQuestions:
+    """Questions a and b on the real panel (docs/levers.md), the same for every report."""
+
+    herindeling: dict[str, L.LeverResult]
+    ladder: L.LeverResult
+    ladder_niveau: L.LeverResult
+    ladder_zonder_lead: L.LeverResult
+    ladder_panel: pd.DataFrame
+    rollen: pd.DataFrame
+    jaren: list[int]
 
 
 def _opsomming(items: Sequence[str]) -> str:
     items = [str(i) for i in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def holm(pvalues: Mapping[str, float]) -> dict[str, float]:
+    """Holm-adjusted p-values across the levers (statsmodels ``multipletests``)."""
+    from statsmodels.stats.multitest import multipletests
+
+    if not pvalues:
+        return {}
+    adj = multipletests(list(pvalues.values()), method=MULTIPLE_TESTING)[1]
+    return dict(zip(pvalues, map(float, adj), strict=True))
 
 
 def fit_levers(
@@ -51,6 +87,9 @@ def fit_levers(
 ) -> LeverFits:
     """Fit every lever candidate in one cross-section (HC3), and more where data allow.
 
+    The levers built from the voorliggend taakvelden are regressed on the outcome without
+    those taakvelden (the same lasten are not on both sides).
+
     Args:
         t: The canonical tables (iv3, gemeenten, kenmerken).
         jaar: Year of the cross-section.
@@ -60,8 +99,8 @@ def fit_levers(
         adoptie: Adoption file for an event study (gm_code, hefboom, adoptiejaar).
 
     Returns:
-        The fits, the levers that could not be fitted with the reason, and a Dutch note
-        on which designs the data allow.
+        The fits, Holm-adjusted p-values, the levers that could not be fitted with the
+        reason, and a Dutch note on which designs the data allow.
     """
     rf = L.regression_frame(t["iv3"], t["gemeenten"], t["kenmerken"], domein, jaar,
                             verslagsoort=vs)
@@ -69,30 +108,30 @@ def fit_levers(
     results: dict[str, L.LeverResult] = {}
     skipped: dict[str, str] = {}
     for lever in rf.attrs["levers"]:
+        y = rf.attrs["outcome_excl_voorliggend" if lever in L.VOORLIGGEND_LEVERS else "outcome"]
         try:
-            results[lever] = L.fit_cross_section(rf, "netto_per_inwoner", lever, controls,
-                                                 jaar=jaar)
+            results[lever] = L.fit_cross_section(rf, y, lever, controls, jaar=jaar)
         except AnalysekitError as exc:
             skipped[lever] = str(exc)
+    p_holm = holm({k: float(r.effect()["p"]) for k, r in results.items()})
     panel: dict[str, L.LeverResult] = {}
-    event, event_note = None, ""
+    events: dict[str, L.LeverResult] = {}
+    event_note = ""
     jr_years = list(jr_years)
     if len(jr_years) >= 2:
         pf = L.regression_frame(t["iv3"], t["gemeenten"], t["kenmerken"], domein, jr_years,
                                 verslagsoort="jaarrekening")
         for lever in results:
+            y = pf.attrs["outcome_excl_voorliggend" if lever in L.VOORLIGGEND_LEVERS
+                         else "outcome"]
             try:
-                panel[lever] = L.fit_panel(pf, "netto_per_inwoner", lever, pf.attrs["controls"])
+                panel[lever] = L.fit_panel(pf, y, lever, pf.attrs["controls"])
             except AnalysekitError as exc:
                 skipped[f"{lever} (panel)"] = str(exc)
         note = (f"Panel met vaste effecten voor gemeente en jaar over de jaarrekeningen "
                 f"{_opsomming([str(j) for j in jr_years])}.")
         if adoptie:
-            try:
-                event = L.fit_event_study(pf, "netto_per_inwoner", adoptie,
-                                          controls=pf.attrs["controls"])
-            except AnalysekitError as exc:
-                event_note = f"Event study niet geschat: {exc}"
+            events, event_note = _adoption_events(domein, adoptie, t, pf)
     else:
         only = f"één jaarrekeningjaar ({jr_years[0]})" if jr_years else "geen jaarrekening"
         note = (
@@ -104,14 +143,68 @@ def fit_levers(
         if adoptie:
             event_note = (f"Het invoeringsbestand {Path(adoptie).name} is niet gebruikt: een "
                           f"event study vraagt meerdere jaarrekeningjaren.")
-    return LeverFits(jaar, vs, domein, rf, results, skipped, panel, note, event, event_note)
+    return LeverFits(jaar, vs, domein, rf, results, skipped, panel, note,
+                     events.get("sunab"), event_note, p_holm, events)
+
+
+def _adoption_events(domein: str, adoptie: str, t: Mapping[str, pd.DataFrame],
+                     pf: pd.DataFrame) -> tuple[dict[str, L.LeverResult], str]:
+    """Question c: the adoption file on lasten per inwoner 2017–2024 (newest indeling).
+
+    The comparable series ``domein_reeks`` (from ``t`` or read), except for tables marked
+    ``iv3.attrs["synthetic"]`` (tests): then the panel regression frame ``pf``.
+    """
+    if "domein_reeks" in t:
+        panel, y = Q.reeks_panel(t["domein_reeks"], domein), Q.OUTCOME
+    elif not t["iv3"].attrs.get("synthetic"):
+        from analysekit.data.series import domein_reeks
+
+        panel, y = Q.reeks_panel(domein_reeks(), domein), Q.OUTCOME
+    else:
+        panel, y = pf, pf.attrs["outcome"]
+    out, notes = {}, []
+    for method in EVENT_METHODS:
+        try:
+            out[method] = L.fit_event_study(panel, y, adoptie, method=method,
+                                            source="domein_reeks")
+        except AnalysekitError as exc:
+            notes.append(f"Event study ({METHOD_NL[method]}) niet geschat: {exc}")
+    return out, " ".join(notes)
+
+
+def fit_questions() -> PanelQuestions:
+    """Questions a and b of docs/levers.md on the canonical tables (all gemeenten)."""
+    import analysekit
+    from analysekit.data.series import domein_reeks
+
+    reeks = domein_reeks()
+    her = analysekit.load("herindelingen")
+    def light(res: L.LeverResult) -> L.LeverResult:
+        return dataclasses.replace(res, fit=None)
+
+    herindeling = {d: Q.fit_herindeling(reeks, her, d) for d in (*DOMEINEN, TOTAAL)}
+    rollen = herindeling[TOTAAL].data.attrs["rollen"]
+    lp = Q.ladder_panel(analysekit.load("iv3"), reeks, analysekit.load("iv3_levering"))
+    jaren = sorted(int(j) for j in Q.reeks_panel(reeks, TOTAAL)["jaar"].unique())
+    return PanelQuestions({d: light(r) for d, r in herindeling.items()},
+                          light(Q.fit_ladder(lp)), light(Q.fit_ladder(lp, level=True)),
+                          light(Q.fit_ladder(lp, lead=False)), lp, rollen, jaren)
+
+
+def fit_placebo() -> dict[str, Q.Placebo]:
+    """The randomisation placebo of question a per domein (seeded; once per data build)."""
+    import analysekit
+    from analysekit.data.series import domein_reeks
+
+    reeks, her = domein_reeks(), analysekit.load("herindelingen")
+    return {d: Q.herindeling_placebo(reeks, her, d) for d in (*DOMEINEN, TOTAAL)}
 
 
 def without_fits(fits: LeverFits) -> LeverFits:
-    """A copy without the statsmodels result objects (effects, diagnostics and data stay).
+    """A copy without the library result objects (effects, diagnostics and data stay).
 
-    Small to store and quick to load: enough for the lever table and the euros per
-    gemeente, not for residual plots.
+    Small to store and quick to load: enough for the lever tables, the euros per gemeente
+    and the residual plots (their points are in the diagnostics).
     """
     def strip(res: L.LeverResult | None) -> L.LeverResult | None:
         return None if res is None else dataclasses.replace(res, fit=None)
@@ -121,4 +214,5 @@ def without_fits(fits: LeverFits) -> LeverFits:
         results={k: strip(v) for k, v in fits.results.items()},
         panel={k: strip(v) for k, v in fits.panel.items()},
         event=strip(fits.event),
+        events={k: strip(v) for k, v in fits.events.items()},
     )

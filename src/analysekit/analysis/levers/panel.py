@@ -112,7 +112,11 @@ def twfe(frame: pd.DataFrame, outcome: str, regressors: Sequence[str], entity: p
     dummies = pd.get_dummies(tim, prefix="_jaar", drop_first=True, dtype=float)
     z = pd.concat([vals, dummies], axis=1)
     z = z - z.groupby(ent.to_numpy()).transform("mean")
-    dropped = [c for c in collinear(z[[*dummies.columns, *regressors]]) if c in regressors]
+    # absorbed: (almost) no variation left within gemeenten, relative to the raw spread
+    spread = vals[list(regressors)].std().fillna(0.0)
+    absorbed = [c for c in regressors if z[c].std() <= 1e-9 * max(spread[c], 1e-300)]
+    rest = [c for c in regressors if c not in absorbed]
+    dropped = absorbed + [c for c in collinear(z[[*dummies.columns, *rest]]) if c in rest]
     if bad := [c for c in dropped if c in protect]:
         raise ParameterError(f"{at(source)}kolom '{bad[0]}': geen variatie meer over na het "
                              f"wegnemen van gemeente- en jaareffecten (of collineair); het "

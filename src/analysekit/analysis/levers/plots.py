@@ -17,7 +17,7 @@ from analysekit.analysis.levers.text import (
     label,
     names_of,
     outcome_nl,
-    p_text,
+    p_is,
 )
 
 
@@ -89,7 +89,7 @@ def plot_event_study(result: LeverResult) -> Figure:
         if result.pretrend is not None:
             pt = result.pretrend
             title += (f"\npre-trendtoets: F = {nl.getal(pt.statistic, 2)}, "
-                      f"p = {p_text(pt.p)}")
+                      f"{p_is(pt.p)}")
         P.header(fig, ax, title, loc="center")
     return fig
 
@@ -114,8 +114,8 @@ def plot_diagnostics(result: LeverResult) -> Figure:
         ax1.set_xlabel("voorspeld" + (" (binnen-getransformeerd)" if result.design != "doorsnede"
                                       else ""))
         ax1.set_ylabel(f"residu ({outcome_nl(result.outcome)})")
-        ax1.set_title(f"Residuen (Breusch-Pagan p = "
-                      f"{p_text(result.diagnostics.breusch_pagan_p)})", fontsize=10, loc="left")
+        ax1.set_title(f"Residuen (Breusch-Pagan "
+                      f"{p_is(result.diagnostics.breusch_pagan_p)})", fontsize=10, loc="left")
         pos = np.arange(len(infl))
         P.bars(ax2, pos, infl["cooks_d"], 0.6, color="#c55a11", horizontal=True)
         ax2.set_yticks(pos, names)

@@ -18,6 +18,7 @@ from analysekit.analysis.levers.text import (
     DESIGN_NL,
     label,
     names_of,
+    p_is,
     p_text,
     sig,
     signed,
@@ -138,7 +139,7 @@ class PretrendTest:
         )
         return (f"Pre-trendtoets ({len(self.leads)} jaren vóór invoering samen 0): "
                 f"F({self.df_num}; {nl.getal(self.df_denom)}) = {nl.getal(self.statistic, 2)}, "
-                f"p = {p_text(self.p)}: {verdict}.")
+                f"{p_is(self.p)}: {verdict}.")
 
 
 @dataclass
@@ -255,7 +256,7 @@ class LeverResult:
             f"Ontwerp: {DESIGN_NL[self.design]}. Specificatie: {self.specification}.",
             f"Schatting ({label(self.main_term)}): {sig(r['effect'], 3)} "
             f"(standaardfout {sig(r['se'], 3)}; {level}-interval {sig(r['ci_low'], 3)} tot "
-            f"{sig(r['ci_high'], 3)}; p = {p_text(r['p'])}; n = {nl.getal(r['n'])}, "
+            f"{sig(r['ci_high'], 3)}; {p_is(r['p'])}; n = {nl.getal(r['n'])}, "
             f"gemeenten = {nl.getal(r['n_gemeenten'])}).",
             f"Wat dit ontwerp kan claimen: {self.claim}",
         ]

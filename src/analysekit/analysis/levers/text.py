@@ -93,6 +93,12 @@ def p_text(p: float | None) -> str:
     return "< 0,001" if float(p) < 0.001 else nl.getal(p, 3)
 
 
+def p_is(p: float | None) -> str:
+    """``p = 0,042`` or ``p < 0,001`` (for sentences)."""
+    text = p_text(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
 def sig(x: float, digits: int = 3) -> str:
     """A statistic with ``digits`` significant digits, Dutch notation (:func:`nl.getal`)."""
     if not nl.finite(x) or float(x) == 0:
