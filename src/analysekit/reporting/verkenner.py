@@ -91,11 +91,10 @@ PARTS = ("figuur", "cijfers", "melding", "commando")
 
 
 def _default_jaar() -> int:
-    from analysekit.reporting.params import iv3_available
+    """The report's default year (its ``parameters`` cell): the newest with net figures."""
+    from analysekit.reporting.params import notebook_parameters
 
-    cells = iv3_available()
-    jr = [j for j, v in cells if v == "jaarrekening"]
-    return max(jr) if jr else max(j for j, _ in cells)
+    return int(notebook_parameters(REPORT_NOTEBOOK)["jaar"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -330,7 +329,11 @@ class Verkenner:
             if not force and self._shown.get(part) == key:
                 continue
             t0 = time.perf_counter()
-            value = self._memoised(key, lambda part=part: self._make(part))
+            try:
+                value = self._memoised(key, lambda part=part: self._make(part))
+            except Exception as exc:  # noqa: BLE001 - the page shows one line, no traceback
+                return self._alleen_melding(
+                    f"deze keuze kon niet worden berekend ({type(exc).__name__}: {exc})")
             self.timings[part] = time.perf_counter() - t0
             self._shown[part] = key
             if force or self._content.get(part) != value:

@@ -90,11 +90,12 @@ class VerkennerApp:
         self.gewichten = {
             name: W.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.5, description=label,
                                 continuous_update=False, readout_format=".1f",
-                                style={"description_width": "15em"},
-                                layout=W.Layout(width="330px"))
+                                style={"description_width": "13em"},
+                                layout=W.Layout(width="310px"))
             for name, label in self.v.bron.kenmerken(k.jaar).items()}
         gewichten = W.Accordion(children=[W.VBox(list(self.gewichten.values()))],
-                                titles=("Gewichten van de kenmerken",), layout=lay)
+                                titles=("Gewichten van de kenmerken",),
+                                layout=W.Layout(width="330px", overflow="visible"))
         self.knop = W.Button(description="Rapport maken", button_style="primary",
                              tooltip="Het rapport foto-sociaal-domein voor deze keuze maken")
         self.figuur = W.HTML(layout=W.Layout(width="820px")).add_class("ak-figuur")
@@ -121,7 +122,7 @@ class VerkennerApp:
         peers = W.VBox([W.HTML("<b>Peers</b>"), self.n_peers, *self.filters.values(), gewichten])
         links = W.VBox([self.gemeente, self.domein, self.jaar, self.verslagsoort, self.lens,
                         self.view, peers, self.knop, self.rapport],
-                       layout=W.Layout(width="350px"))
+                       layout=W.Layout(width="350px", overflow="visible"))
         rechts = W.VBox([self.melding, self.figuur, self.cijfers, self.commando])
         self.widget = W.VBox([W.HTML(_CSS), W.HBox([links, rechts])]).add_class("ak-verkenner")
         self._toon(self.v.parts(force=True))
@@ -195,7 +196,8 @@ class VerkennerApp:
                                       f"{html.escape(lines[-1] if lines else '?')}</p>")
                 return
             path = plan_report(info, REPORT_NOTEBOOK, params, root=reports_dir()).html
-            self.rapport.value = f"<p>Rapport klaar: {_link(path)}</p>"
+            self.rapport.value = (f"<p>Rapport klaar ({html.escape(info.naam_kort)}, "
+                                  f"{k.verslagsoort} {k.jaar}): {_link(path)}</p>")
         except Exception as exc:  # noqa: BLE001 - the page shows one line, never a traceback
             self.rapport.value = f"<p>Het rapport is niet gemaakt: {html.escape(str(exc))}</p>"
         finally:

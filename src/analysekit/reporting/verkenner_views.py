@@ -72,9 +72,10 @@ TREND_MAAT = "lasten_per_inwoner"
 def trend_tabel(bron: Any, k: Any) -> pd.DataFrame:
     """The trend lens of the choice: one row per jaar × verslagsoort of the chosen domein.
 
-    :func:`analysekit.analysis.trend.lens` on the shared domein series (2017 onwards,
-    newest indeling) with the verkenner's peers: gm_code, jaar, verslagsoort, domein,
-    eigen (NaN where not delivered), peer_q1, peer_mediaan, peer_q3, nederland, breuk.
+    :func:`analysekit.analysis.trend.lens_fast` on the report's shared wide table of the
+    domein series (2017 onwards, newest indeling) with the verkenner's peers: gm_code,
+    jaar, verslagsoort, domein, eigen (NaN where not delivered), peer_q1, peer_mediaan,
+    peer_q3, nederland.
     """
     from analysekit.analysis import trend as T
 
@@ -82,12 +83,8 @@ def trend_tabel(bron: Any, k: Any) -> pd.DataFrame:
     if not ont.heeft_reeks:
         raise ParameterError("de meerjarige reeks ontbreekt; voer `analysekit data build` uit")
     codes = bron.peers(k)["gm_code"].astype(str).tolist()
-    keep = {k.gm_code, *codes}
-    r = ont.reeks_lens
-    r = r.loc[[c in keep and d == k.domein for c, d in zip(r["gm_code"].tolist(),
-                                                             r["domein"].tolist(), strict=True)]]
-    nl_ = ont.nederland
-    lens = T.lens(r, k.gm_code, codes, TREND_MAAT, nl=nl_.loc[nl_["domein"] == k.domein])
+    lens = T.lens_fast(ont.wide, k.gm_code, codes, ont.nederland, TREND_MAAT)
+    lens = lens.loc[lens["domein"] == k.domein]
     return lens.sort_values(["verslagsoort", "jaar"], kind="stable", ignore_index=True)
 
 
