@@ -159,7 +159,9 @@ def test_benchmark_peers_classic_group_and_map(reports):
     nb = nbformat.read(reports["02-benchmark"].ipynb, as_version=4)
     text = _text(nb)
     assert "Eindhoven" in text and "Enschede" in text  # the two nearest peers
-    assert "Groningen (gemeente)" in text and "150.000 tot 250.000 inwoners" in text
+    # the classic group names Groningen without CBS's suffix (issue 16 §6)
+    assert "Groningen" in text and "Groningen (gemeente)" not in text
+    assert "150.000 tot 250.000 inwoners" in text
     assert "7 van 11" in text  # rank of the total among Tilburg and its 10 peers
     assert "inwoners (log) 75+" not in text  # characteristic labels replaced once
     # strip + map + prijs × volume waterfall + transformatieladder (issue 12)

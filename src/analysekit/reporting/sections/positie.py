@@ -13,6 +13,7 @@ from analysekit.analysis import peers as PE
 from analysekit.nl import GEEN_GEGEVENS, ONTBREEKT, eur, finite, getal
 from analysekit.reporting.cache import shared
 from analysekit.reporting.display import opsomming
+from analysekit.reporting.gemeente_info import display_name
 from analysekit.reporting.sections import Section
 from analysekit.reporting.sections.labels import PEER_KENMERK_NL, bron_label, kenmerk_label
 from analysekit.vocab import DOMEINEN
@@ -95,7 +96,7 @@ class Positie(Section):
         """The short name of any gemeente in the peer data (its code when unknown)."""
         info = self.peer_data.info
         if gm_code in info.index:
-            return re.sub(r"\s*\(gemeente\)\s*$", "", str(info.at[gm_code, "naam"]))
+            return display_name(info.at[gm_code, "naam"])
         return gm_code
 
     @cached_property
@@ -123,7 +124,7 @@ class Positie(Section):
 
         return pd.DataFrame({
             "rang": p["rang"],
-            "gemeente": p["naam"],
+            "gemeente": [display_name(n) for n in p["naam"]],
             "provincie": p["provincie"],
             "inwoners": [getal(v) for v in p["inwoners"]],
             "afstand": [getal(v, 2) for v in p["afstand"]],
@@ -187,7 +188,8 @@ class Positie(Section):
     def klassiek_display(self) -> pd.DataFrame:
         """The classic group: naam, provincie, inwoners."""
         kl = self.benchmark.klassiek
-        return pd.DataFrame({"gemeente": kl["naam"], "provincie": kl["provincie"],
+        return pd.DataFrame({"gemeente": [display_name(n) for n in kl["naam"]],
+                             "provincie": kl["provincie"],
                              "inwoners": [getal(v) for v in kl["inwoners"]]})
 
     def peer_bron_display(self) -> pd.DataFrame:
@@ -221,7 +223,7 @@ class Positie(Section):
         b = self.benchmark
         pos = b.position.set_index("domein").loc[D.TOTAAL]
         sav = b.savings.set_index("domein").loc[D.TOTAAL]
-        names = opsomming(list(b.peers["naam"].head(3)))
+        names = opsomming([display_name(n) for n in b.peers["naam"].head(3)])
         if not finite(pos["rang"]):
             v = b.values
             own = v.loc[(v["gm_code"] == self.p.gm_code) & (v["domein"] == D.TOTAAL)]
