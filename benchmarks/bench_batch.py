@@ -35,12 +35,14 @@ of ``analysekit batch --force`` (2 workers), with the CPU seconds:
 * ``--compare imports``: this code with the optional-import blocks of
   :func:`analysekit.reporting.skip_slow_optional_imports` on, and off
   (``ANALYSEKIT_SKIP_OPTIONAL_IMPORTS=0``). Issue 16 measured each block on its own with
-  commit 9811a58, whose ``ANALYSEKIT_OPTIONAL_IMPORTS=jsonschema|soupsieve|mplot3d``
-  switched one off (the README gives the numbers); only the jsonschema one is left;
-* ``--compare head --head-src /tmp/ak-head/src``: this code against another checkout (e.g.
-  ``git worktree add /tmp/ak-head e549822``), each with its own cache folder and pinned key,
-  warmed first; then the naive way (``papermill`` CLI + ``jupyter nbconvert``, one
-  gemeente after another) once over the same gemeenten.
+  e3f26ac and a temporary switch per block (``ANALYSEKIT_OPTIONAL_IMPORTS=jsonschema|
+  soupsieve|mplot3d``, as in 9811a58); the README gives the numbers; only the jsonschema
+  block is left;
+* ``--compare head --other "e549822=/tmp/ak-head/src,/tmp/old-data"``: this code against
+  other checkouts (e.g. ``git worktree add /tmp/ak-head e549822``; repeatable, each with
+  the data folder built for it), each with its own cache folder and pinned key, warmed
+  first; then the naive way (``papermill`` CLI + ``jupyter nbconvert``, one gemeente after
+  another, ``--naive`` of them) with this code over the same gemeenten.
 
 Both read one copy of the data (``--data``, default this checkout's ``data/``; copy it to a
 temporary folder when others may rebuild it during the run). Results:
@@ -150,13 +152,15 @@ def compare(args: argparse.Namespace) -> None:
         variants = {"blocks on (default)": on,
                     "blocks off": {**on, "ANALYSEKIT_SKIP_OPTIONAL_IMPORTS": "0"}}
     else:
-        if not args.head_src:
-            raise SystemExit("--compare head needs --head-src (the other checkout's src/)")
-        variants = {
-            "this code": _variant_env(base, src, data, tmp / "cache-this"),
-            f"other checkout ({args.head_src})": _variant_env(
-                base, Path(args.head_src).resolve(), data, tmp / "cache-other"),
-        }
+        if not args.other:
+            raise SystemExit("--compare head needs --other LABEL=SRC[,DATA] (another checkout)")
+        variants = {"this code": _variant_env(base, src, data, tmp / "cache-this")}
+        for i, spec in enumerate(args.other):
+            label, _, paths = spec.partition("=")
+            other_src, _, other_data = paths.partition(",")
+            variants[label] = _variant_env(base, Path(other_src).resolve(),
+                                           Path(other_data or data).resolve(),
+                                           tmp / f"cache-other{i}")
     load_start = _load()
     print(f"{notebook.stem}: {len(codes)} gemeenten ({', '.join(codes)}); load {load_start:.2f}",
           flush=True)
@@ -214,7 +218,9 @@ def main() -> None:
                         help="run all 342 when the 1-min load average is below this")
     parser.add_argument("--compare", choices=["imports", "head"],
                         help="side by side: import blocks on/off, or this code vs --head-src")
-    parser.add_argument("--head-src", help="src/ of the other checkout for --compare head")
+    parser.add_argument("--other", action="append", default=[],
+                        help="--compare head: LABEL=SRC[,DATA], another checkout's src/ (and "
+                        "the data folder built for it); repeatable")
     parser.add_argument("--data", default=str(ROOT / "data"), help="data folder (--compare)")
     args = parser.parse_args()
     args.sample = args.sample or (15 if args.compare else 20)
