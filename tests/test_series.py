@@ -171,6 +171,17 @@ def test_fixed_definition_leaves_out_6_1_and_coordinatie(built, raw):
     )
 
 
+def test_load_finds_the_series(built):
+    import analysekit as ak
+    from analysekit.errors import ParameterError
+
+    t = ak.load("domein_reeks", gemeente="Tilburg", domein="Sociaal domein",
+                verslagsoort="jaarrekening")
+    assert len(t) == 2 * 8 and set(t["definitie"]) == {"gepubliceerd", "vast"}
+    with pytest.raises(ParameterError, match="domein 'Sociaal domein' staat niet in tabel"):
+        ak.load("iv3", domein="Sociaal domein")
+
+
 def test_other_indeling_is_computed_and_checked(built):
     from analysekit.errors import ParameterError
 

@@ -19,7 +19,7 @@ import pandas as pd
 from analysekit.data import store
 from analysekit.data.schemas import DOMEINEN_ALL, TABLES
 from analysekit.errors import ParameterError
-from analysekit.vocab import VERSLAGSOORTEN, is_gm_code
+from analysekit.vocab import TOTAAL, VERSLAGSOORTEN, is_gm_code
 
 _FILTER_COLUMNS = {
     "gemeente": "gm_code",
@@ -85,9 +85,9 @@ def load(
     """Load a canonical table from ``data/processed`` (built first if missing).
 
     Args:
-        name: Table name: one of ``iv3``, ``iv3_levering``, ``gemeenten``, ``kenmerken``,
-            ``gf_maatstaven``, ``gf_gewichten``, ``gemeentefonds``, ``grenzen``,
-            ``herindelingen``.
+        name: Table name: one of ``iv3``, ``iv3_levering``, ``iv3_totalen``,
+            ``domein_reeks``, ``gemeenten``, ``kenmerken``, ``gf_maatstaven``,
+            ``gf_gewichten``, ``gemeentefonds``, ``grenzen``, ``herindelingen``.
         gemeente: Code(s) or name(s); names are resolved with :func:`analysekit.gemeente`.
         jaar: Year or years (column ``jaar``, or ``uitkeringsjaar`` for gemeentefonds tables).
         domein: Domain(s), for tables with a ``domein`` column.
@@ -126,12 +126,14 @@ def load(
                 f"weg (kolommen: {', '.join(table.columns)})"
             )
         if key == "domein":
-            bad = [d for d in _as_list(value) if d not in DOMEINEN_ALL]
+            bad = [d for d in _as_list(value) if d not in (*DOMEINEN_ALL, TOTAAL)]
             if bad:
                 raise ParameterError(
                     f"onbekend domein {bad[0]!r}; verwacht: een van {', '.join(DOMEINEN_ALL)}"
+                    f" (of {TOTAAL} in domein_reeks)"
                 )
             values = _as_list(value)
+            _check_available(name, col, values, folder)
         elif key == "verslagsoort":
             values = _as_list(value)
             bad = [v for v in values if v not in VERSLAGSOORTEN]
