@@ -65,8 +65,15 @@ def plot_effects(results: Sequence[LeverResult], term: str | None = None) -> Fig
     return fig
 
 
-def plot_event_study(result: LeverResult) -> Figure:
-    """Event-study coefficients with intervals around adoption, pre-trend test in the title."""
+def plot_event_study(result: LeverResult, title: str | None = None,
+                     event: str = "invoering") -> Figure:
+    """Event-study coefficients with intervals around adoption, pre-trend test in the title.
+
+    Args:
+        result: A fitted event study.
+        title: Title (default "Event study: <lever>").
+        event: What happened at t+0, for the x label (``invoering``, ``fusie``).
+    """
     from analysekit.analysis import plots as P
 
     t = result.table.dropna(subset=["event_tijd"]).sort_values("event_tijd")
@@ -83,9 +90,10 @@ def plot_event_study(result: LeverResult) -> Figure:
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(10, integer=True))
         ax.xaxis.grid(False)
         P.dutch_axis(ax.yaxis, 5)
-        ax.set_xlabel("jaren ten opzichte van invoering (t−1 = referentie; eindpunten gebundeld)")
-        ax.set_ylabel(f"effect op {outcome_nl(result.outcome)}")
-        title = f"Event study: {label(result.lever)}"
+        binned = "" if result.method == "sunab" else "; eindpunten gebundeld"
+        ax.set_xlabel(f"jaren ten opzichte van {event} (−1 = referentie{binned})")
+        ax.set_ylabel(P.wrap(f"verschil in {outcome_nl(result.outcome)}", 3.2))
+        title = title or f"Event study: {label(result.lever)}"
         if result.pretrend is not None:
             pt = result.pretrend
             title += (f"\npre-trendtoets: F = {nl.getal(pt.statistic, 2)}, "
@@ -113,7 +121,8 @@ def plot_diagnostics(result: LeverResult) -> Figure:
         P.dutch_axis(ax1.yaxis, 5)
         ax1.set_xlabel("voorspeld" + (" (binnen-getransformeerd)" if result.design != "doorsnede"
                                       else ""))
-        ax1.set_ylabel(f"residu ({outcome_nl(result.outcome)})")
+        ax1.set_ylabel("residu (€ per inwoner)" if "_per_inwoner" in result.outcome
+                       else "residu")
         ax1.set_title(f"Residuen (Breusch-Pagan "
                       f"{p_is(result.diagnostics.breusch_pagan_p)})", fontsize=10, loc="left")
         pos = np.arange(len(infl))

@@ -274,7 +274,10 @@ class Hefbomen(Section):
         text += (f"{ALLERS_GEERTSEMA}; het sociaal domein 2017–2024 "
                  + ("wijkt daar niet van af: ook hier is geen effect aangetoond."
                     if agree else "laat hier wél een verschil zien.")
-                 + " Wat dit kan claimen: " + CLAIMS["event-study"])
+                 + " Wat dit kan claimen: een effect van fuseren alleen als de fuserende "
+                   "gemeenten zonder fusie dezelfde ontwikkeling hadden gehad als de andere "
+                   "gemeenten (parallelle trends); de pre-trendtoets controleert dat, maar "
+                   "bewijst het niet, en gemeenten kiezen zelf of ze fuseren.")
         own = rol.loc[self.p.gm_code] if self.p.gm_code in rol.index else None
         naam = self.naam_kort
         if own is not None and own["rol"] == "fusie":
@@ -292,7 +295,10 @@ class Hefbomen(Section):
         """Event-time effects of a merger on sociaal-domein lasten per inwoner."""
         from analysekit.analysis.levers import plot_event_study
 
-        return plot_event_study(self.questions.herindeling[TOTAAL])
+        return plot_event_study(
+            self.questions.herindeling[TOTAAL],
+            "Sociaal-domeinlasten per inwoner rond een fusie, fusiegemeenten t.o.v. niet-"
+            "fuserende gemeenten (Sun–Abraham, 95%-interval)", event="de fusie")
 
     # ------------------------------------------------------------ b: ladder
 
@@ -359,6 +365,19 @@ class Hefbomen(Section):
                      f"{pct(100 * pos)} van de gemeenten) en {eur(last['maatwerk_per_inwoner'])} "
                      f"per inwoner aan maatwerk en geëscaleerde zorg.")
         return text
+
+    def skipped_text(self) -> str:
+        """The levers that could not be fitted, with the reason, in Dutch (no column names)."""
+        parts = []
+        for key, reason in self.levers.skipped.items():
+            lever, _, rest = key.partition(" ")
+            name = LEVER_LABELS.get(lever, lever)
+            why = ("geen waarden in dit jaar" if "ontbreekt voor" in reason else
+                   "verandert binnen geen enkele gemeente over de jaren (alleen voor één jaar "
+                   "bekend)" if "verandert binnen geen" in reason else
+                   "niet te schatten (constant of samen met de controles)")
+            parts.append(f"*{name}*{' in het panel' if rest else ''}: {why}")
+        return "Niet geschat: " + "; ".join(parts) + "." if parts else ""
 
     # ------------------------------------------------------------ c: adoption
 
