@@ -22,7 +22,10 @@ saving it (a layout pass, then the render), Jupyter's inline backend once more f
 * :class:`KitFigure` draws text without font hinting (a third cheaper per glyph).
 
 Text is the main remaining cost (matplotlib 3.11 lays out and renders glyph by glyph,
-about 0.1 ms per glyph): keep labels short.
+about 0.1 ms per glyph): keep labels short. Only matplotlib's public API is used (the
+custom :class:`MarginLayout` follows ``LayoutEngine``'s documented recipe); text fast
+paths that restated private Agg internals were removed (issue 16). Tick labels and
+amounts are written by :mod:`analysekit.nl` (``nl.eur_as``, ``nl.getal_as``).
 """
 
 from __future__ import annotations
