@@ -64,7 +64,9 @@ from analysekit.reporting.site_columns import (
     key_columns,
     kolom,
     kolom_voor_pagina,
+    kolom_voor_periode,
     label,
+    meerjarig,
 )
 from analysekit.reporting.site_map import (
     MISSING,
@@ -337,7 +339,11 @@ def _build_page(
         provincies=provincies,
         svg=svg,
         map_note=map_note,
-        color_label=label(colour) if colour else "",
+        color_label=shown[colour].label if colour in shown else (label(colour) if colour
+                                                                 else ""),
+        # a multi-year column's label names its years; the page's period would be wrong
+        kaart_periode="" if colour and meerjarig(colour) else periode,
+        meerjarig_kolommen=any(meerjarig(c) for c in columns),
         css=_template("site.css"),
         js=js,
         notebook=notebook,
@@ -398,6 +404,8 @@ __all__ = [
     "choose_period",
     "collect",
     "format_value",
+    "kolom_voor_pagina",
+    "kolom_voor_periode",
     "load_geometries",
     "map_svg",
     "not_delivered",

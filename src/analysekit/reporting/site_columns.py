@@ -105,8 +105,8 @@ HEADLINES: dict[str, Kolom] = {
     "groei_sd_pct": Kolom(
         "Groei lasten",
         "% per jaar",
-        "Gemiddelde groei per jaar van de lasten (bruto) sociaal domein per inwoner over de "
-        "jaarrekeningen (%; in euro's van elk jaar, dus inclusief inflatie)",
+        "Groei per jaar van de lasten (bruto) sociaal domein per inwoner (%; euro's van elk "
+        "jaar)",
         "pct",
         1,
     ),
@@ -118,8 +118,8 @@ HEADLINES: dict[str, Kolom] = {
     ),
     **{f"groei_{key}_pct": Kolom(
         f"Groei {kort}", "% per jaar",
-        f"Gemiddelde groei per jaar van de lasten (bruto) {naam} per inwoner over de "
-        "jaarrekeningen (%; in euro's van elk jaar)", "pct", 1)
+        f"Groei per jaar van de lasten (bruto) {naam} per inwoner (%; euro's van elk jaar)",
+        "pct", 1)
        for key, naam, kort in (("jeugd", "Jeugd", "Jeugd"), ("wmo", "Wmo", "Wmo"),
                                ("participatie", "Participatie", "Participatie"),
                                ("basis", "Sociale basisvoorzieningen", "basisvoorz."))},
@@ -211,6 +211,12 @@ def kolom_voor_pagina(name: str, period: Period, rows: Sequence[Row]) -> Kolom:
             return dataclasses.replace(k, eenheid=f"van {n} jaren",
                                        label=k.label + f"; van {n} jaren met beide")
     return k
+
+
+def meerjarig(name: str) -> bool:
+    """True for a column about several years (growth, years over the begroting)."""
+    return (name.startswith("groei_") and name.endswith("_pct")) or (
+        name.startswith("overschreden_") and name.endswith("_jaren"))
 
 
 def key_columns(period: Period, jaren: Sequence[int]) -> tuple[str, ...]:
