@@ -63,8 +63,16 @@ class DevTools:
                 raise RuntimeError("chromium did not start its DevTools endpoint")
             time.sleep(0.05)
         port = int(port_file.read_text().split()[0])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as resp:
-            page = next(t for t in json.load(resp) if t["type"] == "page")
+        while True:  # the port file can appear a moment before the endpoint listens
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list",
+                                            timeout=10) as resp:
+                    page = next(t for t in json.load(resp) if t["type"] == "page")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60,
                                               suppress_origin=True)
         self.next_id = 0

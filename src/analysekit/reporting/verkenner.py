@@ -78,7 +78,7 @@ REPORT_NOTEBOOK = "foto-sociaal-domein"
 _PEER_FIELDS = ("gm_code", "jaar", "verslagsoort", "n_peers", "filters", "gewichten")
 #: Which fields of the choice each part of the page depends on (per view for the figure).
 DEPENDS: dict[str, tuple[str, ...]] = {
-    "figuur:ontwikkeling": (*_PEER_FIELDS, "domein"),
+    "figuur:ontwikkeling": (*_PEER_FIELDS, "domein", "lens"),
     "figuur:positie": (*_PEER_FIELDS, "domein", "lens"),
     "figuur:prijs_volume": _PEER_FIELDS,
     "figuur:ladder": _PEER_FIELDS,
@@ -389,10 +389,6 @@ class Verkenner:
         if fout:
             return fout
         text = self.notitie
-        if k.view == "ontwikkeling" and k.lens != "lasten_per_inwoner":
-            text = " ".join(t for t in (text, (
-                "De ontwikkeling toont de lasten per inwoner: de meerjarige reeks heeft de "
-                "baten (en dus de netto lasten) niet voor elk jaar.")) if t)
         if not self.bron.geleverd(k.gm_code, k.jaar, k.verslagsoort):
             near = sorted(self.bron.cellen(k.gm_code),
                           key=lambda c: (abs(c[0] - k.jaar), c[1] != k.verslagsoort, -c[0]))

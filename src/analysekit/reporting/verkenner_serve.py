@@ -99,7 +99,7 @@ def voila_command(ip: str, port: int, reports: Path) -> list[str]:
         "--strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         r"--VoilaConfiguration.file_allowlist=.*\.(html|png)",
-        "--Voila.log_level=WARN",
+        "--Voila.log_level=ERROR",
     ]
 
 

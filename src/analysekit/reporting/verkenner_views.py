@@ -135,13 +135,19 @@ def ontwikkeling(bron: Any, k: Any, info: Any) -> Any:
                           mfc="white", label="begroting (plan)"),
                    Line2D([], [], color=plots.PEER_KLEUR, ls="--", label=f"mediaan {n} peers"),
                    Patch(color="#D9DEE7", label="middelste helft peers"),
-                   Line2D([], [], color="#555555", ls=":", label="Nederland")]
+                   Line2D([], [], color="#555555", ls=":",
+                          label="Nederland als geheel")]
         plots.header(fig, ax, f"{info.naam_kort}: {k.domein}, lasten per inwoner per jaar "
                      "tegen vergelijkbare gemeenten (euro's van elk jaar)", handles,
                      bottom=plots.footer(fig, "Bron: CBS, Iv3 (lasten per taakveld, "
-                                         "2017–2026); bewerking analysekit. Ontbrekende "
+                                         "2017–2026), op de gemeentelijke indeling van nu; "
+                                         "bewerking analysekit. Nederland als geheel: alle "
+                                         "lasten gedeeld door alle inwoners. Ontbrekende "
                                          "opgaven tellen niet mee; stippellijnen: "
-                                         "definitiebreuk."))
+                                         "definitiebreuk." + (
+                                             "" if k.lens == TREND_MAAT else
+                                             " Over de jaren toont de verkenner de lasten: de "
+                                             "reeks heeft de baten niet voor elk jaar.")))
     return fig
 
 
