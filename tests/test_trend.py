@@ -184,3 +184,29 @@ def test_lens_fast_equals_lens(reeks):
     fast = T.lens_fast(T.wide_all(reeks), "GM0855", peers, T.nederland(reeks)).drop(
         columns="breuk")
     pd.testing.assert_frame_equal(fast[slow.columns], slow, check_dtype=False)
+
+
+def test_report_section_tilburg(reeks):
+    from analysekit.reporting.context import ReportContext
+
+    ctx = ReportContext.from_params({"gemeente": "Tilburg", "jaar": 2023})
+    o = ctx.ontwikkeling
+    t = o.trend_display().set_index("domein")
+    assert list(t.index) == [*DOMEINEN, TOTAAL]
+    assert t.loc[TOTAAL, "jaarrekening 2024"] == "€ 2.548"
+    assert t.loc["Jeugd", "jaren boven begroting"] == "8 van 8"
+    zin = o.trajectory_sentence()
+    assert zin.startswith("De lasten per inwoner voor het sociaal domein groeiden van 2017 tot "
+                          "2024 gemiddeld 4,1% per jaar")
+    assert "Jeugd overschreed de begroting op de lasten in 8 van de 8 jaren" in zin
+    assert "95%-voorspellingsinterval" in zin and "de eigen begroting 2026" in zin
+    assert "Hoe betrouwbaar is de trendlijn?" in o.trust_sentence()
+    h = ctx.headlines
+    assert h["groei_sd_pct"] == pytest.approx(4.13, abs=0.005)
+    assert h["overschreden_sd_jaren"] == 8 and h["overschreden_sd_van"] == 8
+    assert h["groei_van_jaar"] == 2017 and h["groei_tot_jaar"] == 2024
+    # the trajectory figure: five panels, lasten per inwoner, the breaks in a note
+    fig = o.trend_figure()
+    assert len(fig.axes) == 5
+    texts = " ".join(t.get_text() for t in fig.texts)
+    assert "lasten (bruto) per inwoner" in texts and "2022 6.1 breder gevuld" in texts

@@ -123,12 +123,13 @@ HEADLINES: dict[str, Kolom] = {
        for key, naam, kort in (("jeugd", "Jeugd", "Jeugd"), ("wmo", "Wmo", "Wmo"),
                                ("participatie", "Participatie", "Participatie"),
                                ("basis", "Sociale basisvoorzieningen", "basisvoorz."))},
-    "overschreden_jeugd_jaren": Kolom(
-        "Jeugd boven begroting",
-        "aantal jaren",
-        "Aantal jaren waarin de lasten Jeugd in de jaarrekening meer dan 1% boven de begroting "
-        "van dat jaar lagen (overschrijding op de lasten)",
-    ),
+    **{f"overschreden_{key}_jaren": Kolom(
+        f"{kort} boven begroting", "aantal jaren",
+        f"Aantal jaren waarin de lasten {naam} in de jaarrekening meer dan 1% boven de "
+        "begroting van dat jaar lagen (overschrijding op de lasten)")
+       for key, naam, kort in (("jeugd", "Jeugd", "Jeugd"), ("wmo", "Wmo", "Wmo"),
+                               ("participatie", "Participatie", "Participatie"),
+                               ("basis", "Sociale basisvoorzieningen", "Basisvoorz."))},
     "potentieel_peers_eur": Kolom(
         "Besparingspotentieel",
         "t.o.v. vergelijkbare, € mln",

@@ -415,9 +415,10 @@ class Ontwikkeling(Section):
             r = self.persistentie.loc[D.TOTAAL]
             out["overschreden_sd_jaren"] = float(r["n_overschreden"])
             out["overschreden_sd_van"] = float(r["n_jaren"])
-        if "Jeugd" in self.persistentie.index:
-            out["overschreden_jeugd_jaren"] = float(self.persistentie.loc["Jeugd",
-                                                                          "n_overschreden"])
+        for dom, key in keys.items():
+            if dom != D.TOTAAL and dom in self.persistentie.index:
+                out[f"overschreden_{key}_jaren"] = float(
+                    self.persistentie.loc[dom, "n_overschreden"])
         return out
 
 
