@@ -403,8 +403,11 @@ def test_savings_show_the_tilburg_overschot(tilburg):
     # Tilburg 2023 has no gap (an overschot): the markers are below zero and in view
     assert tot["tekort_eur"] < 0
     assert ax.get_ylim()[0] < (tekort.get_ydata() - 1.2816 * s["tekort_sd"] / 1e6).min()
+    # a probability of 0 or 1 is a rule-of-three bound (issue 16 §3)
     assert [t.get_text() for t in ax.texts] == [
-        f"kans gedekt {nl.getal(100 * k)}%" for k in s["kans_tekort_gedekt"]]
+        "kans gedekt\n" + R.kans_precisie(k, se, 2000, kort=True)[0]
+        for k, se in zip(s["kans_tekort_gedekt"], s["kans_tekort_gedekt_se"], strict=True)]
+    assert ax.texts[0].get_text() in ("kans gedekt\n> 99,8%", "kans gedekt\n< 0,2%")
     assert fits_canvas(fig)
 
 

@@ -468,6 +468,9 @@ def test_zero_probability_is_a_rule_of_three_bound():
         "dan 3 op 10.000, de regel van drie")
     assert R.kans_precisie(0.0, 0.0, 1_000, kort=True)[0] == "< 0,3%"
     assert R.kans_precisie(1.0, 0.0, 100_000)[0] == "meer dan 99,997%"
+    # rounded outward: 3/2000 = 0,15% is 'below 0,2%' and 'above 99,8%', never 99,9%
+    assert R.kans_precisie(0.0, 0.0, 2_000, kort=True)[0] == "< 0,2%"
+    assert R.kans_precisie(1.0, 0.0, 2_000, kort=True)[0] == "> 99,8%"
     # a small estimate gets the decimals its standard error needs (was '<1% (± 0,0 …)')
     p = 5 / 10_000
     assert R.kans_zin(p, R.mc_standard_error(p, 10_000), 10_000) == (

@@ -1243,12 +1243,16 @@ def kans_precisie(p: Any, se: Any, n: int, kort: bool = False) -> tuple[str, str
     v, n = float(p), int(n)
     bound = min(1.0, 3.0 / n)
     d = _decimals(bound, 0)
+    # a bound is rounded outward, so the text never claims more than 3/n supports
+    step = 10.0 ** d
+    upper = math.ceil(round(100.0 * bound * step, 6)) / step
+    lower = math.floor(round((100.0 - 100.0 * bound) * step, 6)) / step
     if v == 0.0:
-        return (f"{'<' if kort else 'minder dan'} {nl.kans(bound, d)}",
+        return (f"{'<' if kort else 'minder dan'} {nl.pct(upper, d)}",
                 f"in geen van de {nl.getal(n)} trekkingen gedekt; met 95% zekerheid minder "
                 f"dan 3 op {nl.getal(n)}, de regel van drie")
     if v == 1.0:
-        return (f"{'>' if kort else 'meer dan'} {nl.kans(1.0 - bound, d)}",
+        return (f"{'>' if kort else 'meer dan'} {nl.pct(lower, d)}",
                 f"in alle {nl.getal(n)} trekkingen gedekt; met 95% zekerheid in meer dan "
                 f"{nl.getal(n - 3)} op {nl.getal(n)}, de regel van drie")
     d = _decimals(se)
