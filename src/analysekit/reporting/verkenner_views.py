@@ -121,7 +121,7 @@ def ontwikkeling(bron: Any, k: Any, info: Any) -> Any:
                 k.domein, []):
             ax.axvline(j - 0.5, color="#999999", lw=0.8, ls=(0, (1, 2)), zorder=1)
             ax.text(j - 0.45, 0.98, kort, rotation=90, ha="left", va="top", fontsize=7,
-                    color="#666666", transform=ax.get_xaxis_transform())
+                    color="#555555", transform=ax.get_xaxis_transform(), zorder=5)
         ax.set_xticks(sorted({int(j) for j in x}))
         ax.tick_params(axis="x", labelrotation=0, labelsize=8.5)
         ax.xaxis.grid(False)
@@ -130,11 +130,11 @@ def ontwikkeling(bron: Any, k: Any, info: Any) -> Any:
         ax.set_ylabel("lasten per inwoner (€)")
         n = len(bron.peers(k))
         handles = [Line2D([], [], color=plots.ACCENT, lw=2.2, marker="o", ms=5,
-                          label=f"{info.naam_kort}: jaarrekening"),
+                          label=f"{info.naam_kort} (jaarrekening)"),
                    Line2D([], [], color=plots.ACCENT, lw=1.6, ls="--", marker="o", ms=5,
                           mfc="white", label="begroting (plan)"),
                    Line2D([], [], color=plots.PEER_KLEUR, ls="--", label=f"mediaan {n} peers"),
-                   Patch(color="#D9DEE7", label="middelste helft peers"),
+                   Patch(color="#D9DEE7", label="middelste helft"),
                    Line2D([], [], color="#555555", ls=":",
                           label="Nederland als geheel")]
         plots.header(fig, ax, f"{info.naam_kort}: {k.domein}, lasten per inwoner per jaar "
