@@ -588,3 +588,22 @@ def test_optional_imports_are_skipped_unless_switched_off(setting, blocked):
                          text=True, check=True).stdout.split()
     # jsonschema's format modules blocked (or not); soupsieve and mplot3d never touched
     assert out == [str(blocked), "False", "False"]
+
+
+def test_cached_scrap_validation_still_refuses_a_bad_scrap_and_restores_scrapbook():
+    """The same checks with one compiled validator; scrapbook's binding given back after."""
+    import jsonschema
+    import scrapbook.scraps as scraps_mod
+
+    from analysekit.reporting import cached_scrap_validation
+
+    with cached_scrap_validation():
+        patched = scraps_mod.json_validate
+        assert patched is not jsonschema.validate
+        with cached_scrap_validation():  # nested: the same one
+            assert scraps_mod.json_validate is patched
+        payload = scraps_mod.scrap_to_payload(scraps_mod.Scrap("netto", 12.5, "json"))
+        assert payload["name"] == "netto" and payload["data"] == 12.5
+        with pytest.raises(jsonschema.ValidationError):
+            scraps_mod.json_validate({"name": 3}, scraps_mod.scrap_schema(1))
+    assert scraps_mod.json_validate is jsonschema.validate

@@ -107,17 +107,24 @@ def cached_scrap_validation() -> Iterator[None]:
     schema itself: milliseconds per scrap, so a report gluing 20 headline figures spends
     0.15 s on it and reading 342 reports half a minute. The same schema and the same
     payload checks run here, with each validator built once.
+
+    Not a public scrapbook API: this swaps the module's ``json_validate`` binding (its
+    import of ``jsonschema.validate``) while reports run. scrapbook 0.5.0 is the last
+    release (2020); should a later one not have that binding, or call it with more
+    arguments, scrapbook's own validation runs unchanged.
     """
     import jsonschema
     import scrapbook.scraps as scraps_mod
 
-    original = scraps_mod.json_validate
-    if getattr(original, "_analysekit", False):  # already active (nested use)
+    original = getattr(scraps_mod, "json_validate", None)
+    if original is not jsonschema.validate:  # already active (nested use), or not there
         yield
         return
     validators: dict[str, Any] = {}
 
-    def validate(instance: Any, schema: Any) -> None:
+    def validate(instance: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:
+            return original(instance, schema, *args, **kwargs)
         key = json.dumps(schema, sort_keys=True)
         if key not in validators:
             cls = jsonschema.validators.validator_for(schema)
@@ -125,7 +132,6 @@ def cached_scrap_validation() -> Iterator[None]:
             validators[key] = cls(schema)
         validators[key].validate(instance)
 
-    validate._analysekit = True  # type: ignore[attr-defined]
     scraps_mod.json_validate = validate
     try:
         yield
