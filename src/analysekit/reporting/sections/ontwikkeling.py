@@ -237,7 +237,10 @@ class Ontwikkeling(Section):
     @cached_property
     def peer_codes(self) -> list[str]:
         """The gemeente's peers (the report's one peer selection: only delivering gemeenten)."""
-        p = self.ctx.positie.selection.peers(self.p.gm_code, self.p.n_peers)
+        pos = self.ctx.positie
+        # the position section's peers when it has them (the same selection, no second search)
+        p = (pos.benchmark.peers if "benchmark" in pos.__dict__
+             else pos.selection.peers(self.p.gm_code, self.p.n_peers))
         return p["gm_code"].astype(str).tolist()
 
     @cached_property
