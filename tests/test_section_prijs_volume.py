@@ -74,8 +74,14 @@ def test_tilburg_ladder(tilburg):
     zin = s.ladder_zin()
     assert "36% voorliggend, 45% maatwerk en 19% geëscaleerd" in zin
     assert "bij 10 vergelijkbare gemeenten is de mediaan 26% voorliggend" in zin
-    # no earlier jaarrekening: the change is shown from the begrotingen
-    assert "Een eerdere jaarrekening staat niet in de gegevens. In de begrotingen 2023–2025" in zin
+    # the data hold jaarrekening 2022 (cbs-iv3-meerjarig), so the change is against that one:
+    # raw lasten Tilburg (GM0855), k EUR, 2022: voorliggend 6.1 75.847 + 6.2 2.190 = 78.037,
+    # maatwerk 6.6 + 6.71 + 6.72 = 134.727, geëscaleerd 6.81 + 6.82 = 100.660 -> 24,90% /
+    # 42,99% / 32,12%; 2023: 36,18% / 44,74% / 19,07% -> +11,3 / +1,8 / −13,0 pp
+    assert ("Verandering sinds jaarrekening 2022: voorliggend +11,3 procentpunt, maatwerk "
+            "+1,8 procentpunt, geëscaleerd −13,0 procentpunt.") in zin
+    assert "Een eerdere jaarrekening staat niet in de gegevens" not in zin
+    assert "In 2023 veranderde de Iv3-indeling" in zin  # the Jeugd split of 2023 is named
     t = s.ladder_display().set_index("trede")
     assert t.loc["geëscaleerd", "lasten Tilburg"] == "€ 61,7 mln"
     assert t.loc["geëscaleerd", "aandeel Tilburg"] == "19%"
@@ -83,7 +89,9 @@ def test_tilburg_ladder(tilburg):
     y = s.ladder_jaren_display().set_index("stuk")
     assert y.loc["begroting 2025", "verandering voorliggend"] == "+5,2 pp"
     assert y.loc["begroting 2025", "verandering maatwerk"] == "−5,9 pp"
-    assert y.loc["jaarrekening 2023", "verandering maatwerk"] == "–"
+    assert y.loc["jaarrekening 2023", "verandering geëscaleerd"] == "−13,0 pp"
+    assert y.loc["jaarrekening 2017", "verandering maatwerk"] == "–"  # first year in the data
+    assert list(y.index[:8]) == [f"jaarrekening {j}" for j in range(2017, 2025)]
     assert "boekingsregels" in s.ladder_kanttekening()
 
 
