@@ -180,6 +180,11 @@ def test_load_finds_the_series(built):
     assert len(t) == 2 * 8 and set(t["definitie"]) == {"gepubliceerd", "vast"}
     with pytest.raises(ParameterError, match="domein 'Sociaal domein' staat niet in tabel"):
         ak.load("iv3", domein="Sociaal domein")
+    from analysekit.data.provenance import read_meta
+
+    meta = read_meta("domein_reeks")
+    assert "Weesp" in meta["rule"] and meta["key"][-1] == "domein"
+    assert "cbs-iv3-meerjarig" in read_meta("iv3_totalen")["source"]
 
 
 def test_other_indeling_is_computed_and_checked(built):

@@ -53,6 +53,19 @@ LEVERING_REGEL = (
 )
 
 
+#: The rules of :mod:`analysekit.data.series`, written into the metadata of domein_reeks.
+REEKS_REGEL = (
+    "Elk jaar wordt uitgedrukt in de indeling van indeling_jaar via de tabel herindelingen: "
+    "samengevoegde gemeenten worden opgeteld, een gesplitste gemeente wordt verdeeld naar "
+    "aandeel (oppervlakte). Leverde één voorganger niet, dan is de rij 'geen gegevens' "
+    "(geleverd = false, alle bedragen leeg), tenzij die voorganger in de loop van dat jaar "
+    "opging in een gemeente die wel leverde (Weesp 2022). Baten en netto zijn leeg tenzij de "
+    "bron voor elke voorganger baten per taakveld heeft (baten_bekend). Definitie 'vast' laat "
+    "6.1 en 6.91/6.92 in alle jaren weg; 'breuk' noemt een definitiebreuk in het jaar waarin "
+    "die begint."
+)
+
+
 @dataclass(frozen=True)
 class Col:
     """One column: pandera dtype, unit, description, checks and nullability."""
@@ -237,6 +250,7 @@ TABLES: dict[str, Table] = {
             ),
         },
         key=("gm_code", "jaar", "verslagsoort", "definitie", "domein"),
+        rule=REEKS_REGEL,
     ),
     "gemeenten": Table(
         title="Gemeenten per indelingsjaar",
