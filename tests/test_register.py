@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from analysekit.analysis import register as R
+from analysekit.analysis.register import montecarlo
 from analysekit.errors import DataError, ParameterError
 
 LEVER = """\
@@ -325,11 +326,11 @@ def test_memory_estimate_refuses_before_allocating(tmp_path, monkeypatch):
     reg = reg_of(tmp_path, lever("A"), lever("B"))
     est = R.simulation_bytes(1000, 2, 0, 1)
     assert est == 8 * 1000 * (6 * 2 + 0 + 3 * 1)
-    monkeypatch.setattr(R, "MAX_SIMULATIE_BYTES", est - 1)
+    monkeypatch.setattr(montecarlo, "MAX_SIMULATIE_BYTES", est - 1)
     with pytest.raises(ParameterError, match="GiB") as e:
         R.simulate(reg, n_draws=1000, years=[2024])
     assert "MAX_SIMULATIE_BYTES" in str(e.value)
-    monkeypatch.setattr(R, "MAX_SIMULATIE_BYTES", est)
+    monkeypatch.setattr(montecarlo, "MAX_SIMULATIE_BYTES", est)
     assert R.simulate(reg, n_draws=1000, years=[2024]).n_draws == 1000
 
 

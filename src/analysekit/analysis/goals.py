@@ -40,7 +40,7 @@ from matplotlib.figure import Figure
 
 from analysekit import nl
 from analysekit.analysis.levers import lever_candidates
-from analysekit.analysis.register import Record, parse_number, read_records
+from analysekit.analysis.register.records import Record, parse_number, read_records
 from analysekit.errors import DataError, ParameterError
 from analysekit.vocab import DOMEINEN
 
