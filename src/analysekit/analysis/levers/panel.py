@@ -1,12 +1,17 @@
 """Two-way fixed effects (gemeente and year) with errors clustered by gemeente: linearmodels.
 
 :func:`twfe` is the one estimator behind the panel, the event studies and the panel
-questions: linearmodels ``PanelOLS(entity_effects=True, time_effects=True)`` with
-``cov_type="clustered"`` and the small-sample factor ``G/(G-1)·(N-1)/(N-k)``, ``k`` the
-slopes only (``debiased=True, group_debias=True, count_effects=False, auto_df=False``;
-equal to pyfixest ``CRV1`` with ``ssc(k_fixef="none")``, checked in the tests), and t(G-1)
-intervals. Its diagnostics come from statsmodels on the same slopes (OLS of the
-gemeente-demeaned data on the gemeente-demeaned year dummies, Frisch-Waugh-Lovell).
+questions: linearmodels ``AbsorbingLS`` with the gemeente and year effects absorbed,
+``cov_type="clustered"`` by gemeente and ``debiased=True``: the small-sample factor
+``G/(G-1)·(N-1)/(N-K)`` with ``K`` the slopes plus the absorbed effects (as Stata ``areg``;
+equal to linearmodels ``PanelOLS(entity_effects=True, time_effects=True)`` with
+``debiased=True, group_debias=True`` and to pyfixest ``CRV1`` with
+``ssc(k_fixef="full")``, checked in the tests), and t(G-1) intervals. ``AbsorbingLS`` is
+chosen over ``PanelOLS`` for time: 0,04 s against 0,18 s per fit on the real panel (342
+gemeenten × 8 jaren, same machine and load); pyfixest is as fast once warm but its first
+fit in a process costs 3 s (numba). Diagnostics come from statsmodels on the same slopes
+(OLS of the gemeente-demeaned data on the gemeente-demeaned year dummies,
+Frisch-Waugh-Lovell).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ class TwfeFit:
     """A fitted two-way fixed-effects model.
 
     Attributes:
-        res: linearmodels ``PanelEffectsResults``.
+        res: linearmodels ``AbsorbingLSResults``.
         terms: Regressors kept (in order).
         dropped: Regressors without variation after the fixed effects (or collinear).
         within: Gemeente-demeaned outcome, regressors and year dummies (for diagnostics).
@@ -77,8 +82,9 @@ class TwfeFit:
         notes = [*notes, "Cook's D en 'effect zonder' per gemeente-jaar, berekend binnen "
                          "gemeenten (vaste effecten van de volledige steekproef)"]
         return ols_diagnostics(ols, self.keys, lever, scale, effect_se,
-                               float(self.res.rsquared_within), float("nan"),
-                               "R² binnen gemeenten", self.n_clusters, notes, unit, top,
+                               float(ols.rsquared), float("nan"),
+                               "R² binnen gemeenten (met jaareffecten)", self.n_clusters,
+                               notes, unit, top,
                                np.column_stack([np.ones(len(x)), x]),
                                vif_terms=self.terms if vif_terms is None else vif_terms)
 
@@ -101,7 +107,7 @@ def twfe(frame: pd.DataFrame, outcome: str, regressors: Sequence[str], entity: p
     Raises:
         ParameterError: A protected regressor is absorbed, too few clusters or observations.
     """
-    from linearmodels.panel import PanelOLS  # lazy: only needed to fit
+    from linearmodels.iv.absorbing import AbsorbingLS  # lazy: only needed to fit
 
     ent = pd.Series(pd.factorize(entity.to_numpy(), sort=True)[0], name="e")
     tim = pd.Series(pd.factorize(time.to_numpy(), sort=True)[0], name="t")
@@ -128,11 +134,9 @@ def twfe(frame: pd.DataFrame, outcome: str, regressors: Sequence[str], entity: p
     if n - len(terms) - int(ent.max()) - int(tim.max()) - 1 < 1:
         raise ParameterError(f"{at(source)}te weinig waarnemingen ({n}) voor {len(terms)} "
                              f"regressoren plus gemeente- en jaareffecten")
-    idx = pd.MultiIndex.from_arrays([ent, tim])
-    res = PanelOLS(vals[outcome].set_axis(idx), vals[terms].set_axis(idx),
-                   entity_effects=True, time_effects=True).fit(
-        cov_type="clustered", clusters=pd.DataFrame({"c": clu}, index=idx),
-        debiased=True, group_debias=True, count_effects=False, auto_df=False)
+    absorb = pd.DataFrame({"e": pd.Categorical(ent), "t": pd.Categorical(tim)})
+    res = AbsorbingLS(vals[outcome], vals[terms], absorb=absorb).fit(
+        cov_type="clustered", clusters=clu, debiased=True)
     keys = pd.DataFrame({"gm_code": cluster.to_numpy(), "jaar": frame_years(frame, time)})
     return TwfeFit(res, terms, dropped, z[[outcome, *terms, *dummies.columns]], keys,
                    n_clusters)
