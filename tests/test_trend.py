@@ -205,8 +205,10 @@ def test_report_section_tilburg(reeks):
     assert h["groei_sd_pct"] == pytest.approx(4.13, abs=0.005)
     assert h["overschreden_sd_jaren"] == 8 and h["overschreden_sd_van"] == 8
     assert h["groei_van_jaar"] == 2017 and h["groei_tot_jaar"] == 2024
-    # the trajectory figure: five panels, lasten per inwoner, the breaks in a note
+    # the foto's figure: the total and the domein that overran most often (Jeugd, 8 of 8);
+    # 01-verkenning's: all five; lasten per inwoner, the breaks in a note
     fig = o.trend_figure()
-    assert len(fig.axes) == 5
+    assert [a.get_title(loc="left").split("\n")[0] for a in fig.axes] == [TOTAAL, "Jeugd"]
     texts = " ".join(t.get_text() for t in fig.texts)
     assert "lasten (bruto) per inwoner" in texts and "2022 6.1 breder gevuld" in texts
+    assert len(o.trend_figure(alle=True).axes) == 5

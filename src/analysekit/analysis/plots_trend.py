@@ -82,13 +82,17 @@ def plot_trend_lens(
         naam: The gemeente's short name (title and legend).
         breaks: :func:`analysekit.analysis.trend.breaks` (vertical marks per domein).
         measure: The lens's measure (for the title).
-        domeinen: Panels, in order (at most five; the sixth cell holds the legend).
+        domeinen: Panels, in order (at most five; the last cell of the grid holds the
+            legend). One or two panels make a one-row figure (cheaper: the foto draws the
+            total and one domein, 01-verkenning all five).
         groei: Optional domein → growth in % per year, shown in the panel title.
     """
     breaks = breaks or {}
     with plots.style():
-        fig = plots.new_figure(8.0, 5.8)
-        grid = fig.add_gridspec(2, 3)
+        nrows = 1 if len(domeinen) <= 2 else 2
+        height = 4.1 if nrows == 1 else 5.8
+        fig = plots.new_figure(8.0, height)
+        grid = fig.add_gridspec(nrows, 3)
         axes = [fig.add_subplot(grid[i // 3, i % 3]) for i in range(min(len(domeinen), 5))]
         years_all: list[int] = []
         marks: dict[tuple[int, str], list[str]] = {}
@@ -165,10 +169,11 @@ def plot_trend_lens(
         if any(breaks.get(d) for d in domeinen):
             handles.append(Line2D([], [], color="#777777", lw=0.8, ls=(0, (1, 2)),
                                   label="definitiebreuk"))
-        title = plots.wrap(f"{naam}: {_MATEN.get(measure, measure)} per domein, "
+        title = plots.wrap(f"{naam}: {_MATEN.get(measure, measure)}"
+                           f"{' per domein' if len(domeinen) > 1 else ''}, "
                            "in euro's van elk jaar (niet voor inflatie gecorrigeerd)",
                            8.0 - 2 * plots.PAD, plots.TITLE_FONT, "bold")
-        fig.text(plots.PAD, 5.8 - plots.PAD, title, transform=fig.dpi_scale_trans,
+        fig.text(plots.PAD, height - plots.PAD, title, transform=fig.dpi_scale_trans,
                  fontsize=plots.TITLE_FONT, fontweight="bold", ha="left", va="top")
         top = plots.PAD + plots.text_height(title, plots.TITLE_FONT) + 0.55
         bottom = plots.footer(fig, BRON) + 0.35
@@ -181,8 +186,8 @@ def plot_trend_lens(
             bottom += plots.text_height(note, plots.FOOTER_FONT) + 0.06
         plots.set_margins(fig, left=0.75, right=0.15, bottom=bottom, top=top,
                           wspace=0.75, hspace=0.75)
-        if len(axes) < 6:  # the legend in the free sixth cell (placed after the margins)
-            cell = grid[1, 2].get_position(fig)
+        if len(axes) < 3 * nrows:  # the legend in the free last cell (after the margins)
+            cell = grid[nrows - 1, 2].get_position(fig)
             fig.legend(handles=handles, loc="center left", fontsize=plots.LEGEND_FONT,
                        frameon=False, borderaxespad=0.0,
                        bbox_to_anchor=(cell.x0, (cell.y0 + cell.y1) / 2))

@@ -261,16 +261,32 @@ class Ontwikkeling(Section):
         """Persistence rows of the gemeente, indexed by domein."""
         return self._own(self.persistentie_all)
 
-    def trend_figure(self) -> Any:
-        """Small multiples per domein: the trajectory against the peers' band and Nederland."""
+    def figure_domeinen(self, alle: bool = False) -> tuple[str, ...]:
+        """The panels: all five, or the total and the domein that overran most often."""
+        if alle:
+            return T.DOMEINEN_EN_TOTAAL
+        most = self.overran_most() or "Jeugd"
+        return (D.TOTAAL, most)
+
+    def trend_figure(self, alle: bool = False) -> Any:
+        """The trajectory against the peers' band and Nederland, per domein.
+
+        Args:
+            alle: All four domeinen and the total (01-verkenning); default the total and
+                the domein that overran the begroting most often (the foto: two panels
+                cost half the drawing of five, and the table gives every domein).
+        """
         from analysekit.analysis.plots_trend import plot_trend_lens
 
         g = self.groei["groei_pct"].to_dict() if len(self.groei) else None
-        return plot_trend_lens(self.trend_lens, self.naam_kort, self.breuken, groei=g)
+        return plot_trend_lens(self.trend_lens, self.naam_kort, self.breuken, groei=g,
+                               domeinen=self.figure_domeinen(alle))
 
-    def trend_figure_alt(self) -> str:
+    def trend_figure_alt(self, alle: bool = False) -> str:
         """Alt text of :meth:`trend_figure`."""
-        return (f"Lasten per inwoner per domein van {self.naam_kort} per jaar (jaarrekening, "
+        doms = " en ".join(d.lower() if d == D.TOTAAL else d
+                           for d in self.figure_domeinen(alle))
+        return (f"Lasten per inwoner ({doms}) van {self.naam_kort} per jaar (jaarrekening, "
                 "daarna begroting) tegenover de mediaan en middelste helft van vergelijkbare "
                 "gemeenten en Nederland")
 
