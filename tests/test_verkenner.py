@@ -55,6 +55,13 @@ def test_only_changed_parts_are_redrawn(v):
     assert set(v.kies(lens="netto_per_client")) == {"cijfers"}
     # the same choice again: nothing to redraw
     assert v.kies(lens="netto_per_client") == {}
+    # the position figure shows every domein: another domein changes the numbers only
+    v.kies(view="positie", lens="netto_per_inwoner")
+    assert set(v.kies(domein="Jeugd")) == {"cijfers"}
+    # a lens per domein draws the chosen domein only: then the domein matters
+    v.kies(lens="netto_per_client")
+    assert set(v.kies(domein="Wmo")) == {"figuur", "cijfers"}
+    v.kies(view="ladder")
     # the peers change everything that shows them, and the command
     assert set(v.kies(n_peers=12)) == {"figuur", "cijfers", "commando"}
     # back to an earlier choice: from memory, same figure as before

@@ -11,11 +11,13 @@ only builds and shows the app, and ``analysekit verken`` serves it through VoilÃ
 **Redraw only what changed.** The page has four parts: the figure, the key figures
 (``cijfers``), one message line (``melding``) and the equivalent report command
 (``commando``). Each part depends on some fields of the choice only
-(:data:`DEPENDS`); :meth:`Verkenner.kies` computes a part again only when one of its
-fields changed, and returns only the parts whose content changed. Each part is kept in a
-small memory per key, so going back to an earlier choice costs nothing. The data behind
-them are the report's all-gemeenten computations (:func:`analysekit.reporting.cache.shared`
-through the report sections), computed once per data and code version.
+(:data:`DEPENDS`; e.g. the ladder has no domein or lens, and the position figure shows
+every domein unless the lens exists per domein only); :meth:`Verkenner.kies` computes a
+part again only when one of its fields changed, and returns only the parts whose content
+changed. Each part is kept in a small memory per key, so going back to an earlier choice
+costs nothing. The data behind them are the report's all-gemeenten computations
+(:func:`analysekit.reporting.cache.shared` through the report sections), computed once per
+data and code version.
 
 **Missing is not zero.** A gemeente without a submission for the period shows
 "geen gegevens" (figure and key figures) and one Dutch line saying what is missing and
@@ -78,11 +80,11 @@ REPORT_NOTEBOOK = "foto-sociaal-domein"
 _PEER_FIELDS = ("gm_code", "jaar", "verslagsoort", "n_peers", "filters", "gewichten")
 #: Which fields of the choice each part of the page depends on (per view for the figure).
 DEPENDS: dict[str, tuple[str, ...]] = {
-    "figuur:ontwikkeling": (*_PEER_FIELDS, "domein", "lens"),
-    "figuur:positie": (*_PEER_FIELDS, "domein", "lens"),
+    "figuur:ontwikkeling": (*_PEER_FIELDS, "domein"),
+    "figuur:positie": (*_PEER_FIELDS, "lens", "domein_figuur"),
     "figuur:prijs_volume": _PEER_FIELDS,
     "figuur:ladder": _PEER_FIELDS,
-    "figuur:gap": ("gm_code", "jaar", "verslagsoort", "lens"),
+    "figuur:gap": ("gm_code", "jaar", "verslagsoort", "totaal"),
     "cijfers": (*_PEER_FIELDS, "domein", "lens"),
     "melding": (*_PEER_FIELDS, "domein", "lens", "view"),
     "commando": ("gm_code", "jaar", "verslagsoort", "n_peers", "filters", "gewichten"),
@@ -110,6 +112,16 @@ class Keuze:
     filters: tuple[str, ...] = ()
     gewichten: tuple[tuple[str, float], ...] = ()
     view: str = "positie"
+
+    @property
+    def domein_figuur(self) -> str | None:
+        """The domein as the position figure uses it: only for a lens per domein."""
+        return self.domein if self.lens in PER_DOMEIN else None
+
+    @property
+    def totaal(self) -> bool:
+        """True for the lens in total euros (the gap figure is then in euros, not per inwoner)."""
+        return self.lens == "netto_eur"
 
     def key(self, part: str) -> tuple[Any, ...]:
         """The values of the fields ``part`` depends on (see :data:`DEPENDS`)."""
@@ -372,8 +384,7 @@ class Verkenner:
         k = self.keuze
         try:
             self.bron.check_periode(k.jaar, k.verslagsoort)
-            if k.lens in PER_DOMEIN and k.domein == TOTAAL and k.view in ("positie",
-                                                                           "ontwikkeling"):
+            if k.lens in PER_DOMEIN and k.domein == TOTAAL and k.view == "positie":
                 raise ParameterError(
                     f"de lens '{LENZEN[k.lens]}' bestaat per domein, niet voor het hele "
                     f"{TOTAAL.lower()}; kies een domein (bijvoorbeeld Jeugd)")

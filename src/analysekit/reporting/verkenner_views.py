@@ -144,10 +144,9 @@ def ontwikkeling(bron: Any, k: Any, info: Any) -> Any:
                                          "bewerking analysekit. Nederland als geheel: alle "
                                          "lasten gedeeld door alle inwoners. Ontbrekende "
                                          "opgaven tellen niet mee; stippellijnen: "
-                                         "definitiebreuk." + (
-                                             "" if k.lens == TREND_MAAT else
-                                             " Over de jaren toont de verkenner de lasten: de "
-                                             "reeks heeft de baten niet voor elk jaar.")))
+                                         "definitiebreuk. Over de jaren toont de "
+                                         "verkenner de lasten: de reeks heeft de baten niet "
+                                         "voor elk jaar."))
     return fig
 
 
