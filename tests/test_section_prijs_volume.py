@@ -95,6 +95,25 @@ def test_tilburg_ladder(tilburg):
     assert "boekingsregels" in s.ladder_kanttekening()
 
 
+def test_tilburg_over_time(tilburg):
+    """Issue 17 §7: prijs × volume 2020 → 2021 (lasten; KWB bijstand 2020 and 2021)."""
+    s = tilburg.prijs_volume
+    assert s.tijd_jaren_label() == "2020 → 2021"
+    z = [x.replace("\u00a0", " ") for x in s.tijd_zinnen()]
+    assert len(z) == 3 and "geen cliëntentelling uit de KWB voor zowel 2020 als 2021" in z[0]
+    assert z[2].startswith("Bij Tilburg daalden de lasten voor Participatie van € 944 naar "
+                           "€ 897 per inwoner (jaarrekening 2020 → 2021): € 24 minder doordat "
+                           "minder inwoners bijstand ontvangen (31,9 → 31,1 per 1.000")
+    assert s.tijd_zinnen(alleen_splitsing=True) == [s.tijd_zinnen()[2]]
+    t = s.tijd_display().set_index("domein").map(lambda v: v.replace("\u00a0", " "))
+    assert list(t.index) == ["Participatie"]
+    assert t.loc["Participatie", "verandering"] == "−€ 47"
+    assert t.loc["Participatie", "lasten per cliënt 2020 → 2021"] == "€ 29.612 → € 28.864"
+    k = s.tijd_kanttekening()
+    assert "lasten (bruto)" in k and "6.1" in k and "onder de 10" in k
+    assert "KWB" in s.tijd_kanttekening(kort=True)
+
+
 def test_gm1961_geen_gegevens_never_zero(built):
     # a report for GM1961 falls back to the begroting (params), so that one has a split ...
     ctx = ReportContext.from_params({"gemeente": "GM1961", "jaar": 2023})

@@ -756,7 +756,7 @@ def _deel(x: float, words: tuple[str, str]) -> str:
 
 
 #: KWB editions (CBS Kerncijfers wijken en buurten) by table id, for :func:`bron_label`.
-_KWB_EDITIES = {"85039NED": 2021, "84799NED": 2020, "83765NED": 2017}
+KWB_EDITIES = {"85039NED": 2021, "84799NED": 2020, "83765NED": 2017}
 _CIRCULAIRES = {"S": "septembercirculaire", "M": "meicirculaire", "D": "decembercirculaire"}
 
 
@@ -773,8 +773,8 @@ def bron_label(bron: object) -> str:
     if m:
         return (f"BZK, maatstaf gemeentefonds, {_CIRCULAIRES[m.group(1)]} {m.group(2)}, "
                 f"uitkeringsjaar {m.group(3)}")
-    if b.upper() in _KWB_EDITIES:
-        return f"CBS Kerncijfers wijken en buurten {_KWB_EDITIES[b.upper()]}, tabel {b}"
+    if b.upper() in KWB_EDITIES:
+        return f"CBS Kerncijfers wijken en buurten {KWB_EDITIES[b.upper()]}, tabel {b}"
     return b
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysekit.analysis import ladder as LA
 from analysekit.analysis import prijs_volume as PV
+from analysekit.analysis import prijs_volume_tijd as PVT
 from analysekit.nl import GEEN_GEGEVENS, MINUS, ONTBREEKT, eur, finite, getal, pct
 from analysekit.reporting.cache import shared
 from analysekit.reporting.display import opsomming
@@ -248,6 +249,90 @@ class PrijsVolume(Section):
         return (f"Watervaldiagram per domein: netto kosten per inwoner van {self.naam_kort} "
                 "tegenover de mediaan van vergelijkbare gemeenten, ontleed in volume, prijs "
                 "en samenhang")
+
+    # ------------------------------------------------------------------ over time
+
+    @cached_property
+    def tijd_all(self) -> pd.DataFrame:
+        """The split of the change between two KWB client years, every gemeente (shared).
+
+        Empty when the data have no domein with the same KWB count in two years.
+        """
+        t = self.tables
+
+        def compute() -> pd.DataFrame:
+            import analysekit
+
+            reeks = analysekit.load("domein_reeks")
+            jaren = PVT.tijd_jaren(t["kenmerken"], reeks)
+            if jaren is None:
+                return pd.DataFrame(columns=PVT.TIJD_COLUMNS)
+            return PVT.prijs_volume_tijd(reeks, t["kenmerken"], analysekit.load("herindelingen"),
+                                         *jaren)
+
+        return shared("prijs_volume_tijd", compute)
+
+    @cached_property
+    def tijd(self) -> pd.DataFrame:
+        """The gemeente's rows of :attr:`tijd_all` (one per domein; empty: no two years)."""
+        a = self.tijd_all
+        return a.loc[a["gm_code"] == self.p.gm_code].reset_index(drop=True)
+
+    def tijd_jaren_label(self) -> str:
+        """``2020 → 2021`` (empty when there are no two client years)."""
+        a = self.tijd_all
+        if a.empty:
+            return ""
+        return f"{int(a['jaar_van'].iloc[0])} → {int(a['jaar_tot'].iloc[0])}"
+
+    def tijd_zinnen(self, *, alleen_splitsing: bool = False) -> list[str]:
+        """One sentence per domein for the change over time (lasten, bruto).
+
+        Args:
+            alleen_splitsing: Only the domeinen that have a split (the foto's short list).
+        """
+        if self.tijd_all.empty:
+            return [] if alleen_splitsing else [
+                "Prijs × volume over de tijd: de gegevens hebben voor geen enkel domein een "
+                "cliëntentelling uit twee jaren."]
+        if self.tijd.empty:
+            return [] if alleen_splitsing else [
+                f"Prijs × volume over de tijd ({self.tijd_jaren_label()}): {self.naam_kort} "
+                f"staat niet in de huidige gemeentelijke indeling ({GEEN_GEGEVENS})."]
+        rows = self.tijd
+        if alleen_splitsing:
+            rows = rows.loc[rows["status"] == PVT.STATUS_OK]
+        return [PVT.zin_tijd(r, self.naam_kort) for _, r in rows.iterrows()]
+
+    def tijd_display(self) -> pd.DataFrame:
+        """The split over time per domein with a split, as a Dutch table (lasten, € per inwoner)."""
+        s = self.tijd.loc[self.tijd["status"] == PVT.STATUS_OK]
+        if s.empty:
+            return pd.DataFrame()
+        j0, j1 = int(s["jaar_van"].iloc[0]), int(s["jaar_tot"].iloc[0])
+        return pd.DataFrame({
+            "domein": s["domein"],
+            f"lasten per inwoner {j0}": [_nb(eur(v)) for v in s["lasten_per_inwoner_van"]],
+            f"lasten per inwoner {j1}": [_nb(eur(v)) for v in s["lasten_per_inwoner_tot"]],
+            "verandering": [_nb(eur(v, sign=True)) for v in s["verschil"]],
+            "door volume": [_nb(eur(v, sign=True)) for v in s["volume_deel"]],
+            "door prijs": [_nb(eur(v, sign=True)) for v in s["prijs_deel"]],
+            "samenhang": [_nb(eur(v, sign=True)) for v in s["interactie"]],
+            f"per 1.000 inwoners {j0} → {j1}": [
+                f"{getal(a, 1)} → {getal(b, 1)}"
+                for a, b in zip(s["volume_van"], s["volume_tot"], strict=True)],
+            f"lasten per cliënt {j0} → {j1}": [
+                _nb(f"{eur(a)} → {eur(b)}")
+                for a, b in zip(s["prijs_van"], s["prijs_tot"], strict=True)],
+        }).reset_index(drop=True)
+
+    def tijd_kanttekening(self, kort: bool = False) -> str:
+        """The caveat of the split over time (lasten, KWB definitions, breaks, small counts)."""
+        a = self.tijd_all
+        if a.empty:
+            return ""
+        return PVT.kanttekening_tijd(int(a["jaar_van"].iloc[0]), int(a["jaar_tot"].iloc[0]),
+                                     kort=kort)
 
     # ------------------------------------------------------------------ ladder
 
