@@ -352,14 +352,18 @@ def test_goals_progress_and_status_text_tilburg(tilburg):
                            verslagsoort="begroting")
     st = res.status.set_index("indicator")
     aandeel = st.loc["Aandeel voorliggend veld in het sociaal domein"]["toelichting"]
-    assert re.fullmatch(r"doel 22,0% bereikt in 2025 \(\d+,\d%\)", aandeel)
+    # begroting 2017–2026 since issue 17: the last plan year is 2026, at the deadline
+    assert re.fullmatch(r"doel 22,0% bereikt in \d{4} \(\d+,\d%\)|deadline 2026 verstreken; "
+                        r"2026: \d+,\d%, doel 22,0%", aandeel)
     # Dutch numbers only: no decimal points (25.2694), dots only as thousands separators
     for text in st["toelichting"]:
         assert not re.search(r"\d\.(\d{1,2}|\d{4,})(?!\d)", text), text
     # the report rebases the example goals on the gemeente: targets like 25.269407
     rebased = [dataclasses.replace(d, doel_waarde=25.269407)
                if d.indicator == "Bijstand per 1.000 inwoners" else d for d in res.doelen]
-    bijstand = G.goal_status(rebased, res.observed).set_index("indicator").loc[
+    # (read as measurements here: the maatstaf itself gets no status, issue 16 §6)
+    gemeten = res.observed.assign(bron="jaarrekening")
+    bijstand = G.goal_status(rebased, gemeten).set_index("indicator").loc[
         "Bijstand per 1.000 inwoners"]
     assert bijstand["toelichting"] == (
         f"deadline 2025 verstreken; 2025: {G._fmt_waarde(bijstand['laatste_waarde'])}, "
@@ -373,9 +377,13 @@ def test_goals_progress_and_status_text_tilburg(tilburg):
         assert ax.get_title(loc="left").replace("\n", " ") == f"{doel.indicator}: {label}"
         assert ax.get_xlabel() == f"eigenaar: {doel.eigenaar}"
         assert "EUR" not in ax.get_ylabel()
-        ob = res.observed.loc[res.observed["indicator"] == doel.indicator]
-        (gemeten,) = [ln for ln in ax.lines if ln.get_marker() == "o"]
-        np.testing.assert_allclose(gemeten.get_ydata(), ob.sort_values("jaar")["waarde"])
+        ob = res.observed.loc[(res.observed["indicator"] == doel.indicator)
+                              & (res.observed["bron"].map(G.bron_soort) == "meting")]
+        gemeten = [ln for ln in ax.lines if ln.get_marker() == "o"]
+        if ob.empty:  # a maatstaf or invented example values: never drawn as measured
+            assert not gemeten
+            continue
+        np.testing.assert_allclose(gemeten[0].get_ydata(), ob.sort_values("jaar")["waarde"])
     share = axes[3]
     assert share.get_ylabel() == "aandeel (%)"
     assert all(s.endswith("%") for s in P.tick_labels(share.yaxis))
