@@ -197,7 +197,7 @@ class ReportContext:
         if finite(lz.lens()["overschrijding_eur"]):
             points.append(lz.overrun_sentence())
         points.append(self.positie.position_sentence().split(". Dat is")[0] + ".")
-        points.append(self.ontwikkeling.trajectory_sentence())
+        points.append(self.ontwikkeling.trajectory_sentence(kort=True))  # projection: once
         return points[:6]
 
     @cached_property

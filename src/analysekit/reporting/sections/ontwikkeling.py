@@ -123,23 +123,24 @@ class Ontwikkeling(Section):
                 else GEEN_GEGEVENS for d in out["domein"]]
         return out
 
-    def trajectory_sentence(self) -> str:
+    def trajectory_sentence(self, kort: bool = False) -> str:
         """Dutch sentences on the years: growth, persistence of the overrun, projection.
 
         Falls back to the lenses' years (:meth:`lenses_sentence`) when the data has no
-        multi-year domein series.
+        multi-year domein series. ``kort`` (the summary) leaves out the projection: the
+        section says it once, next to its figure.
         """
         if not self.heeft_reeks:
-            return self.lenses_sentence()
-        return self._trend_sentence
+            return self._lenses_kort if kort else self.lenses_sentence()
+        return self._trend_kort if kort else self._trend_sentence
 
     def lenses_sentence(self) -> str:
         """The net cost over the years in the lenses, and whether the gap can be projected."""
         return self._trajectory_sentence
 
     @cached_property
-    def _trajectory_sentence(self) -> str:
-        # computed once per report (the notebook and the kernpunten both show it)
+    def _lenses_kort(self) -> str:
+        # the net cost over the years, without the projection (the summary's point)
         v = self.verloop.loc[self.verloop["domein"] == D.TOTAAL]
         parts, missing = [], []
         for vs in ("jaarrekening", "begroting"):
@@ -155,6 +156,12 @@ class Ontwikkeling(Section):
             f"Er zijn voor {self.naam_kort} geen Iv3-gegevens over de jaren ({GEEN_GEGEVENS}).")
         if missing:
             text += f" Niet geleverd ({GEEN_GEGEVENS}): {opsomming(missing)}."
+        return text
+
+    @cached_property
+    def _trajectory_sentence(self) -> str:
+        # computed once per report; the projection note is said here only (issue 16 §6)
+        text = self._lenses_kort
         proj = self.projection(D.TOTAAL, "tekort_eur")
         if proj.ok:
             f = proj.forecast.iloc[-1]
@@ -409,13 +416,16 @@ class Ontwikkeling(Section):
         return str(ps["n_overschreden"].idxmax())
 
     @cached_property
-    def _trend_sentence(self) -> str:
+    def _trend_kort(self) -> str:
         parts = [self.growth_sentence(D.TOTAAL)]
         most = self.overran_most()
         if most is not None:
             parts.append(self.persistence_sentence(most))
-        parts.append(self.projection_sentence(D.TOTAAL))
         return " ".join(parts)
+
+    @cached_property
+    def _trend_sentence(self) -> str:
+        return f"{self._trend_kort} {self.projection_sentence(D.TOTAAL)}"
 
     def trend_kort(self) -> dict[str, float]:
         """Headline figures for the site: growth of the total and each domein, overrun years."""
