@@ -10,7 +10,8 @@ figure descriptions) is checked for:
 * numbers with a decimal point (``0.8069``, ``341.0``): a Dutch number has a decimal comma
   and dots only between groups of three digits; taakveld codes (``6.72``) are no numbers;
 * a promised table that does not follow ("De tabellen staan hieronder …");
-* CBS's disambiguation suffix in a name (``Utrecht (gemeente)``) and ``1 … zitten``.
+* CBS's disambiguation suffix in a name (``Utrecht (gemeente)``) and ``1 … zitten``;
+* the projection note more than once.
 
 The sample: Tilburg (the kit's example), GM1961 Vijfheerenlanden (a merged gemeente with
 no jaarrekening 2023 in the source), GM1980 Dijk en Waard (merged in 2022), GM0096 Vlieland
@@ -43,6 +44,9 @@ DOTTED = re.compile(r"(?<![\w.,])\d+(?:\.\d+)+[a-z]?(?![\w])")
 DUTCH_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 #: Not a figure: the kit's version and the licence (CC BY 4.0).
 NOT_A_FIGURE = re.compile(r"analysekit\s+\d+\.\d+\.\d+|CC BY \d\.\d")
+#: The projection note ("Doorgetrokken …", "Een projectie … is … niet mogelijk"): once.
+PROJECTION = re.compile(r"Doorgetrokken \(|Doorgetrokken komt|Een projectie met "
+                        r"onzekerheidsmarge is op")
 #: "De tabellen staan hieronder …", "in de tabel hieronder": a table must follow.
 PROMISE = re.compile(r"(?:tabellen?\s+staa?n?\s+hieronder|in de tabel hieronder)", re.I)
 
@@ -97,6 +101,9 @@ def faults(page: str, taakvelden: frozenset[str]) -> list[str]:
         found.append(f"naam met CBS-achtervoegsel {m.group()!r}")
     for m in re.finditer(r"(?<![\d.,])1 (?:daarvan zitten|gemeenten|rapporten|jaren)\b", text):
         found.append(f"enkelvoud/meervoud {m.group()!r}")
+    n = len(PROJECTION.findall(text))
+    if n > 1:
+        found.append(f"de projectie staat {n} keer in de tekst (één keer is genoeg)")
     return found
 
 
@@ -106,7 +113,8 @@ def test_the_check_finds_each_fault():
     bad = ("<p>tekort_eur None</p><td>0.8069</td><td>n 341.0</td><p>adoptie None</p>"
            "<p>Amsterdam (−752,389) VIF lage_inkomens_huishoudens_per_inwoner</p>"
            "<p>Utrecht (gemeente): 1 daarvan zitten ook</p><p>nan% en NaN</p>"
-           "<p>De tabellen staan hieronder met hun nummer, titel en jaren.</p>")
+           "<p>De tabellen staan hieronder met hun nummer, titel en jaren.</p>"
+           "<p>Een projectie met onzekerheidsmarge is op 3 jaren niet mogelijk.</p>" * 3)
     found = faults(bad, tv)
     assert any("'tekort_eur'" in f for f in found)
     assert any("'lage_inkomens_huishoudens_per_inwoner'" in f for f in found)
@@ -118,6 +126,7 @@ def test_the_check_finds_each_fault():
     assert any("1 daarvan zitten" in f for f in found)
     assert any("beloofde tabel" in f for f in found)
     assert any("bronnen (nummer, titel, jaren)" in f for f in found)
+    assert any("de projectie staat 3 keer" in f for f in found)
     good = ("<p>Tilburg: € 1.234.567 (€ 76,2 mln), 14,1%, taakveld 6.72d, 6.79 en 6.1 + 6.2, "
             "CBS (CC BY 4.0), "
             "illustratief_tilburg.yaml, 10.000 trekkingen. Gemaakt met analysekit 0.1.0.</p>"
