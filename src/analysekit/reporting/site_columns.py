@@ -111,7 +111,7 @@ HEADLINES: dict[str, Kolom] = {
         1,
     ),
     "overschreden_sd_jaren": Kolom(
-        "Boven begroting",
+        "Lasten > begroting",
         "aantal jaren",
         "Aantal jaren waarin de lasten sociaal domein in de jaarrekening meer dan 1% boven de "
         "begroting van dat jaar lagen (overschrijding op de lasten)",
@@ -124,7 +124,7 @@ HEADLINES: dict[str, Kolom] = {
                                ("participatie", "Participatie", "Participatie"),
                                ("basis", "Sociale basisvoorzieningen", "basisvoorz."))},
     **{f"overschreden_{key}_jaren": Kolom(
-        f"{kort} boven begroting", "aantal jaren",
+        f"{kort} > begroting", "aantal jaren",
         f"Aantal jaren waarin de lasten {naam} in de jaarrekening meer dan 1% boven de "
         "begroting van dat jaar lagen (overschrijding op de lasten)")
        for key, naam, kort in (("jeugd", "Jeugd", "Jeugd"), ("wmo", "Wmo", "Wmo"),
