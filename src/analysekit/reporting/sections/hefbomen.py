@@ -28,8 +28,9 @@ from analysekit.vocab import DOMEINEN, TOTAAL
 
 #: Allers & Geertsema (2016), the literature question a is set beside.
 ALLERS_GEERTSEMA = (
-    "Allers en Geertsema (2016, *Journal of Regional Science*) vonden voor Nederlandse "
-    "herindelingen 1990–2014 geen effect op de totale uitgaven per inwoner"
+    "Allers en Geertsema (2016, *Journal of Regional Science* 56(4)) vonden over 15 jaar "
+    "Nederlandse herindelingen geen effect op de totale uitgaven per inwoner (wel lagere "
+    "uitgaven aan bestuur)"
 )
 
 
