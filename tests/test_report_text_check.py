@@ -113,8 +113,8 @@ def test_the_check_finds_each_fault():
     bad = ("<p>tekort_eur None</p><td>0.8069</td><td>n 341.0</td><p>adoptie None</p>"
            "<p>Amsterdam (−752,389) VIF lage_inkomens_huishoudens_per_inwoner</p>"
            "<p>Utrecht (gemeente): 1 daarvan zitten ook</p><p>nan% en NaN</p>"
-           "<p>De tabellen staan hieronder met hun nummer, titel en jaren.</p>"
-           "<p>Een projectie met onzekerheidsmarge is op 3 jaren niet mogelijk.</p>" * 3)
+           "<p>De tabellen staan hieronder met hun nummer, titel en jaren.</p>")
+    bad += "<p>Een projectie met onzekerheidsmarge is op 3 jaren niet mogelijk.</p>" * 3
     found = faults(bad, tv)
     assert any("'tekort_eur'" in f for f in found)
     assert any("'lage_inkomens_huishoudens_per_inwoner'" in f for f in found)
