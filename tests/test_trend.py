@@ -212,3 +212,18 @@ def test_report_section_tilburg(reeks):
     texts = " ".join(t.get_text() for t in fig.texts)
     assert "lasten (bruto) per inwoner" in texts and "2022 6.1 breder gevuld" in texts
     assert len(o.trend_figure(alle=True).axes) == 5
+
+
+def test_report_section_without_the_series(built):
+    # a data folder without the multi-year series: the section says "geen gegevens", no error
+    from analysekit.nl import GEEN_GEGEVENS
+    from analysekit.reporting.context import ReportContext
+
+    o = ReportContext.from_params({"gemeente": "Tilburg", "jaar": 2023}).ontwikkeling
+    o.__dict__["heeft_reeks"] = False
+    assert o.trend_lens.empty and o.trend_kort() == {} and o.trust_sentence() == ""
+    assert (o.trend_display().iloc[:, 1] == GEEN_GEGEVENS).all()
+    assert "geen projectie" in o.projection_sentence()
+    fig = o.trend_figure()
+    assert GEEN_GEGEVENS in " ".join(t.get_text() for a in fig.axes for t in a.texts)
+    assert not o.projection_lasten().ok

@@ -252,21 +252,32 @@ class Ontwikkeling(Section):
 
     @cached_property
     def trend_lens(self) -> pd.DataFrame:
-        """The gemeente's lasten per inwoner per year against its peers' band and Nederland."""
+        """The gemeente's lasten per inwoner per year against its peers' band and Nederland.
+
+        Empty (every figure and table then says "geen gegevens") when the data has no
+        multi-year series or the gemeente is not in it.
+        """
+        if not self.heeft_reeks or self.p.gm_code not in self.wide.index:
+            return pd.DataFrame(columns=["gm_code", "jaar", "verslagsoort", "domein", "eigen",
+                                         "n_peers_met_waarde", "peer_q1", "peer_mediaan",
+                                         "peer_q3", "nederland", "breuk"])
         return T.lens_fast(self.wide, self.p.gm_code, self.peer_codes, self.nederland)
 
-    def _own(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def _own(self, name: str) -> pd.DataFrame:
+        if not self.heeft_reeks:
+            return pd.DataFrame(columns=["domein"]).set_index("domein")
+        frame = getattr(self, name)
         return frame.loc[frame["gm_code"] == self.p.gm_code].set_index("domein")
 
     @cached_property
     def groei(self) -> pd.DataFrame:
         """Growth rows of the gemeente, indexed by domein."""
-        return self._own(self.groei_all)
+        return self._own("groei_all")
 
     @cached_property
     def persistentie(self) -> pd.DataFrame:
         """Persistence rows of the gemeente, indexed by domein."""
-        return self._own(self.persistentie_all)
+        return self._own("persistentie_all")
 
     def figure_domeinen(self, alle: bool = False) -> tuple[str, ...]:
         """The panels: all five, or the total and the domein that overran most often."""
@@ -300,6 +311,9 @@ class Ontwikkeling(Section):
     def trend_display(self) -> pd.DataFrame:
         """Per domein: lasten per inwoner first/last year, growth with interval, rank, overruns."""
         lens = self.trend_lens
+        if lens.empty:
+            return pd.DataFrame({"domein": list(T.DOMEINEN_EN_TOTAAL),
+                                 "lasten per inwoner over de jaren": GEEN_GEGEVENS})
         g, ps = self.groei, self.persistentie
         value = dict(zip(zip(lens["verslagsoort"], lens["jaar"], lens["domein"], strict=True),
                          lens["eigen"], strict=True))
@@ -361,6 +375,9 @@ class Ontwikkeling(Section):
 
     def projection_sentence(self, domein: str = D.TOTAAL) -> str:
         """The kit's projection for the last begroting year, beside the own begroting."""
+        if not self.heeft_reeks:
+            return (f"Er is geen meerjarige reeks van de Iv3-lasten ({GEEN_GEGEVENS}), dus geen "
+                    "projectie.")
         pr = self.projecties_all
         pr = pr.loc[(pr["gm_code"] == self.p.gm_code) & (pr["domein"] == domein)]
         pr = pr.loc[pr["verwachting"].notna()]
@@ -405,6 +422,8 @@ class Ontwikkeling(Section):
 
     def trust_sentence(self, domein: str = D.TOTAAL) -> str:
         """How much to trust the projection: the backtest over all gemeenten."""
+        if not self.heeft_reeks:
+            return ""
         return B.trust_sentence(self.backtest, domein)
 
     def overran_most(self) -> str | None:
