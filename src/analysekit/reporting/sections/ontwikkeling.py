@@ -436,11 +436,24 @@ class Ontwikkeling(Section):
 
     @cached_property
     def _trend_kort(self) -> str:
-        parts = [self.growth_sentence(D.TOTAAL)]
+        g = self.groei
+        if D.TOTAAL not in g.index or not nl.finite(g.loc[D.TOTAAL, "groei_pct"]):
+            return self.growth_sentence(D.TOTAAL)
+        r = g.loc[D.TOTAAL]
+        text = (f"De lasten (bruto) per inwoner voor het sociaal domein groeiden "
+                f"{int(r['eerste_jaar'])}–{int(r['laatste_jaar'])} gemiddeld "
+                f"{nl.pct(r['groei_pct'], 1)} per jaar (95%-interval "
+                f"{nl.pct(r['groei_laag_pct'], 1)} tot {nl.pct(r['groei_hoog_pct'], 1)}; "
+                f"in euro's van elk jaar), de {nl.getal(r['rang'])}e snelste groei van "
+                f"{int(r['n_rang'])} gemeenten.")
         most = self.overran_most()
         if most is not None:
-            parts.append(self.persistence_sentence(most))
-        return " ".join(parts)
+            p = self.persistentie.loc[most]
+            status = {PS.STRUCTUREEL: ", structureel", PS.NIET_STRUCTUREEL: ""}.get(
+                str(p["status"]), "")
+            text += (f" {most} lag in {int(p['n_overschreden'])} van de {int(p['n_jaren'])} "
+                     f"jaren boven de begroting (op de lasten{status}).")
+        return text
 
     @cached_property
     def _trend_sentence(self) -> str:
