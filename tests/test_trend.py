@@ -200,6 +200,9 @@ def test_report_section_tilburg(reeks):
                           "2024 gemiddeld 4,1% per jaar")
     assert "Jeugd overschreed de begroting op de lasten in 8 van de 8 jaren" in zin
     assert "95%-voorspellingsinterval" in zin and "de eigen begroting 2026" in zin
+    kort = o.trajectory_sentence(kort=True)  # the summary: no projection, short persistence
+    assert "voorspellingsinterval" not in kort
+    assert "Jeugd lag in 8 van de 8 jaren boven de begroting (op de lasten, structureel)" in kort
     assert "Hoe betrouwbaar is de trendlijn?" in o.trust_sentence()
     h = ctx.headlines
     assert h["groei_sd_pct"] == pytest.approx(4.13, abs=0.005)

@@ -457,7 +457,14 @@ class Ontwikkeling(Section):
 
     @cached_property
     def _trend_sentence(self) -> str:
-        return f"{self._trend_kort} {self.projection_sentence(D.TOTAAL)}"
+        # the section's text: growth, the full persistence sentence (with the net overrun
+        # of the year that has baten), and the projection (said here only)
+        parts = [self.growth_sentence(D.TOTAAL)]
+        most = self.overran_most()
+        if most is not None:
+            parts.append(self.persistence_sentence(most))
+        parts.append(self.projection_sentence(D.TOTAAL))
+        return " ".join(parts)
 
     def trend_kort(self) -> dict[str, float]:
         """Headline figures for the site: growth of the total and each domein, overrun years."""
