@@ -37,6 +37,10 @@ __all__ = [
 ]
 
 
+#: Notebooks in ``notebooks/`` that are not reports (left out of the listing of reports).
+NOT_REPORTS = frozenset({"verkenner"})
+
+
 def notebooks_dir() -> Path:
     """Return the folder with the report notebooks (``notebooks/`` in the project)."""
     return project_root() / "notebooks"
@@ -54,7 +58,8 @@ def notebook_path(notebook: str | Path) -> Path:
     for c in candidates:
         if c.is_file():
             return c.resolve()
-    available = ", ".join(sorted(x.stem for x in notebooks_dir().glob("*.ipynb")))
+    available = ", ".join(sorted(x.stem for x in notebooks_dir().glob("*.ipynb")
+                                 if x.stem not in NOT_REPORTS))
     raise ParameterError(f"onbekend notebook {str(notebook)!r}; beschikbaar: {available}")
 
 
