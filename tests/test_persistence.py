@@ -125,3 +125,24 @@ def test_net_overrun_of_2023_equals_the_lens(persist):
         lens.loc["Sociaal domein", "overschrijding_eur"], abs=1)
     s = P.persistence_sentence(row)
     assert "In 2023, het jaar met baten in begroting én jaarrekening" in s
+
+
+def test_scenario_target_takes_the_structural_overrun_first():
+    # SYNTHETIC lenses of one gemeente with a one-year overrun of € 5 mln in 2023
+    from analysekit.analysis.gap_target import choose_target
+
+    lenses = pd.DataFrame({"gm_code": ["GM9001"], "jaar": [2023], "domein": ["Sociaal domein"],
+                           "verslagsoort": ["jaarrekening"], "geleverd": [True],
+                           "overschrijding_eur": [5e6], "tekort_eur": [np.nan]})
+    p = P.persistence(P.overruns(synthetic_reeks(CASES))).set_index("gm_code")
+    st = p.loc["GM9001"].to_dict()
+    t = choose_target(lenses, structureel=st)
+    assert t.kind == "structureel" and t.amount == pytest.approx(st["structureel_eur"])
+    assert t.sd == pytest.approx(st["structureel_sd_eur"]) and not t.vast and t.jaar == 2024
+    assert "in 3 van de 4 jaren 2021–2024" in t.label
+    # not structureel: the one-year overrun, held flat, as before
+    t2 = choose_target(lenses, structureel=p.loc["GM9002"].to_dict())
+    assert t2.kind == "overschrijding" and t2.amount == 5e6 and t2.vast
+    assert t2.tried[0][0] == "structureel"
+    # a deficit the user gives always comes first
+    assert choose_target(lenses, 1e6, structureel=st).kind == "opgegeven"
