@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysekit.analysis import prijs_volume_tijd as T
+from analysekit.analysis.prijs_volume import tijd as T
 from analysekit.errors import ParameterError
 
 # --------------------------------------------------------------------------- synthetic

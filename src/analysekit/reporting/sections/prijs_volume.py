@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysekit.analysis import ladder as LA
 from analysekit.analysis import prijs_volume as PV
-from analysekit.analysis import prijs_volume_tijd as PVT
+from analysekit.analysis.prijs_volume import tijd as PVT
 from analysekit.nl import GEEN_GEGEVENS, MINUS, ONTBREEKT, eur, finite, getal, pct
 from analysekit.reporting.cache import shared
 from analysekit.reporting.display import opsomming

@@ -32,9 +32,8 @@ import numpy as np
 import pandas as pd
 
 from analysekit import nl
-from analysekit.analysis.prijs_volume import (
+from analysekit.analysis.prijs_volume.common import (
     CLIENT_BRONNEN,
-    KWB_EDITIES,
     MIN_CLIENTEN,
     PV_DOMEINEN,
     STATUS_GEEN_GEGEVENS,
@@ -43,8 +42,9 @@ from analysekit.analysis.prijs_volume import (
     STATUS_OK,
     ClientBron,
     check_columns,
-    decompose,
 )
+from analysekit.analysis.prijs_volume.ontleding import decompose
+from analysekit.analysis.prijs_volume.tekst import KWB_EDITIES
 from analysekit.data import herindeling
 from analysekit.errors import ParameterError
 from analysekit.vocab import VERSLAGSOORTEN
