@@ -72,22 +72,24 @@ def kwb_tellingen(kenmerken: pd.DataFrame) -> pd.DataFrame:
         (:data:`~analysekit.analysis.prijs_volume.KWB_EDITIES`).
     """
     check_columns(kenmerken, "kenmerken", ["gm_code", "jaar", "kenmerk", "waarde", "bron"])
-    rows = []
-    for dom, bronnen in CLIENT_BRONNEN.items():
-        for b in bronnen:
-            k = kenmerken.loc[(kenmerken["kenmerk"] == b.kenmerk)
-                              & kenmerken["bron"].astype(str).isin(list(KWB_EDITIES))
-                              & kenmerken["waarde"].notna()]
-            for (jaar, bron), n in k.groupby(["jaar", "bron"]).size().items():
-                rows.append({"domein": dom, "kenmerk": b.kenmerk, "jaar": int(jaar),
-                             "bron": str(bron), "n": int(n)})
+    names = {b.kenmerk for bronnen in CLIENT_BRONNEN.values() for b in bronnen}
+    k = kenmerken.loc[kenmerken["kenmerk"].isin(names)]
+    k = k.loc[k["bron"].astype(str).isin(list(KWB_EDITIES)) & k["waarde"].notna()]
+    n = k.groupby(["kenmerk", "jaar", "bron"]).size()
+    rows = [{"domein": dom, "kenmerk": b.kenmerk, "jaar": int(jaar), "bron": str(bron),
+             "n": int(cnt)}
+            for dom, bronnen in CLIENT_BRONNEN.items() for b in bronnen
+            for (ken, jaar, bron), cnt in n.items() if ken == b.kenmerk]
     return pd.DataFrame(rows, columns=["domein", "kenmerk", "jaar", "bron", "n"])
 
 
-def kies_paar_bron(kenmerken: pd.DataFrame, domein: str, jaar_van: int, jaar_tot: int
-                   ) -> ClientBron | None:
-    """The first kenmerk of ``domein`` with KWB counts in both years (None: there is none)."""
-    t = kwb_tellingen(kenmerken)
+def kies_paar_bron(kenmerken: pd.DataFrame, domein: str, jaar_van: int, jaar_tot: int,
+                   tellingen: pd.DataFrame | None = None) -> ClientBron | None:
+    """The first count kenmerk of ``domein`` with KWB counts in both years (None: none).
+
+    ``tellingen``: :func:`kwb_tellingen` of ``kenmerken`` when already computed.
+    """
+    t = kwb_tellingen(kenmerken) if tellingen is None else tellingen
     t = t.loc[t["domein"] == domein]
     for b in CLIENT_BRONNEN[domein]:
         jaren = set(t.loc[t["kenmerk"] == b.kenmerk, "jaar"])
@@ -230,6 +232,7 @@ def prijs_volume_tijd(
     a = _reeks_jaar(reeks, jaar_van, verslagsoort, domeinen)
     b = _reeks_jaar(reeks, jaar_tot, verslagsoort, domeinen)
     idx = b.index.union(a.index)
+    tellingen = kwb_tellingen(kenmerken)
     a, b = a.reindex(idx), b.reindex(idx)
     frames = []
     for dom in domeinen:
@@ -242,7 +245,7 @@ def prijs_volume_tijd(
                     & b.loc[sel, "geleverd"].fillna(False).astype(bool).to_numpy())
         d["n_voorgangers"] = np.fmax(a.loc[sel, "n_voorgangers"].to_numpy(dtype="float64"),
                                      b.loc[sel, "n_voorgangers"].to_numpy(dtype="float64"))
-        bron = kies_paar_bron(kenmerken, dom, jaar_van, jaar_tot)
+        bron = kies_paar_bron(kenmerken, dom, jaar_van, jaar_tot, tellingen)
         status = np.where(geleverd, STATUS_OK, STATUS_GEEN_GEGEVENS).astype(object)
         d["deels_oppervlak"] = False
         if bron is None:
