@@ -333,28 +333,28 @@ class Hefbomen(Section):
         lead = q.ladder.effect("aandeel_voorliggend_volgend_jaar")
         lvl = q.ladder_niveau.effect()
         naam = self.naam_kort
+        jaren = sorted(int(j) for j in q.ladder.data["jaar"].unique())
         text = (
             f"**b. De transformatieladder.** Gaat binnen dezelfde gemeente een groter aandeel "
             f"van het voorliggend veld (6.1 en 6.2) in de sociaal-domeinlasten van vorig jaar "
             f"samen met lagere lasten voor maatwerk en geëscaleerde zorg per inwoner dit jaar? "
             f"Met vaste effecten voor gemeente en jaar en standaardfouten geclusterd per "
             f"gemeente ({getal(r['n'])} gemeente-jaren, {getal(r['n_gemeenten'])} gemeenten, "
-            f"jaarrekeningen {q.jaren[0]}–{q.jaren[-1]}): 10 procentpunt meer voorliggend veld "
-            f"vorig jaar gaat samen met {eur(r['effect'] * 0.1)} per inwoner (95%-interval "
-            f"{eur(r['ci_low'] * 0.1)} tot {eur(r['ci_high'] * 0.1)}). De placebo, het aandeel "
-            f"van vólgend jaar, gaat samen met {eur(lead['effect'] * 0.1)} ("
-            f"{p_is(lead['p'])}); ")
-        text += ("dat het toekomstige aandeel net zo goed 'werkt', wijst erop dat de samenhang "
-                 "niet van het voorliggend veld naar de maatwerklasten loopt, maar uit iets "
-                 "anders komt (het aandeel heeft de maatwerklasten in zijn noemer). "
-                 if lead["p"] < 0.05 else
-                 "de placebo toont geen samenhang, wat bij een relatie van vorig jaar naar dit "
-                 "jaar past. ")
-        text += (f"Met de lasten van het voorliggend veld per inwoner (zonder die noemer): "
-                 f"{eur(lvl['effect'] * 10, 2)} per € 10 (95%-interval "
-                 f"{eur(lvl['ci_low'] * 10, 2)} tot {eur(lvl['ci_high'] * 10, 2)}). Dit is "
-                 f"samenhang binnen gemeenten, geen bewezen effect: de breuk in 6.1 (2022) en "
-                 f"beleid dat tegelijk verandert, kunnen meespelen.")
+            f"jaarrekeningen {jaren[0]}–{jaren[-1]} met het jaar ervoor en erna): 10 "
+            f"procentpunt meer voorliggend veld vorig jaar gaat samen met "
+            f"{eur(r['effect'] * 0.1)} per inwoner (95%-interval {eur(r['ci_low'] * 0.1)} tot "
+            f"{eur(r['ci_high'] * 0.1)}). Als de volgorde 'eerst voorliggend, dan minder "
+            f"maatwerk' de verklaring is, hoort het aandeel van vólgend jaar (de placebo) niets "
+            f"te zeggen; het gaat samen met {eur(lead['effect'] * 0.1)} ({p_is(lead['p'])}). "
+            f"En de lasten van het voorliggend veld per inwoner zelf (zonder de maatwerklasten "
+            f"in de noemer) gaan samen met {eur(lvl['effect'] * 10, 2)} per € 10 (95%-interval "
+            f"{eur(lvl['ci_low'] * 10, 2)} tot {eur(lvl['ci_high'] * 10, 2)}). ")
+        if lvl["p"] >= 0.05 or lead["p"] < 0.05:
+            text += ("Samen wijst dat eerder op een rekenkundige samenhang (het aandeel heeft de "
+                     "maatwerklasten in zijn noemer) of een gemeenschappelijke oorzaak dan op een "
+                     "effect van het voorliggend veld. ")
+        text += ("Dit is samenhang binnen gemeenten, geen bewezen effect; ook de verruiming van "
+                 "taakveld 6.1 in 2022 speelt mee.")
         lp = q.ladder_panel
         own = lp.loc[lp["gm_code"] == self.p.gm_code].dropna(subset=["aandeel_voorliggend"])
         if len(own):
@@ -409,11 +409,11 @@ class Hefbomen(Section):
         n_holm = int((t["p_holm"] < 0.05).sum())
         geen = her["ci_low"] <= 0 <= her["ci_high"]
         pre = q.herindeling[TOTAAL].pretrend
-        if lead["p"] < 0.05:
-            lead_zin = "het aandeel van volgend jaar doet dat ook: een oorzaak is het niet"
-        else:
-            lead_zin = ("het aandeel van volgend jaar doet dat niet: dat past bij een volgorde, "
-                        "maar bewijst geen oorzaak")
+        lvl = q.ladder_niveau.effect()
+        lead_zin = (f"het aandeel van volgend jaar gaat samen met "
+                    f"{eur(lead['effect'] * 0.1)} ({p_is(lead['p'])}) en de lasten van het "
+                    f"voorliggend veld zelf {'wel' if lvl['p'] < 0.05 else 'niet'}: een effect "
+                    f"van het voorliggend veld is daarmee niet aangetoond")
         return (
             f"Wat de hefboomanalyses kunnen zeggen: in de doorsnede van alle gemeenten "
             f"{'hangt geen enkele' if n_holm == 0 else f'hangen {n_holm} van de {len(t)}'} "
