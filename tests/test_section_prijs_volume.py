@@ -139,7 +139,7 @@ def test_every_gemeente_without_error(tilburg):
     ap = PE.all_peers(tilburg.positie.peer_data, tilburg.params.n_peers)
     peers_of = ap.groupby("gm_code")["peer_gm_code"].apply(list).to_dict()
     assert len(info) == 342
-    n_geen = 0
+    n_geen = n_tijd = 0
     for code in info.index:
         ctx = ReportContext(from_mapping({"gemeente": code, "jaar": 2023}))
         s = ctx.prijs_volume
@@ -155,8 +155,12 @@ def test_every_gemeente_without_error(tilburg):
         assert s.ladder_zin()
         assert len(s.ladder_display()) == 3
         assert len(s.ladder_jaren_display()) >= 1
+        zt = s.tijd_zinnen()  # over time: one sentence per domein, never "nan" or "€ 0"
+        assert len(zt) == 3 and not any("nan" in x.lower() for x in zt), (code, zt)
+        n_tijd += sum(x.startswith("Bij ") for x in zt)
     # 3 (GM1961) + 24 without a client count + 5 small counts, as in docs/prijs-volume.md
     assert n_geen >= 3 + 24 + 5
+    assert n_tijd == 339  # Participatie 2020 → 2021 (tests/test_prijs_volume_tijd.py)
     for code in list(info.index[::50]):
         ctx = ReportContext(from_mapping({"gemeente": code, "jaar": 2023}))
         assert ctx.prijs_volume.peer_codes == peers_of[code]
