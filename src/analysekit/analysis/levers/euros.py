@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from analysekit.analysis.levers.result import LeverResult
 from analysekit.analysis.levers.text import label, sig
 from analysekit.errors import ParameterError
 
 
 def to_euros(
-    result: LeverResult,
+    result: Any,
     gm_code: str,
     *,
     delta: float | str | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -10,7 +11,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysekit import nl
-from analysekit.analysis.levers.result import LeverResult
 from analysekit.analysis.levers.text import (
     CLAIM_SHORT,
     DESIGN_NL,
@@ -21,7 +21,7 @@ from analysekit.analysis.levers.text import (
 )
 
 
-def plot_effects(results: Sequence[LeverResult], term: str | None = None) -> Figure:
+def plot_effects(results: Sequence[Any], term: str | None = None) -> Figure:
     """Forest plot of the lever effect across specifications, with intervals.
 
     Args:
@@ -65,7 +65,7 @@ def plot_effects(results: Sequence[LeverResult], term: str | None = None) -> Fig
     return fig
 
 
-def plot_event_study(result: LeverResult, title: str | None = None,
+def plot_event_study(result: Any, title: str | None = None,
                      event: str = "invoering") -> Figure:
     """Event-study coefficients with intervals around adoption, pre-trend test in the title.
 
@@ -102,7 +102,7 @@ def plot_event_study(result: LeverResult, title: str | None = None,
     return fig
 
 
-def plot_diagnostics(result: LeverResult) -> Figure:
+def plot_diagnostics(result: Any) -> Figure:
     """Residuals against fitted values and the most influential gemeenten."""
     from analysekit.analysis import plots as P
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysekit import nl
 from analysekit.analysis.levers.text import (
@@ -32,6 +31,8 @@ TIDY_COLUMNS = ["term", "effect", "se", "ci_low", "ci_high", "p", "n", "n_gemeen
 def tidy(params: Sequence[float], se: Sequence[float], df: float, names: Sequence[str],
          alpha: float, n: int, n_groups: int, design: str, spec: str) -> pd.DataFrame:
     """The tidy table: estimates with t(df) intervals and two-sided p-values."""
+    from scipy import stats  # lazy: a report reads cached results and never needs it
+
     b = np.asarray(params, dtype=float)
     s = np.asarray(se, dtype=float)
     q = stats.t.ppf(1 - alpha / 2, df)
