@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from analysekit.analysis import peers as PE
+from analysekit.analysis.prijs_volume import tijd as PVT
 from analysekit.nl import GEEN_GEGEVENS
 from analysekit.reporting.context import ReportContext
 from analysekit.reporting.params import from_mapping
@@ -112,6 +114,19 @@ def test_tilburg_over_time(tilburg):
     k = s.tijd_kanttekening()
     assert "lasten (bruto)" in k and "6.1" in k and "onder de 10" in k
     assert "KWB" in s.tijd_kanttekening(kort=True)
+    # data without two client years (or without domein_reeks): one plain sentence, nothing else
+    saved = {k: s.__dict__.pop(k) for k in ("tijd_all", "tijd") if k in s.__dict__}
+    try:
+        s.__dict__["tijd_all"] = pd.DataFrame(columns=PVT.TIJD_COLUMNS)
+        assert s.tijd_zinnen() == ["Prijs × volume over de tijd: de gegevens hebben voor geen "
+                                   "enkel domein een cliëntentelling uit twee jaren met kosten "
+                                   "van beide jaren."]
+        assert s.tijd_zinnen(alleen_splitsing=True) == []
+        assert s.tijd_display().empty and s.tijd_kanttekening() == ""
+    finally:
+        s.__dict__.pop("tijd_all", None)
+        s.__dict__.pop("tijd", None)
+        s.__dict__.update(saved)
 
 
 def test_gm1961_geen_gegevens_never_zero(built):

@@ -262,13 +262,17 @@ class PrijsVolume(Section):
 
         def compute() -> pd.DataFrame:
             import analysekit
+            from analysekit.errors import AnalysekitError
 
-            reeks = analysekit.load("domein_reeks")
+            try:  # a data build without the multi-year series: no split over time
+                reeks = analysekit.load("domein_reeks")
+                cw = analysekit.load("herindelingen")
+            except AnalysekitError:
+                return pd.DataFrame(columns=PVT.TIJD_COLUMNS)
             jaren = PVT.tijd_jaren(t["kenmerken"], reeks)
             if jaren is None:
                 return pd.DataFrame(columns=PVT.TIJD_COLUMNS)
-            return PVT.prijs_volume_tijd(reeks, t["kenmerken"], analysekit.load("herindelingen"),
-                                         *jaren)
+            return PVT.prijs_volume_tijd(reeks, t["kenmerken"], cw, *jaren)
 
         return shared("prijs_volume_tijd", compute)
 
@@ -294,7 +298,7 @@ class PrijsVolume(Section):
         if self.tijd_all.empty:
             return [] if alleen_splitsing else [
                 "Prijs × volume over de tijd: de gegevens hebben voor geen enkel domein een "
-                "cliëntentelling uit twee jaren."]
+                "cliëntentelling uit twee jaren met kosten van beide jaren."]
         if self.tijd.empty:
             return [] if alleen_splitsing else [
                 f"Prijs × volume over de tijd ({self.tijd_jaren_label()}): {self.naam_kort} "
