@@ -446,8 +446,9 @@ def test_lever_figures_on_real_data(tilburg):
     (bar,) = ax.containers
     np.testing.assert_allclose(np.asarray(bar.lines[0].get_xdata(), float), [float(eff["effect"])])
     assert ax.get_yticklabels()[0].get_text() == (
-        f"voorliggend vs maatwerk (n = {int(eff['n'])})\ndoorsnede: samenhang")
-    assert ax.get_xlabel() == "effect op netto kosten per inwoner (€) (met 95%-interval)"
+        f"{L.LEVER_LABELS['voorliggend_vs_maatwerk']} (n = {int(eff['n'])})\n"
+        f"doorsnede: samenhang")
+    assert ax.get_xlabel() == "effect op netto lasten per inwoner (€) (met 95%-interval)"
 
     diag = L.plot_diagnostics(cs)
     res_ax, infl_ax = diag.axes
@@ -455,7 +456,8 @@ def test_lever_figures_on_real_data(tilburg):
     assert len(pts.get_offsets()) == int(eff["n"])
     infl = cs.diagnostics.influential
     np.testing.assert_allclose(bar_rects(infl_ax)[:, 2], infl["cooks_d"])
-    assert [t.get_text() for t in infl_ax.get_yticklabels()] == list(infl["gm_code"])
+    names = rf.drop_duplicates("gm_code").set_index("gm_code")["naam"]  # names, not codes
+    assert [t.get_text() for t in infl_ax.get_yticklabels()] == list(names[infl["gm_code"]])
     assert fits_canvas(diag)
 
 
