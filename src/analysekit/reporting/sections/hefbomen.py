@@ -407,6 +407,8 @@ class Hefbomen(Section):
         lad = q.ladder.effect()
         lead = q.ladder.effect("aandeel_voorliggend_volgend_jaar")
         n_holm = int((t["p_holm"] < 0.05).sum())
+        wie = ("hangt geen enkele" if n_holm == 0 else
+               f"{'hangt' if n_holm == 1 else 'hangen'} {n_holm} van de {len(t)}")
         geen = her["ci_low"] <= 0 <= her["ci_high"]
         pre = q.herindeling[TOTAAL].pretrend
         lvl = q.ladder_niveau.effect()
@@ -416,7 +418,7 @@ class Hefbomen(Section):
                     f"van het voorliggend veld is daarmee niet aangetoond")
         return (
             f"Wat de hefboomanalyses kunnen zeggen: in de doorsnede van alle gemeenten "
-            f"{'hangt geen enkele' if n_holm == 0 else f'hangen {n_holm} van de {len(t)}'} "
+            f"{wie} "
             f"hefbo{'om' if n_holm == 0 else 'men'} na correctie voor het aantal toetsen "
             f"(Holm) duidelijk samen met de lasten; ook dat is samenhang, geen effect. "
             f"Fusies van 2018–2023 veranderden de sociaal-domeinlasten per inwoner "
