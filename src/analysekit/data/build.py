@@ -166,7 +166,7 @@ def build_tables(root: Path | None = None, echo: Callable[[str], None] = print) 
     from analysekit.data.mirror.gemeenten import build_gemeenten
     from analysekit.data.mirror.grenzen import build_grenzen
     from analysekit.data.mirror.iv3_meerjarig import read_totalen
-    from analysekit.data.series import build_domein_reeks
+    from analysekit.data.series_build import build_domein_reeks
 
     root = root or raw_dir()
     snap = _snapshot(root, echo)

@@ -174,7 +174,7 @@ def build_crosswalk(grenzen: gpd.GeoDataFrame) -> pd.DataFrame:
     return out.sort_values(["van_jaar", "van_gm_code", "naar_gm_code"], ignore_index=True)
 
 
-def _years(crosswalk: pd.DataFrame) -> list[int]:
+def indeling_years(crosswalk: pd.DataFrame) -> list[int]:
     """All indeling years covered by a crosswalk (van and naar)."""
     return sorted({*map(int, crosswalk["van_jaar"]), *map(int, crosswalk["naar_jaar"])})
 
@@ -204,7 +204,7 @@ def chain(crosswalk: pd.DataFrame, van_jaar: int, naar_jaar: int) -> pd.DataFram
     Raises:
         ParameterError: A year outside the crosswalk, or ``naar_jaar < van_jaar``.
     """
-    jaren = _years(crosswalk)
+    jaren = indeling_years(crosswalk)
     for label, j in (("van_jaar", van_jaar), ("naar_jaar", naar_jaar)):
         if j not in jaren:
             raise ParameterError(
@@ -320,7 +320,7 @@ def to_indeling(
                 "(aantallen, euro's)"
             )
     cw = _default_crosswalk() if crosswalk is None else crosswalk
-    jaren = _years(cw)
+    jaren = indeling_years(cw)
     target = jaren[-1] if naar_jaar is None else int(naar_jaar)
     keys = [c for c in df.columns if c not in ("gm_code", *values)]
     parts = []
@@ -364,6 +364,7 @@ __all__ = [
     "SLIVER_SHARE",
     "build_crosswalk",
     "chain",
+    "indeling_years",
     "successors",
     "to_indeling",
 ]
