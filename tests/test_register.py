@@ -454,12 +454,13 @@ def test_target_is_named_for_what_it_is_and_held_without_band(tmp_path):
     words = " ".join([ax.get_title(), *[x.get_text() for x in ax.get_legend().get_texts()]])
     assert "structureel" not in words.lower()
     assert "tekort: overschrijding 2023 (één jaar), vast gehouden" in words
-    assert "P10–P90)" not in words.split("tekort:")[1]  # no interval for a fixed amount
+    assert "P10–P90" not in words.split("tekort:")[1]  # no interval for a fixed amount
     assert not [c for c in ax.collections if isinstance(c, LineCollection)]  # no error bars
     # a deficit with a standard deviation does get its band
     banded = R.simulate(reg, n_draws=500, seed=1, deficit={2024: (150.0, 20.0)},
                         years=[2024]).plot().axes[0]
     assert [c for c in banded.collections if isinstance(c, LineCollection)]
+    assert banded.get_legend().get_texts()[-1].get_text() == "tekort; P10–P90"
 
 
 def test_zero_probability_is_a_rule_of_three_bound():

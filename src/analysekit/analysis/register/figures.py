@@ -119,11 +119,11 @@ def plot_savings(result: Any) -> Figure:
             t = s.loc[has, "tekort_verwacht"].to_numpy(float) / 1e6
             sd = s.loc[has, "tekort_sd"].fillna(0).to_numpy(float)
             band = bool((sd > 0).any())
-            label = f"tekort: {naam}"
+            label = "tekort" if naam == "tekort" else f"tekort: {naam}"
             if band:
                 err = 1.2816 * sd / 1e6
                 ax.errorbar(x[has], t, yerr=err, fmt="s", color="#c00000", capsize=4)
-                label += " (P10–P90)"
+                label += "; P10–P90"
                 low = min(low, float((t - err).min()))
             else:
                 ax.plot(x[has], t, "s", color="#c00000")
