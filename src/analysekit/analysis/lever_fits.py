@@ -180,7 +180,10 @@ def fit_questions() -> PanelQuestions:
     reeks = domein_reeks()
     her = analysekit.load("herindelingen")
     def light(res: L.LeverResult) -> L.LeverResult:
-        return dataclasses.replace(res, fit=None)
+        """Without the library object and the design's dummy columns (reports unpickle it)."""
+        keep = [c for c in (res.entity, res.time, res.outcome, res.lever, "naam")
+                if c in res.data.columns]
+        return dataclasses.replace(res, fit=None, data=res.data[keep].copy())
 
     herindeling = {d: Q.fit_herindeling(reeks, her, d) for d in (*DOMEINEN, TOTAAL)}
     rollen = herindeling[TOTAAL].data.attrs["rollen"]
