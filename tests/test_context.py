@@ -71,7 +71,8 @@ def test_shipped_register_is_scaled_and_shifted_and_tornado_scales(tilburg):
     f = zwolle.template_factor
     assert f == pytest.approx(132_411 / 227_707)
     assert zwolle.register.potentieel == pytest.approx(src.potentieel * f)
-    assert min(h.startjaar for h in zwolle.register.hefbomen) == 2026  # after the data (2025)
+    # after the data: the last begroting in iv3 is 2026 (cbs-iv3-meerjarig)
+    assert min(h.startjaar for h in zwolle.register.hefbomen) == 2027
     assert zwolle.register.illustratief and "ILLUSTRATIEF" in zwolle.register_note
     # the shared tornado × factor equals the tornado of this gemeente's own simulation
     own = zwolle.simulation.tornado().set_index("naam")[["laag", "hoog"]]
@@ -132,9 +133,9 @@ def test_context_parameter_errors_are_one_line(built):
     ):
         ReportContext.from_params({"gemeente": "Tilburg", "jaar": 2023, "domein": "Zorg"})
     with pytest.raises(
-        ParameterError, match=r"^parameter jaar 2022 staat niet in de gegevens; beschikbaar: "
+        ParameterError, match=r"^parameter jaar 2016 staat niet in de gegevens; beschikbaar: "
     ):
-        ReportContext.from_params({"gemeente": "Tilburg", "jaar": 2022,
+        ReportContext.from_params({"gemeente": "Tilburg", "jaar": 2016,
                                    "verslagsoort": "begroting"})
 
 
