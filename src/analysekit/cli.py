@@ -25,13 +25,13 @@ PROG = "analysekit"
 #: Exit code of bad user input.
 EXIT_USAGE = 2
 
-app = typer.Typer(
+app = cli_nl.Typer(
     help="analysekit: het sociaal domein van gemeenten analyseren op echte CBS-data.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-data_app = typer.Typer(
+data_app = cli_nl.Typer(
     help="Ruwe data ophalen en de canonieke tabellen bouwen.", no_args_is_help=True
 )
 app.add_typer(data_app, name="data")
@@ -95,7 +95,6 @@ def main(argv: list[str] | None = None) -> int:
         argv: Arguments without the program name (default ``sys.argv[1:]``).
     """
     try:
-        cli_nl.install()
         _register_commands()
         rv = app(args=argv, prog_name=PROG, standalone_mode=False)
     except AnalysekitError as exc:

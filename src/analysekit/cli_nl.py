@@ -1,26 +1,43 @@
 """Dutch for the words that typer prints around the CLI: help screens and usage errors.
 
 The CLI speaks Dutch, like the reports (README, "Taal van de CLI"). Our own help texts
-and messages are written in Dutch. typer adds fixed English words of its own:
+and messages are written in Dutch. typer adds fixed English words of its own; this module
+makes them Dutch through public APIs only:
 
-* help screens ("Options", "[default: …]", "Show this message and exit."): :func:`install`
-  replaces typer's gettext hook and its help constants with :data:`CATALOGUE`;
-* usage errors ("No such option", "Missing argument", pydantic's "Input should be a valid
+* typer's help words ("Options", "[default: …]", "Commands") go through the standard
+  library's :mod:`gettext`. :func:`dutch` selects the Dutch catalogue
+  (``locale/nl/LC_MESSAGES/analysekit.mo``, built from :data:`CATALOGUE` by
+  :func:`mo_bytes`) while a help screen is formatted, and nowhere else: no process-wide
+  language setting, nothing in a user's Jupyter session, nothing in subprocesses.
+* The usage line ("Usage: ") and the help option ("Show this message and exit.") are
+  fixed in typer's click; :class:`Command` and :class:`Group` (subclasses of typer's
+  public ``TyperCommand``/``TyperGroup``) override the public ``format_usage`` and
+  ``get_help_option``. :class:`Typer` makes every command and group of the app use them.
+* Usage errors ("No such option", "Missing argument", pydantic's "Input should be a valid
   integer"): :func:`usage_error` writes the one Dutch line from the exception's fields.
 
 A string this module does not know stays as typer wrote it (English), so a new typer
 version can leave a word untranslated but cannot break the CLI; ``tests/test_cli.py``
-checks the common cases.
+checks the common cases and that the ``.mo`` file matches :data:`CATALOGUE`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
-import importlib.abc
-import importlib.util
-import sys
+import gettext
+import os
+import struct
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+#: The gettext text domain of the catalogue, and where its ``.mo`` files live.
+DOMAIN = "analysekit"
+LOCALE_DIR = Path(__file__).with_name("locale")
+MO_FILE = LOCALE_DIR / "nl" / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 #: typer message id → Dutch (help screens). Placeholders keep their names.
 CATALOGUE: dict[str, str] = {
@@ -46,19 +63,8 @@ CATALOGUE: dict[str, str] = {
     ),
 }
 
-#: Constants that typer's rich help computes once, at import, from gettext.
-_RICH_CONSTANTS = (
-    "DEPRECATED_STRING",
-    "DEFAULT_STRING",
-    "ENVVAR_STRING",
-    "REQUIRED_LONG_STRING",
-    "ARGUMENTS_PANEL_TITLE",
-    "OPTIONS_PANEL_TITLE",
-    "COMMANDS_PANEL_TITLE",
-    "ERRORS_PANEL_TITLE",
-    "ABORTED_TEXT",
-    "RICH_HELP",
-)
+#: The prefix of the usage line (click writes "Usage: ").
+USAGE = "Gebruik: "
 
 #: pydantic error types (typer converts option values with pydantic) → what was expected.
 _EXPECTED = {
@@ -74,97 +80,94 @@ _EXPECTED = {
 }
 
 
-def gettext(message: str) -> str:
+def translate(message: str) -> str:
     """Return the Dutch text for a typer message id (the id itself if unknown)."""
     return CATALOGUE.get(message, message)
 
 
-def install() -> None:
-    """Make typer's help screens Dutch (idempotent; unknown typer internals are skipped).
+def mo_bytes(catalogue: dict[str, str]) -> bytes:
+    """A GNU gettext ``.mo`` file (UTF-8, sorted, no hash table) for ``catalogue``."""
+    entries = {b"": b"Content-Type: text/plain; charset=UTF-8\n"}
+    entries.update((k.encode(), v.encode()) for k, v in catalogue.items())
+    keys = sorted(entries)
+    start = 7 * 4 + 2 * 8 * len(keys)  # header, then the two tables of (length, offset)
+    ids = b"".join(k + b"\0" for k in keys)
+    strs = b"".join(entries[k] + b"\0" for k in keys)
+    table: list[int] = []
+    offset = start
+    for k in keys:
+        table += [len(k), offset]
+        offset += len(k) + 1
+    for k in keys:
+        table += [len(entries[k]), offset]
+        offset += len(entries[k]) + 1
+    header = struct.pack("<7I", 0x950412DE, 0, len(keys), 28, 28 + 8 * len(keys), 0, start)
+    return header + struct.pack(f"<{len(table)}I", *table) + ids + strs
 
-    ``typer.rich_utils`` (with rich, about 0.07 s to import) is only imported by typer for
-    a help screen or an error box; it is patched when that happens (:func:`_patch_rich`),
-    so a command that runs without either never imports it.
+
+@contextlib.contextmanager
+def dutch() -> Iterator[None]:
+    """Within: the standard :func:`gettext.gettext` (which typer calls) answers in Dutch.
+
+    Selects the text domain :data:`DOMAIN` and the language (``LANGUAGE=nl``) and puts
+    both back on exit. typer's rich help computes its panel titles once, when it is
+    first imported, which is during the first help screen of the process.
     """
-    with contextlib.suppress(ImportError):
-        module = importlib.import_module("typer.core")
-        if hasattr(module, "_"):
-            module._ = gettext
-    if "typer.rich_utils" in sys.modules:
-        _patch_rich(sys.modules["typer.rich_utils"])
-    elif not any(isinstance(f, _RichPatcher) for f in sys.meta_path):
-        sys.meta_path.insert(0, _RichPatcher())
-    with contextlib.suppress(ImportError):
-        decorators = importlib.import_module("typer._click.decorators")
-        original = getattr(decorators, "help_option", None)
-        if original is not None and not getattr(original, "_analysekit_nl", False):
-
-            def help_option(param_decls: list[str]) -> Any:
-                apply = original(param_decls)
-
-                def dutch(cmd: Any) -> Any:
-                    cmd = apply(cmd)
-                    params = getattr(cmd, "params", None)
-                    if params and getattr(params[-1], "help", None):
-                        params[-1].help = gettext(params[-1].help)
-                    return cmd
-
-                return dutch
-
-            help_option._analysekit_nl = True  # type: ignore[attr-defined]
-            decorators.help_option = help_option
-    with contextlib.suppress(ImportError):
-        formatter = importlib.import_module("typer._click.formatting").HelpFormatter
-        write_usage = formatter.write_usage
-        if not getattr(write_usage, "_analysekit_nl", False):
-
-            def dutch_usage(
-                self: Any, prog: str, args: str = "", prefix: str | None = None
-            ) -> None:
-                write_usage(self, prog, args, "Gebruik: " if prefix is None else prefix)
-
-            dutch_usage._analysekit_nl = True  # type: ignore[attr-defined]
-            formatter.write_usage = dutch_usage
+    domain = gettext.textdomain()
+    language = os.environ.get("LANGUAGE")
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = "nl"
+    try:
+        yield
+    finally:
+        gettext.textdomain(domain)
+        if language is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = language
 
 
-def _patch_rich(rich_utils: Any) -> None:
-    """Dutch for ``typer.rich_utils``: its gettext hook, help constants and usage style."""
-    if getattr(rich_utils, "_analysekit_nl", False):
-        return
-    if hasattr(rich_utils, "_"):
-        rich_utils._ = gettext
-    for const in _RICH_CONSTANTS:
-        value = getattr(rich_utils, const, None)
-        if isinstance(value, str):
-            setattr(rich_utils, const, gettext(value))
-    highlighter = getattr(rich_utils, "OptionHighlighter", None)
-    if highlighter is not None:  # style "Gebruik: " like typer styles "Usage: "
-        highlighter.highlights = [
-            h.replace("(?P<usage>Usage: )", "(?P<usage>Gebruik: )")
-            for h in highlighter.highlights
-        ]
-    rich_utils._analysekit_nl = True
+class DutchHelp:
+    """Dutch help screens for a typer command or group (a mix-in, listed first)."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        """The usage line, "Gebruik: analysekit report [OPTIONS] {gemeente}"."""
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """The ``--help`` option, with its help text in Dutch."""
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = translate("Show this message and exit.")
+        return option
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The help screen, with typer's own words in Dutch (:func:`dutch`)."""
+        with dutch():
+            super().format_help(ctx, formatter)  # type: ignore[misc]
 
 
-class _RichPatcher(importlib.abc.MetaPathFinder):
-    """Patch ``typer.rich_utils`` with :func:`_patch_rich` right after it is imported."""
+class Command(DutchHelp, TyperCommand):
+    """A typer command with a Dutch help screen."""
 
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
-        if fullname != "typer.rich_utils":
-            return None
-        with contextlib.suppress(ValueError):
-            sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(fullname)
-        if spec is None or spec.loader is None:
-            return spec
-        exec_module = spec.loader.exec_module
 
-        def exec_and_patch(module: Any) -> None:
-            exec_module(module)
-            _patch_rich(module)
+class Group(DutchHelp, TyperGroup):
+    """A typer group with a Dutch help screen."""
 
-        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
-        return spec
+
+class Typer(typer.Typer):
+    """``typer.Typer`` whose group and commands have Dutch help screens."""
+
+    def __init__(self, *, cls: type[TyperGroup] | None = None, **kwargs: Any) -> None:
+        super().__init__(cls=cls or Group, **kwargs)
+
+    def command(
+        self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **kwargs: Any
+    ) -> Any:
+        """Register a command (as :class:`Command` unless ``cls`` is given)."""
+        return super().command(name, cls=cls or Command, **kwargs)
 
 
 def _hint(exc: Any) -> str:
@@ -215,9 +218,14 @@ def usage_error(exc: Exception) -> str:
     if message.startswith("Got unexpected extra argument"):
         extra = message.rpartition("(")[2].rstrip(")")
         return f"onverwacht extra argument ({extra})"
-    if message.startswith("No such command"):
-        return "onbekend commando " + message.split(" ", 3)[-1].rstrip(".")
-    if ". Did you mean " in message:
-        head, _, rest = message.partition(". Did you mean ")
-        return f"{gettext(head)}; bedoelt u {rest.rstrip('?')}?"
-    return gettext(message)
+    head, sep, rest = message.partition(". Did you mean ")  # typer's command suggestion
+    hint = f"; bedoelt u {rest.rstrip('?')}?" if sep else ""
+    if head.startswith("No such command"):
+        return "onbekend commando " + head.split(" ", 3)[-1].rstrip(".") + hint
+    return translate(head) + hint
+
+
+if __name__ == "__main__":  # regenerate the .mo file after a change to CATALOGUE
+    from analysekit.io import write_bytes
+
+    write_bytes(MO_FILE, mo_bytes(CATALOGUE))
