@@ -600,3 +600,33 @@ def test_real_regression_frame_leaves_out_non_delivered():
     with pytest.raises(ParameterError, match="verslagsoort"):
         Lv.regression_frame(t["iv3"], t["gemeenten"], t["kenmerken"], "Jeugd", 2023,
                             verslagsoort="rekening")
+
+
+# --------------------------------------------------------------------------- placebo (question a)
+
+
+def _synthetic_reeks(effect: float, seed: int):
+    """SYNTHETIC domein_reeks + herindelingen: 'mergers' in 2018–2023 with a planted effect."""
+    from analysekit.analysis.levers import questions as Q
+
+    panel, adoption = make_event_panel(150, 8, effects={0: effect}, start_jaar=2017,
+                                       adoption_years=(2019, 2020, 2021), seed=seed)
+    reeks = panel.rename(columns={Y: Q.OUTCOME}).assign(
+        verslagsoort="jaarrekening", domein="Sociaal domein", geleverd=True, n_voorgangers=1,
+        indeling_jaar=2025)
+    her = pd.DataFrame({"van_jaar": adoption["adoptiejaar"] - 1, "van_gm_code": "GM9999",
+                        "naar_jaar": adoption["adoptiejaar"], "naar_gm_code": adoption["gm_code"],
+                        "aandeel": 1.0, "sleutel": "samenvoeging"})
+    return reeks, her
+
+
+def test_randomisation_placebo_separates_a_planted_effect_from_none():
+    from analysekit.analysis.levers import questions as Q
+
+    for effect, small in ((-40.0, True), (0.0, False)):
+        reeks, her = _synthetic_reeks(effect, seed=31)
+        res = Q.fit_herindeling(reeks, her, "Sociaal domein", leads=2, lags=2)
+        pl = Q.herindeling_placebo(reeks, her, "Sociaal domein", n_draws=99, leads=2, lags=2)
+        assert pl.observed == pytest.approx(res.effect()["effect"], abs=1e-8)
+        assert (pl.p < 0.05) is small, (effect, pl.p)
+        assert len(pl.draws) == 99 and pl.seed == Q.PLACEBO_SEED
