@@ -60,6 +60,60 @@ def test_no_arguments_shows_help(capsys):
     assert "Commando's" in capsys.readouterr().out
 
 
+def test_the_dutch_catalogue_file_matches_the_catalogue():
+    """The committed .mo file is built from cli_nl.CATALOGUE (regenerate it with
+    ``python -m analysekit.cli_nl``) and the standard gettext reads every entry."""
+    import gettext
+
+    from analysekit import cli_nl
+
+    assert cli_nl.MO_FILE.read_bytes() == cli_nl.mo_bytes(cli_nl.CATALOGUE)
+    nl = gettext.translation(cli_nl.DOMAIN, str(cli_nl.LOCALE_DIR), languages=["nl"])
+    assert {k: nl.gettext(k) for k in cli_nl.CATALOGUE} == cli_nl.CATALOGUE
+    assert nl.gettext("Options") == "Opties" and nl.gettext("unknown id") == "unknown id"
+
+
+def test_the_dutch_words_stay_inside_the_cli(monkeypatch, capsys):
+    """Only analysekit's help screens are Dutch: the gettext domain and LANGUAGE are put
+    back, and another typer app in the same process (a user's notebook) keeps its words."""
+    import gettext
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    domain = gettext.textdomain()
+    assert cli.main(["report", "--help"]) == 0
+    assert "Opties" in capsys.readouterr().out
+    assert gettext.textdomain() == domain and os.environ["LANGUAGE"] == "en"
+    assert gettext.gettext("Options") == "Options"
+
+    other = typer.Typer(rich_markup_mode=None)  # plain help: typer's words at call time
+
+    @other.command()
+    def hello(name: str = "x") -> None:
+        """Say hello (synthetic app)."""
+
+    result = other(["--help"], prog_name="other", standalone_mode=False)
+    out = capsys.readouterr().out
+    assert result == 0 or result is None
+    assert "Usage: other" in out and "Options" in out and "Show this message" in out, out
+    assert "Gebruik" not in out and "Opties" not in out
+
+
+@pytest.mark.parametrize("rich", ["1", "0"], ids=["rich", "plain"])
+@pytest.mark.parametrize("argv", [["--help"], ["report", "--help"]], ids=["app", "report"])
+def test_help_screens_are_dutch_in_a_fresh_process(argv, rich):
+    """``analysekit --help`` and ``analysekit report --help``, whatever the user's language."""
+    env = {**os.environ, "NO_COLOR": "1", "TYPER_USE_RICH": rich, "COLUMNS": "100",
+           "LANGUAGE": "en", "LANG": "en_US.UTF-8"}
+    proc = subprocess.run([sys.executable, "-m", "analysekit.cli", *argv], capture_output=True,
+                          text=True, timeout=120, env=env, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    for word in ("Gebruik:", "Opties", "Toon deze hulp en stop."):
+        assert word in proc.stdout, (word, proc.stdout)
+    for word in ("Usage:", "Options", "Show this message"):
+        assert word not in proc.stdout, (word, proc.stdout)
+    assert proc.stderr == ""
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
