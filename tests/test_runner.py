@@ -141,16 +141,17 @@ def test_validate_params_errors(given, message):
 def test_real_gemeente_lookup_and_year(data):
     p = P.validate_params("foto-sociaal-domein", {"gemeente": "Den Bosch", "jaar": 2023})
     assert (p.gm_code, p.naam, p.provincie) == ("GM0796", "'s-Hertogenbosch", "Noord-Brabant")
-    assert P.years_available() == (2023, 2024, 2025)
+    assert P.years_available() == tuple(range(2017, 2027))  # jaarrekening to 2024, begroting 2026
     with pytest.raises(UnknownGemeente, match="(closest matches|bedoelde u): Tilburg"):
         P.validate_params("foto-sociaal-domein", {"gemeente": "Tilbrug"})
     with pytest.raises(UnknownGemeente, match="bestaat niet meer; haar gebied ging naar .*Tilburg"):
         P.validate_params("foto-sociaal-domein", {"gemeente": "Haaren"})
     with pytest.raises(
         ParameterError,
-        match="geen jaarrekening over jaar 2024 in de gegevens; beschikbaar: jaarrekening 2023$",
+        match="geen jaarrekening over jaar 2025 in de gegevens; beschikbaar: jaarrekening 2017, "
+        "2018, 2019, 2020, 2021, 2022, 2023, 2024$",
     ):
-        P.validate_params("foto-sociaal-domein", {"jaar": 2024, "verslagsoort": "jaarrekening"})
+        P.validate_params("foto-sociaal-domein", {"jaar": 2025, "verslagsoort": "jaarrekening"})
 
 
 def test_parse_cli_params():
@@ -248,9 +249,9 @@ def test_demo_report_with_non_default_parameters(tmp_path, data):
         ),
         (
             "Utrecht",
-            {"jaar": 2024},
-            "geen jaarrekening over jaar 2024 in de gegevens",
-            "GM0344-utrecht/2024-jaarrekening",
+            {"jaar": 2025},
+            "geen jaarrekening over jaar 2025 in de gegevens",
+            "GM0344-utrecht/2025-jaarrekening",
         ),
         (
             "Utrecht",
@@ -607,3 +608,17 @@ def test_cached_scrap_validation_still_refuses_a_bad_scrap_and_restores_scrapboo
         with pytest.raises(jsonschema.ValidationError):
             scraps_mod.json_validate({"name": 3}, scraps_mod.scrap_schema(1))
     assert scraps_mod.json_validate is jsonschema.validate
+
+
+def test_demo_on_a_year_without_baten_shows_lasten_bruto(tmp_path, data):
+    """Jaarrekening 2024 has lasten per taakveld only (cbs-iv3-meerjarig): the demo shows
+    lasten (bruto), says why, and glues no netto figures (never lasten − 0 as netto)."""
+    res = runner.run_report("Utrecht", "00-demo", {"jaar": 2024}, root=tmp_path)
+    assert res.status == "ok", res.message
+    html = res.html.read_text(encoding="utf-8")
+    assert "lasten (bruto) per inwoner" in html
+    assert "geen baten per taakveld" in html
+    nb = nbformat.read(res.ipynb, as_version=4)
+    glued = {o.get("metadata", {}).get("scrapbook", {}).get("name")
+             for c in nb.cells for o in c.get("outputs", [])}
+    assert "inwoners" in glued and "netto_sd_per_inwoner" not in glued
