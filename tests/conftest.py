@@ -16,8 +16,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import matplotlib
-import pytest
+# as in analysekit.cli: one BLAS thread per process, set before numpy is imported
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import matplotlib  # noqa: E402
+import pytest  # noqa: E402
 
 matplotlib.use("Agg")
 

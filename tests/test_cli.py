@@ -255,3 +255,23 @@ def test_engine_turbo_refused_when_report_is_up_to_date(tmp_path, built):
     turbo = run_cli("report", "Vlissingen", "-n", "00-demo", "--engine", "turbo", reports=reports)
     assert turbo.returncode == 2 and "--engine 'turbo'" in turbo.stderr
     assert "Ongewijzigd" not in turbo.stdout
+
+
+def test_cli_sets_one_blas_thread_before_numpy_loads():
+    """The CLI sets OPENBLAS/OMP/MKL_NUM_THREADS=1 (unless the user set them) before numpy is
+    imported, so report and batch processes do not contend with their own BLAS threads."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    code = ("import sys, os; import analysekit.cli; "
+            "print('numpy' in sys.modules, os.environ['OPENBLAS_NUM_THREADS'])")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "1"]
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "2"]
