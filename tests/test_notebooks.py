@@ -126,10 +126,15 @@ def test_foto_tilburg_html_reads_as_a_report(reports):
     # sources with table ids and years, the circulaire, the mirror snapshot, the parameters
     assert "CBS" in html and "45063NED" in html and "jaarrekening 2023" in html
     assert "uitkeringsjaar 2024 uit de septembercirculaire 2024" in html
-    assert "offline mirror" in html and "tekort (+) / overschot (−)" in html
-    assert "michielsd-begrotingsanalysetool (commit 67cc06d813" in html
-    for param in ("gemeente", "Tilburg (GM0855)", "verslagsoort", "n_peers", "register", "goals"):
+    # the footnote is a technical note on the offline copy; the sources are the CBS and BZK
+    # tables, never the mirror's folder names (issue 16 §6)
+    assert "offline kopie" in html and "tekort (+) / overschot (−)" in html
+    assert "michielsd" not in html and "lostconnectionhere" not in html
+    # the parameters under their Dutch names, never the Python ones
+    for param in ("gemeente", "Tilburg (GM0855)", "verslagsoort", "aantal vergelijkbare gemeenten",
+                  "hefbomenregister", "doelenbestand"):
         assert f">{param}<" in html, param
+    assert ">n_peers<" not in html and ">goals<" not in html
     # illustrative defaults are labelled as such
     assert "ILLUSTRATIEF" in html and "VOORBEELD" in html
     assert "niet het register van Tilburg" in html and "niet de doelen van Tilburg" in html
@@ -141,17 +146,27 @@ def test_foto_tilburg_html_reads_as_a_report(reports):
     kernpunten = re.findall(r"^- ", text.split("## Uitgangssituatie")[0], re.M)
     assert 3 <= len(kernpunten) <= 5
     assert "samenhang, geen bewezen effect" in text
-    assert "Een projectie met onzekerheidsmarge is op 3 jaren niet mogelijk" in text
+    # eight real years: growth with its interval and rank, persistence, and how far to trust
+    # the trend line (the rolling-origin backtest), never "no projection on 3 years"
+    assert "groeiden 2017–2024 gemiddeld 4,1% per jaar (95%-interval 3,3% tot 5,0%" in text
+    assert "Jeugd lag in 8 van de 8 jaren boven de begroting" in text
+    html_text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Hoe betrouwbaar is de trendlijn?" in html_text
+    assert "7,5% naast de jaarrekening" in html_text
 
 
-def test_verkenning_three_lenses_and_no_projection_on_three_years(reports):
+def test_verkenning_three_lenses_and_a_tested_projection(reports):
     nb = nbformat.read(reports["01-verkenning"].ipynb, as_version=4)
     text = _text(nb)
     assert "Sociaal domein" in text and "€ 76,2 mln" in text
     assert "6.72d" in text and "Jeugdhulp zonder verblijf overig" in text
     # overrun: jaarrekening − begroting 2023 of Jeugd (76.214.000 − 66.823.000)
     assert "€ 9,4 mln" in text and "+14,1%" in text
-    assert "Geen projectie: er zijn 3 waarnemingsjaren (2023, 2024, 2025)" in text
+    # the trend over jaarrekening 2017–2024 projected to 2026 with its interval, beside the
+    # own begroting, and the backtest sentence
+    assert "in 2026 op € 2.713 (95%-voorspellingsinterval € 2.553 tot € 2.872)" in text
+    assert "de eigen begroting 2026 gaat uit van € 2.670" in text
+    assert "in 2021–2024 4 van de 4 keer, dus structureel" in text
     assert reports["01-verkenning"].html.read_text().count(PNG) == 4
 
 
@@ -169,13 +184,16 @@ def test_benchmark_peers_classic_group_and_map(reports):
     assert "Transformatieladder" in text and "door volume" in text
 
 
-def test_hefbomen_states_the_claim_and_why_no_panel(reports):
+def test_hefbomen_states_the_claims_and_the_real_panel(reports):
     nb = nbformat.read(reports["03-hefbomen"].ipynb, as_version=4)
     text = _text(nb)
-    assert "één jaarrekeningjaar (2023)" in text
     assert "Samenhang, geen causaal effect" in text
     assert "HC3" in text and "Breusch-Pagan" in text
-    assert "als Tilburg op de mediaan zat" in text
+    # the euro column is an association between gemeenten, never "if Tilburg were at the
+    # median" (issue 18); the merger question is set beside Allers & Geertsema (2016)
+    assert "als Tilburg op de mediaan zat" not in text
+    assert "geen besparing die Tilburg haalt door naar de mediaan te gaan" in text
+    assert "Allers en Geertsema (2016" in text
     assert not _errors(nb)
 
 
@@ -207,7 +225,7 @@ def test_foto_other_gemeente_year_and_fewer_peers(built, tmp_path):
     assert "Tussen de 5 meest vergelijkbare gemeenten" in text
     assert "begrootte in 2024" in text and "niet het register van Zwolle" in text
     html = res.html.read_text()
-    assert ">n_peers<" in html and ">5<" in html and ">begroting<" in html
+    assert ">aantal vergelijkbare gemeenten<" in html and ">5<" in html and ">begroting<" in html
 
 
 def test_demo_for_a_gemeente_without_submission_says_geen_gegevens(built, tmp_path):
@@ -266,10 +284,12 @@ def test_scenario_with_own_register_is_used_as_given(built, tmp_path):
     ("gemeente", "notebook", "params", "message"),
     [
         ("Nergenshuizen", "foto-sociaal-domein", {}, "onbekende gemeente 'Nergenshuizen'"),
-        ("Tilburg", "foto-sociaal-domein", {"jaar": 2019},
-         "parameter jaar 2019 staat niet in de gegevens; beschikbaar: 2023, 2024, 2025"),
+        ("Tilburg", "foto-sociaal-domein", {"jaar": 2016},
+         "parameter jaar 2016 staat niet in de gegevens; beschikbaar: 2017, 2018, 2019, 2020, "
+         "2021, 2022, 2023, 2024, 2025, 2026"),
         ("Tilburg", "foto-sociaal-domein", {"jaar": 2025},
-         "geen jaarrekening over jaar 2025 in de gegevens; beschikbaar: jaarrekening 2023"),
+         "geen jaarrekening over jaar 2025 in de gegevens; beschikbaar: jaarrekening 2017, 2018, "
+         "2019, 2020, 2021, 2022, 2023, 2024"),
         ("Tilburg", "01-verkenning", {"kleur": "rood"}, "onbekende parameter 'kleur'"),
         ("Tilburg", "02-benchmark", {"n_peers": 0},
          "parameter n_peers 0 is onmogelijk; verwacht: 1–100"),
