@@ -622,3 +622,16 @@ def test_demo_on_a_year_without_baten_shows_lasten_bruto(tmp_path, data):
     glued = {o.get("metadata", {}).get("scrapbook", {}).get("name")
              for c in nb.cells for o in c.get("outputs", [])}
     assert "inwoners" in glued and "netto_sd_per_inwoner" not in glued
+
+
+def test_report_modules_do_not_import_geopandas():
+    """geopandas/shapely (≈0.5 s of imports) are for building the crosswalk and the map, not
+    for a report: the report context, its sections and the series they read leave them out."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import analysekit.reporting.context, analysekit.data.series; "
+            "print('geopandas' in sys.modules, 'shapely' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "False"]

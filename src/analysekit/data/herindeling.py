@@ -44,13 +44,15 @@ averages must be recomputed from re-expressed numerators and denominators.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from analysekit.errors import DataError, ParameterError
+
+if TYPE_CHECKING:  # geopandas/shapely only for building the crosswalk (data build), not for
+    import geopandas as gpd  # applying it: report processes that re-express series skip them
 
 #: Overlaps smaller than this share of the old gemeente's area are dropped as slivers.
 SLIVER_SHARE = 0.01
@@ -64,6 +66,8 @@ SLEUTELS = ("identiek", "samenvoeging", "oppervlak")
 
 def _to_area_crs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Project to :data:`AREA_CRS`, repairing geometries the projection made invalid."""
+    import shapely
+
     out = gdf[["gm_code", "geometry"]].to_crs(AREA_CRS)
     geoms = out.geometry.array
     bad = ~shapely.is_valid(geoms)
@@ -76,6 +80,9 @@ def _to_area_crs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _step(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, van: int, naar: int) -> pd.DataFrame:
     """Crosswalk rows from indeling ``van`` to indeling ``naar`` (one step)."""
+    import geopandas as gpd
+    import shapely
+
     new_codes = set(new["gm_code"])
     same = old["gm_code"][old["gm_code"].isin(new_codes)].to_numpy()
     rows = [
