@@ -51,7 +51,9 @@ class Positie(Section):
         indeling is not in table gemeenten yet, :func:`peers.peer_year`).
         """
         t = self.tables
-        jaar = PE.peer_year(t["gemeenten"], self.p.jaar)
+        # shared, so that a warm report does not load the tables just to find the year
+        jaar = shared(f"peer_year_{self.p.jaar}",
+                      lambda: PE.peer_year(t["gemeenten"], self.p.jaar))
         return shared(f"peer_data_{jaar}",
                       lambda: PE.peer_data(t["kenmerken"], t["gemeenten"], jaar))
 
