@@ -140,6 +140,14 @@ def test_growth_and_overrun_columns_synthetic():
     # the year scraps label columns and are not columns themselves
     assert sc.headline_columns(rows) == ["groei_sd_pct", "overschreden_sd_jaren"]
     assert "groei_sd_pct" in sc.KEY_COLUMNS
+    # one gemeente without a jaarrekening 2024 (as GM0809 on the real site): the header still
+    # names the years (the widest span) and the label says each gemeente has its own years
+    rows[1].values.update(groei_tot_jaar=2023, overschreden_sd_van=7.0)
+    k = sc.kolom_voor_pagina("groei_sd_pct", (2023, "jaarrekening"), rows)
+    assert k.eenheid == "% per jaar 2017–2024"
+    assert "per gemeente de geleverde jaren" in k.label
+    k = sc.kolom_voor_pagina("overschreden_sd_jaren", (2023, "jaarrekening"), rows)
+    assert k.eenheid == "van 7–8 jaren"
 
 
 def test_classes_and_colours_synthetic():

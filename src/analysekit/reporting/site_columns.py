@@ -189,9 +189,15 @@ def kolom_voor_periode(name: str, period: Period, jaren: Sequence[int]) -> Kolom
     return dataclasses.replace(k, eenheid=eenheid, label=k.label + extra)
 
 
-def _common(rows: Sequence[Row], name: str) -> int | None:
+def _span(rows: Sequence[Row], name: str) -> tuple[int, int] | None:
+    """The smallest and largest value of a year column over the rows (None when absent)."""
     vals = {int(r.values[name]) for r in rows if is_number(r.values.get(name))}
-    return vals.pop() if len(vals) == 1 else None
+    return (min(vals), max(vals)) if vals else None
+
+
+def _common(rows: Sequence[Row], name: str) -> int | None:
+    span = _span(rows, name)
+    return span[0] if span and span[0] == span[1] else None
 
 
 def kolom_voor_pagina(name: str, period: Period, rows: Sequence[Row]) -> Kolom:
@@ -202,15 +208,21 @@ def kolom_voor_pagina(name: str, period: Period, rows: Sequence[Row]) -> Kolom:
     """
     k = kolom_voor_periode(name, period, gf_jaren(rows))
     if name.startswith("groei_") and name.endswith("_pct"):
-        van, tot = _common(rows, "groei_van_jaar"), _common(rows, "groei_tot_jaar")
+        van, tot = _span(rows, "groei_van_jaar"), _span(rows, "groei_tot_jaar")
         if van is not None and tot is not None:
-            return dataclasses.replace(k, eenheid=f"% per jaar {van}–{tot}",
-                                       label=k.label + f"; jaarrekeningen {van}–{tot}")
+            # a gemeente that missed a year has a shorter span: the header gives the widest
+            # span and says so (each report names its own years)
+            eigen = "" if van[0] == van[1] and tot[0] == tot[1] else (
+                ", per gemeente de geleverde jaren")
+            return dataclasses.replace(k, eenheid=f"% per jaar {van[0]}–{tot[1]}",
+                                       label=k.label + f"; jaarrekeningen {van[0]}–{tot[1]}"
+                                       + eigen)
     if name.startswith("overschreden_") and name.endswith("_jaren"):
-        n = _common(rows, "overschreden_sd_van")
+        n = _span(rows, "overschreden_sd_van")
         if n is not None:
-            return dataclasses.replace(k, eenheid=f"van {n} jaren",
-                                       label=k.label + f"; van {n} jaren met beide")
+            aantal = str(n[0]) if n[0] == n[1] else f"{n[0]}–{n[1]}"
+            return dataclasses.replace(k, eenheid=f"van {aantal} jaren",
+                                       label=k.label + f"; van {aantal} jaren met beide")
     return k
 
 
