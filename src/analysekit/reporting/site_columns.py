@@ -28,7 +28,8 @@ TEKEN_SLEUTEL = "tekort (+) / overschot (−)"
 class Kolom:
     """How a headline figure appears on the site.
 
-    ``kop`` and ``eenheid`` are the two header lines (short; never wrapped), ``label`` the
+    ``kop`` and ``eenheid`` are the two header lines (short; wrapped only when the table is
+    narrow), ``label`` the
     full description (tooltip, map title, CSV readers), ``vorm`` the number format
     (``getal``, ``mln``, ``pct``), ``kloof`` marks a gap column (sign key, explicit +).
     """
