@@ -221,3 +221,33 @@ def test_fingerprint_follows_the_recorded_hashes(tmp_path):
     info["sha256"]["iv3.parquet"] = "b" * 64
     (tmp_path / "build.json").write_text(json.dumps(info), encoding="utf-8")
     assert data_fingerprint(tmp_path) != one
+
+
+def test_baten_bekend_per_submission_on_the_real_iv3(built):
+    """The one rule for netto: baten per taakveld exist for jaarrekening 2023 and begroting
+    2023–2025 (michielsd), not for the other years (cbs-iv3-meerjarig: lasten only)."""
+    import analysekit as ak
+    from analysekit.data.levering import baten_bekend
+
+    iv3 = ak.load("iv3", gemeente="GM0855")
+    b = baten_bekend(iv3)
+    assert b[("GM0855", 2023, "jaarrekening")] and b[("GM0855", 2025, "begroting")]
+    assert not b[("GM0855", 2024, "jaarrekening")] and not b[("GM0855", 2026, "begroting")]
+    assert not b[("GM0855", 2017, "jaarrekening")]
+    # without the column (an older build, synthetic tables): known when any baten is a number
+    assert baten_bekend(iv3.drop(columns="baten_bekend")).equals(b)
+
+
+def test_ladder_netto_is_missing_without_baten(built):
+    """basis='netto' on a submission without baten per taakveld: NaN and a status, never
+    the lasten (before, baten NaN were summed as 0)."""
+    import analysekit as ak
+    from analysekit.analysis.ladder import ladder_all
+
+    iv3 = ak.load("iv3", gemeente="GM0855")
+    lad = ladder_all(iv3, basis="netto").set_index(["jaar", "verslagsoort"])
+    assert lad.loc[(2024, "jaarrekening"), "status"] == "geen baten per taakveld"
+    assert pd.isna(lad.loc[(2024, "jaarrekening"), "ladder_eur"])
+    assert lad.loc[(2023, "jaarrekening"), "status"] == "ok"
+    lasten = ladder_all(iv3).set_index(["jaar", "verslagsoort"])
+    assert lasten.loc[(2024, "jaarrekening"), "status"] == "ok"

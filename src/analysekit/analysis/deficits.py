@@ -55,6 +55,7 @@ import pandas as pd
 
 from analysekit import nl
 from analysekit.analysis.forecast import Projection, project
+from analysekit.data.levering import baten_bekend
 from analysekit.errors import AnalysekitError, DataError, ParameterError, UnknownGemeente
 from analysekit.vocab import DOMEINEN, TOTAAL, VERSLAGSOORTEN, is_gm_code
 
@@ -383,16 +384,11 @@ def _domain_sums(iv3: pd.DataFrame, jaar: int, cells: pd.DataFrame) -> pd.DataFr
                                                  how="cross")
     )
     g = g.reindex(full, fill_value=0.0)
-    if "baten_bekend" in d.columns:
-        # a submission whose source has no baten per taakveld (cbs-iv3-meerjarig, before 2023)
-        # has baten NaN, so netto is NaN too: missing is not zero (lasten stay known)
-        onbekend = d.loc[~d["baten_bekend"].astype(bool), ["gm_code", "verslagsoort"]]
-        if len(onbekend):
-            keys = pd.MultiIndex.from_frame(onbekend.drop_duplicates())
-            cell = pd.MultiIndex.from_arrays(
-                [g.index.get_level_values("gm_code"), g.index.get_level_values("verslagsoort")]
-            )
-            g.loc[cell.isin(keys), "baten_eur"] = np.nan
+    # a submission whose source has no baten per taakveld has no netto (missing is not zero)
+    bekend = baten_bekend(d).droplevel("jaar")
+    cell = pd.MultiIndex.from_arrays(
+        [g.index.get_level_values("gm_code"), g.index.get_level_values("verslagsoort")])
+    g.loc[~bekend.reindex(cell, fill_value=True).to_numpy(), "baten_eur"] = np.nan
     g["netto_eur"] = g["lasten_eur"] - g["baten_eur"]
     return g
 

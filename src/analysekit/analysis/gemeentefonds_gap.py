@@ -47,6 +47,7 @@ from analysekit.analysis.deficits import (
     nearest_year,
     select_gemeentefonds,
 )
+from analysekit.data.levering import baten_bekend
 from analysekit.errors import ParameterError
 from analysekit.vocab import DOMEINEN, TOTAAL, VERSLAGSOORTEN
 
@@ -201,16 +202,15 @@ def cluster_costs(
     g = g.reindex(full, fill_value=0.0)
     # missing is not zero: a submission whose source has no baten per taakveld (the
     # multi-year lasten series) has no net cost; one without salarissen no overhead share
-    by_gm = d.groupby("gm_code")
     codes = g.index.get_level_values("gm_code")
-    geen_baten = ~by_gm["baten_eur"].apply(lambda s: s.notna().any()).reindex(
+    geen_baten = ~baten_bekend(d).droplevel(["jaar", "verslagsoort"]).reindex(
         codes, fill_value=False).to_numpy()
     g.loc[geen_baten, ["baten_eur", "netto"]] = np.nan
     g["overhead_eur"] = 0.0
     if overhead:
         g["overhead_eur"] = _overhead_share(d, methode, clusters, bzk_afronding).reindex(
             g.index, fill_value=0.0)
-        geen_salaris = ~by_gm["salarissen_eur"].apply(lambda s: s.notna().any()).reindex(
+        geen_salaris = ~d["salarissen_eur"].notna().groupby(d["gm_code"]).any().reindex(
             codes, fill_value=False).to_numpy()
         g.loc[geen_salaris, "overhead_eur"] = np.nan
     out = g.reset_index().rename(columns={"_cl": "domein"})

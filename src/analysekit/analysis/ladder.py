@@ -39,6 +39,7 @@ import pandas as pd
 
 from analysekit import nl
 from analysekit.analysis.prijs_volume import check_columns, levering_uit_iv3, peer_tabel
+from analysekit.data.levering import baten_bekend
 from analysekit.errors import ParameterError, UnknownGemeente
 from analysekit.vocab import TAAKVELD_GROEPEN, TREDEN, VERSLAGSOORTEN
 
@@ -104,7 +105,8 @@ def ladder_all(
     Returns:
         gm_code, jaar, verslagsoort, ``<trede>_eur`` per step, ladder_eur (their sum),
         ``aandeel_<trede>`` (percent of ladder_eur, 0–100), basis, status (``ok``,
-        ``geen gegevens``, ``ladder ≤ 0``, ``negatieve trede``).
+        ``geen gegevens``, ``ladder ≤ 0``, ``negatieve trede``, and with ``basis="netto"``
+        ``geen baten per taakveld``: NaN amounts, never lasten − 0).
     """
     check_columns(iv3, "iv3", ["gm_code", "jaar", "verslagsoort", "taakveld", "lasten_eur",
                                 "baten_eur"])
@@ -127,8 +129,12 @@ def ladder_all(
     wide.index.names = _KEY
     out = lev.join(wide, on=_KEY)
     geleverd = out["geleverd"].astype(bool).to_numpy()
+    bekend = np.ones(len(out), dtype=bool)
+    if basis == "netto":  # netto needs baten per taakveld: missing is not zero
+        keys = pd.MultiIndex.from_frame(out[_KEY])
+        bekend = baten_bekend(d).reindex(keys, fill_value=True).to_numpy(dtype=bool)
     vals = out[list(TREDEN)].to_numpy(dtype="float64")
-    vals = np.where(geleverd[:, None], np.nan_to_num(vals), np.nan)
+    vals = np.where((geleverd & bekend)[:, None], np.nan_to_num(vals), np.nan)
     total = vals.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = 100.0 * vals / np.where(total > 0, total, np.nan)[:, None]
@@ -136,6 +142,7 @@ def ladder_all(
     neg = geleverd & (vals < 0).any(axis=1)
     status[neg] = "negatieve trede"
     status[geleverd & ~(total > 0)] = "ladder ≤ 0"
+    status[geleverd & ~bekend] = "geen baten per taakveld"
     status[~geleverd] = nl.GEEN_GEGEVENS
     share[status != "ok"] = np.nan
     res = out[_KEY].copy()

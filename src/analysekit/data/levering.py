@@ -29,7 +29,7 @@ import pandas as pd
 
 from analysekit.vocab import IV3_AMOUNTS
 
-__all__ = ["LEVERING_COLUMNS", "REDENEN", "split_levering"]
+__all__ = ["LEVERING_COLUMNS", "REDENEN", "baten_bekend", "split_levering"]
 
 LEVERING_COLUMNS = ["gm_code", "jaar", "verslagsoort", "geleverd", "reden", "n_taakvelden_niet_nul"]
 
@@ -91,3 +91,26 @@ def split_levering(
     delivered = lev.loc[lev["geleverd"], _KEY]
     kept = iv3.merge(delivered, on=_KEY, how="inner")
     return kept.reset_index(drop=True), lev
+
+
+def baten_bekend(iv3: pd.DataFrame) -> pd.Series:
+    """Per submission: does its source give baten per taakveld (so that netto exists)?
+
+    The one rule for every lens that subtracts baten. ``cbs-iv3-meerjarig`` has lasten per
+    taakveld only; its submissions have ``baten_bekend`` False and NaN baten, and their
+    netto is missing, never lasten − 0 (a ``groupby().sum()`` would silently give that).
+    A table without the column (an older build, synthetic tests) counts a submission as
+    known when any of its baten is a number.
+
+    Args:
+        iv3: Rows of the canonical ``iv3`` table (any subset of years).
+
+    Returns:
+        Boolean Series indexed by (gm_code, jaar, verslagsoort).
+    """
+    if "baten_bekend" in iv3.columns:
+        flag = iv3["baten_bekend"].astype(bool)
+    else:
+        flag = iv3["baten_eur"].notna()
+    return flag.groupby([iv3[k] for k in _KEY], sort=False).any()
+

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysekit.analysis.levers import lever_candidates
+from analysekit.data.levering import baten_bekend
 from analysekit.errors import DataError, ParameterError
 from analysekit.vocab import DOMEINEN
 
@@ -64,17 +65,16 @@ def _net_cost(iv3: pd.DataFrame, domeinen: Sequence[str], verslagsoort: str) -> 
     zero, so such a year has no net cost (it would otherwise be the lasten).
     """
     d = iv3.loc[(iv3["verslagsoort"] == verslagsoort) & iv3["domein"].isin(list(domeinen))]
-    unknown = (~d["baten_bekend"].astype(bool) if "baten_bekend" in d.columns
-               else pd.Series(False, index=d.index))
     out = (
-        d.assign(netto=d["lasten_eur"].astype(float) - d["baten_eur"].astype(float).fillna(0.0),
-                 onbekend=unknown)
+        d.assign(netto=d["lasten_eur"].astype(float) - d["baten_eur"].astype(float).fillna(0.0))
         .groupby(["gm_code", "jaar"], as_index=False)
-        .agg(netto=("netto", "sum"), onbekend=("onbekend", "any"))
+        .agg(netto=("netto", "sum"))
     )
-    out["netto"] = out["netto"].where(~out["onbekend"].astype(bool))
+    bekend = baten_bekend(d).droplevel("verslagsoort")
+    keys = pd.MultiIndex.from_frame(out[["gm_code", "jaar"]])
+    out["netto"] = out["netto"].where(bekend.reindex(keys, fill_value=True).to_numpy())
     out["jaar"] = out["jaar"].astype(int)
-    return out.drop(columns="onbekend")
+    return out
 
 
 def _kenmerk(

@@ -13,6 +13,7 @@ from analysekit.analysis.prijs_volume.common import (
     check_jaar,
     check_verslagsoort,
 )
+from analysekit.data.levering import baten_bekend
 from analysekit.errors import ParameterError
 from analysekit.vocab import DOMEINEN
 
@@ -111,7 +112,7 @@ def netto_per_domein(
         [sel["gm_code"], sel["domein"]], sort=False).sum()
     # missing is not zero: a submission without any baten in its source has no net cost
     cel = iv3.loc[(iv3["jaar"] == jaar) & (iv3["verslagsoort"] == verslagsoort)]
-    baten_bekend = cel["baten_eur"].notna().groupby(cel["gm_code"]).any().reindex(
+    bekend_per_gm = baten_bekend(cel).droplevel(["jaar", "verslagsoort"]).reindex(
         uni.index, fill_value=False)
     lev = _levering(iv3, levering)
     lev = lev.loc[(lev["jaar"] == jaar) & (lev["verslagsoort"] == verslagsoort)]
@@ -122,7 +123,7 @@ def netto_per_domein(
     ok = np.repeat(geleverd.to_numpy(), len(domeinen))
     # a delivered submission with nothing booked on a domein is a real 0; not delivered is NaN
     val = np.where(ok, np.nan_to_num(val, nan=0.0), np.nan)
-    bekend = np.repeat(baten_bekend.to_numpy(dtype=bool), len(domeinen))
+    bekend = np.repeat(bekend_per_gm.to_numpy(dtype=bool), len(domeinen))
     val = np.where(bekend, val, np.nan)
     inw = np.repeat(uni["inwoners"].to_numpy(), len(domeinen))
     out = pd.DataFrame({
