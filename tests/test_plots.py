@@ -263,7 +263,8 @@ def test_projection_with_band_synthetic():
     ys = band.get_paths()[0].vertices[:, 1]
     assert ys.min() == pytest.approx(p.forecast["ondergrens"].min())
     assert ys.max() == pytest.approx(p.forecast["bovengrens"].max())
-    assert ax.get_ylabel() == "structureel tekort (€)"  # never negative here
+    # a one-year gap to the fonds is not "structureel" (issue 16 §3)
+    assert ax.get_ylabel() == "verschil met het gemeentefonds (€)"  # never negative here
 
 
 # --------------------------------------------------------------------------- benchmark

@@ -74,7 +74,7 @@ HEADLINES: dict[str, Kolom] = {
     "tekort_sd_per_inwoner": Kolom(
         "Tekort (+) / overschot (−)",
         "gemeentefonds, € per inw.",
-        f"Structureel tekort t.o.v. het gemeentefonds per inwoner (€; {TEKEN_SLEUTEL})",
+        f"Verschil met het gemeentefonds per inwoner (€; {TEKEN_SLEUTEL})",
         kloof=True,
     ),
     "inwoners": Kolom("Inwoners", "aantal", "Inwoners"),
@@ -90,7 +90,7 @@ HEADLINES: dict[str, Kolom] = {
     "tekort_sd_eur": Kolom(
         "Tekort (+) / overschot (−)",
         "gemeentefonds, € mln",
-        f"Structureel tekort t.o.v. het gemeentefonds (€; {TEKEN_SLEUTEL})",
+        f"Verschil met het gemeentefonds (€; {TEKEN_SLEUTEL})",
         "mln",
         1,
         True,
