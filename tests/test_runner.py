@@ -635,3 +635,70 @@ def test_report_modules_do_not_import_geopandas():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def _html_events(text):
+    """The document as parse events: tags with their attributes (sorted), and text."""
+    from html.parser import HTMLParser
+
+    events = []
+
+    class Events(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            # BeautifulSoup rejoins a class list with single spaces: compare the classes
+            events.append(("start", tag, tuple(sorted(
+                (k, " ".join((v or "").split()) if k == "class" else v or "")
+                for k, v in attrs))))
+
+        def handle_startendtag(self, tag, attrs):  # <img/> and <img> are the same element
+            self.handle_starttag(tag, attrs)
+
+        def handle_endtag(self, tag):
+            events.append(("end", tag))
+
+        def handle_data(self, data):
+            if data.strip():
+                events.append(("text", " ".join(data.split())))
+
+    parser = Events(convert_charrefs=True)
+    parser.feed(text)
+    parser.close()
+    return events
+
+
+@pytest.mark.slow
+def test_export_is_the_document_nbconvert_makes(tmp_path, data):
+    """The report's HTML, rendered without nbconvert's BeautifulSoup pass and with its
+    accessibility fix-ups made by the sanitiser, is the document nbconvert's own
+    ``HTMLExporter.from_notebook_node`` gives (then sanitised): the same tags, attributes
+    and text. It fails if a new nbconvert adds something else to that method."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    from analysekit.reporting import export
+    from analysekit.reporting.display import escape_markdown_outputs
+    from analysekit.reporting.sanitize import sanitize_html
+
+    res = runner.run_report("Ede", "foto-sociaal-domein", {}, root=tmp_path)
+    assert res.status == "ok", res.message
+    nb = nbformat.read(res.ipynb, as_version=4)
+    # a figure without alt text and a markdown output, so every fix-up has work to do
+    nb.cells.append(nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", {"image/png": "iVBORw0KGgo="}),
+        nbformat.v4.new_output("display_data", {"text/markdown": "**vet** & <i>x</i>"}),
+    ]))
+    ours = export.export_html(nb)
+    reference = HTMLExporter(
+        extra_loaders=[DictLoader({"analysekit-report.html.j2": export.REPORT_TEMPLATE})],
+        template_file="analysekit-report.html.j2", exclude_input=True,
+        exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True,
+        anchor_link_text="",
+    )
+    body, _ = reference.from_notebook_node(
+        escape_markdown_outputs(export._without_scraps(nb)),
+        resources={"metadata": {"name": "rapport"}},
+    )
+    theirs = sanitize_html(body)
+    assert _html_events(ours) == _html_events(theirs)
+    assert ours.count('tabindex="0"') >= 10 and 'alt="Figuur"' in ours
+    assert "soupsieve" not in export.__doc__  # the export no longer needs it

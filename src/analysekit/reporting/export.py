@@ -5,9 +5,9 @@ own template (:data:`REPORT_TEMPLATE`, lab-based, with a footer naming the sourc
 Jinja templates are compiled once per machine (:func:`analysekit.reporting.cache.jinja_dir`).
 Raw HTML in ``text/markdown`` outputs is escaped before rendering
 (:func:`analysekit.reporting.display.escape_markdown_outputs`), and the result goes through
-:func:`analysekit.reporting.sanitize.sanitize_html`. Only nbconvert's public API is used:
-its ``HTMLExporter.from_notebook_node`` as it is (with its BeautifulSoup pass for the
-``alt``/``tabindex`` fix-ups, which needs soupsieve) and the exporter's ``environment``.
+:func:`analysekit.reporting.sanitize.sanitize_html`, which also makes nbconvert's
+accessibility fix-ups (:func:`accessibility_attrs`) in the one parse it makes anyway.
+Only nbconvert's public API is used (see :func:`html_exporter`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-__all__ = ["REPORT_TEMPLATE", "export_html", "html_exporter"]
+__all__ = ["NO_ALT", "REPORT_TEMPLATE", "accessibility_attrs", "export_html", "html_exporter"]
 
 
 REPORT_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -52,12 +52,69 @@ main { max-width: 980px; margin: 0 auto; padding: 1em 1.5em 3em; }
 _EXPORTER: Any = None
 
 
+def _exporter_class() -> Any:
+    """nbconvert's HTMLExporter, rendering its template without a second parse.
+
+    ``HTMLExporter.from_notebook_node`` (nbconvert 7) registers two filters, renders the
+    template through ``TemplateExporter.from_notebook_node`` and then parses the whole page
+    again with BeautifulSoup for three accessibility fix-ups (``alt`` text on images without
+    one, ``tabindex`` on input and output areas), writing it out anew. That parse took
+    0.05 s of a report's 0.09 s export (``benchmarks/bench_export.py``). A report's HTML is
+    parsed and rewritten by the sanitiser anyway, so the fix-ups are made there
+    (:func:`accessibility_attrs`), and this class renders with the public base-class method
+    directly. The two filters are registered once, with nbconvert's public filter classes
+    (:func:`html_exporter`): ``highlight_code`` (never used: code is hidden) and
+    ``filter_data_type`` as :class:`~nbconvert.filters.DataTypeFilter`, the exporter's
+    default; nbconvert's per-call widget variant only matters for widget views, which a
+    report does not have. ``tests/test_runner.py`` checks that the HTML is the document
+    ``HTMLExporter.from_notebook_node`` gives, tag for tag and text for text.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters import TemplateExporter
+
+    class ReportHTMLExporter(HTMLExporter):  # type: ignore[misc]
+        def from_notebook_node(  # type: ignore[override]
+            self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any
+        ) -> tuple[str, dict[str, Any]]:
+            """The rendered template, as HTMLExporter's but without its BeautifulSoup pass."""
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportHTMLExporter
+
+
+#: nbconvert's alt text for an image that has none (the report template always gives one).
+NO_ALT = "No description has been provided for this image"
+#: Classes of the areas nbconvert makes keyboard-focusable (``tabindex="0"``).
+_FOCUSABLE = frozenset({"jp-Cell-inputWrapper", "jp-OutputArea-output"})
+
+
+def accessibility_attrs(
+    tag: str, attrs: list[tuple[str, str | None]]
+) -> list[tuple[str, str | None]]:
+    """nbconvert's HTML fix-ups, as attributes for the sanitiser to add to a start tag.
+
+    nbconvert 7 (``HTMLExporter.from_notebook_node``) gives every ``<img>`` without an
+    ``alt`` its :data:`NO_ALT` text, and every input and output area inside the notebook
+    ``tabindex="0"``, so a keyboard can reach and scroll it. A report's whole body is the
+    notebook (``<main>`` inside ``<body class="jp-Notebook">``), so every such area is
+    inside it.
+    """
+    if tag == "img":
+        return [] if any(k == "alt" for k, _ in attrs) else [("alt", NO_ALT)]
+    if tag == "div":
+        for key, value in attrs:
+            if key == "class" and value and not _FOCUSABLE.isdisjoint(value.split()):
+                return [("tabindex", "0")]
+    return []
+
+
 def html_exporter() -> Any:
     """Return this process's HTML exporter: code hidden, no prompts, nothing from the internet.
 
-    nbconvert's own :class:`~nbconvert.HTMLExporter` with the kit's template. Its Jinja
-    environment (the exporter's public ``environment``) gets a file-system bytecode cache
-    in :func:`analysekit.reporting.cache.jinja_dir`, so the templates compile once per
+    nbconvert's :class:`~nbconvert.HTMLExporter` with the kit's template, rendering without
+    its second parse (:func:`_exporter_class`). Its Jinja environment (the exporter's public
+    ``environment``) gets a file-system bytecode cache in
+    :func:`analysekit.reporting.cache.jinja_dir`, so the templates compile once per
     machine, not in every process (about 0.07 s a process). Jinja keys each entry by
     template name and source checksum, and its header carries the Python version: a
     changed template or another Python compiles anew.
@@ -65,11 +122,11 @@ def html_exporter() -> Any:
     global _EXPORTER
     if _EXPORTER is None:
         from jinja2 import DictLoader, FileSystemBytecodeCache
-        from nbconvert import HTMLExporter
+        from nbconvert.filters import DataTypeFilter, Highlight2HTML
 
         from analysekit.reporting.cache import jinja_dir
 
-        exporter = HTMLExporter(
+        exporter = _exporter_class()(
             extra_loaders=[DictLoader({"analysekit-report.html.j2": REPORT_TEMPLATE})],
             template_file="analysekit-report.html.j2",
             exclude_input=True,
@@ -80,6 +137,8 @@ def html_exporter() -> Any:
             # validate the notebook once after the preprocessors, not after each (12)
             optimistic_validation=True,
         )
+        exporter.register_filter("highlight_code", Highlight2HTML(parent=exporter))
+        exporter.register_filter("filter_data_type", DataTypeFilter(parent=exporter))
         folder = jinja_dir()
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
@@ -120,7 +179,7 @@ def export_html(nb: Any) -> str:
     body, _ = html_exporter().from_notebook_node(
         escape_markdown_outputs(_without_scraps(nb)), resources={"metadata": {"name": "rapport"}}
     )
-    return sanitize_html(body)
+    return sanitize_html(body, add_attrs=accessibility_attrs)
 
 
 
