@@ -53,7 +53,7 @@ _EXPORTER: Any = None
 
 
 def _exporter_class() -> Any:
-    """nbconvert's HTMLExporter, rendering its template without a second parse.
+    """The class of the report exporter: HTMLExporter, rendering without a second parse.
 
     ``HTMLExporter.from_notebook_node`` (nbconvert 7) registers two filters, renders the
     template through ``TemplateExporter.from_notebook_node`` and then parses the whole page
@@ -91,7 +91,7 @@ _FOCUSABLE = frozenset({"jp-Cell-inputWrapper", "jp-OutputArea-output"})
 def accessibility_attrs(
     tag: str, attrs: list[tuple[str, str | None]]
 ) -> list[tuple[str, str | None]]:
-    """nbconvert's HTML fix-ups, as attributes for the sanitiser to add to a start tag.
+    """The HTML fix-ups of nbconvert, as attributes for the sanitiser to add to a start tag.
 
     nbconvert 7 (``HTMLExporter.from_notebook_node``) gives every ``<img>`` without an
     ``alt`` its :data:`NO_ALT` text, and every input and output area inside the notebook
