@@ -11,8 +11,13 @@ worker):
 * **wrap**: :func:`analysekit.analysis.plots.wrap` (each word measured once) against laying
   out every growing candidate line, on the report's real titles, with cold caches for both
   (as in a fresh report process): the lines must be the same.
+* **matplotlib version** (``--matplotlib PATH``): CPU seconds of drawing the same figures
+  to PNG with the installed matplotlib and with another one installed in ``PATH`` (e.g.
+  ``pip install --target /tmp/mpl311 matplotlib==3.11.2 --no-deps``), each in a child
+  process of its own, 5 rounds alternating. This is why the kit needs matplotlib < 3.11:
+  3.11 lays out and renders text glyph by glyph in Python.
 
-Run: ``.venv/bin/python benchmarks/bench_figures.py [--gemeenten 3]``.
+Run: ``.venv/bin/python benchmarks/bench_figures.py [--gemeenten 3] [--matplotlib PATH]``.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ def _figures(n: int) -> list:
         ctx = ReportContext.from_params(params.validate("foto-sociaal-domein", {"gemeente": g}))
         figs += [
             P.plot_gap_vs_gemeentefonds(ctx.lenzen.deficits_all, ctx.gm_code),
-            ctx.ontwikkeling.verloop_figure(),
+            ctx.ontwikkeling.trend_figure(),
             P.plot_peer_strip(ctx.lenzen.deficits_all, ctx.gm_code, ctx.positie.benchmark.peers),
             ctx.prijs_volume.figure(),
         ]
@@ -84,11 +89,71 @@ def _wrap_by_layout(text: str, width: float, size: float, weight: str) -> str:
     return "\n".join(out)
 
 
+def _draw_cpu(figs: list, repeat: int = 5) -> float:
+    """Median CPU seconds of drawing ``figs`` to PNG (warm: one round first)."""
+    import statistics
+    import time
+
+    [P.png_bytes(f) for f in figs]
+    times = []
+    for _ in range(repeat):
+        t0 = time.process_time()
+        [P.png_bytes(f) for f in figs]
+        times.append(time.process_time() - t0)
+    return statistics.median(times)
+
+
+def _compare_matplotlib(path: str, n: int, rounds: int = 5) -> None:
+    """Drawing CPU with this matplotlib and with the one in ``path``, in child processes."""
+    import json
+    import os
+    import statistics
+    import subprocess
+
+    def child(extra: str | None) -> tuple[str, float]:
+        env = dict(os.environ)
+        if extra:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [extra, env.get("PYTHONPATH")]))
+        out = subprocess.run([sys.executable, __file__, "--gemeenten", str(n), "--draw-only"],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        got = json.loads(out.strip().splitlines()[-1])
+        return got["matplotlib"], got["cpu_s"]
+
+    runs: dict[str, list[float]] = {}
+    for i in range(rounds):
+        for extra in ([None, path] if i % 2 == 0 else [path, None]):
+            version, cpu = child(extra)
+            runs.setdefault(version, []).append(cpu)
+    import matplotlib
+
+    mine = matplotlib.__version__
+    other = next(v for v in runs if v != mine)
+    report("figures_matplotlib", [{
+        "what": f"{4 * n} report figures drawn to PNG, CPU: matplotlib {mine}",
+        "median_s": statistics.median(runs[mine]), "naive_s": statistics.median(runs[other]),
+        "naive": f"matplotlib {other}", "runs": runs,
+    }])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--gemeenten", type=int, default=3)
+    ap.add_argument("--matplotlib", metavar="PATH",
+                    help="compare the drawing with the matplotlib installed in PATH")
+    ap.add_argument("--draw-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    figs = _figures(max(1, min(args.gemeenten, len(GEMEENTEN))))
+    n = max(1, min(args.gemeenten, len(GEMEENTEN)))
+    if args.matplotlib:
+        _compare_matplotlib(args.matplotlib, n)
+        return
+    figs = _figures(n)
+    if args.draw_only:
+        import json
+
+        import matplotlib
+
+        print(json.dumps({"matplotlib": matplotlib.__version__, "cpu_s": _draw_cpu(figs)}))
+        return
 
     ours = [P.png_bytes(f) for f in figs]
     theirs = [_savefig(f) for f in figs]

@@ -484,10 +484,12 @@ def header(fig: Figure, ax: Any, title: str, handles: Sequence[Any] = (),
 class KitFigure(Figure):
     """A :class:`~matplotlib.figure.Figure` whose texts are drawn without font hinting.
 
-    Text is half the cost of drawing these figures (matplotlib 3.11 lays out and renders
-    glyph by glyph), and TrueType hinting ("text.hinting: default") makes each glyph about
-    a third more expensive. At 100 dpi unhinted DejaVu Sans looks the same. The setting
-    applies only while this figure draws; rcParams are otherwise untouched.
+    Text is a large part of drawing these figures, and TrueType hinting ("text.hinting:
+    default") makes it dearer: each glyph about a third more under matplotlib 3.11, which
+    lays out and renders glyph by glyph (the kit needs matplotlib < 3.11 for that reason,
+    see README, Performance); 3% of the figures' time under 3.10. At 100 dpi unhinted
+    DejaVu Sans looks the same. The setting applies only while this figure draws; rcParams
+    are otherwise untouched.
     """
 
     def draw(self, renderer: Any) -> None:  # noqa: D102
