@@ -541,6 +541,32 @@ def test_png_bytes_are_the_pixels_of_savefig():
     plt.close(other)
 
 
+def test_png_bytes_share_a_renderer_per_size_without_leaking_pixels():
+    """Figures of one size share an Agg renderer (its text measurements are reused); each
+    PNG still has exactly its own figure's pixels, whatever was drawn before it."""
+    from PIL import Image
+
+    def pixels(data):
+        return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+    def savefig(fig):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=P.DPI)
+        return buf.getvalue()
+
+    figs = []
+    for i, naam in enumerate(["Vlieland", "Súdwest-Fryslân", "'s-Hertogenbosch"]):
+        fig = P.new_figure(5, 2.5)
+        ax = fig.add_subplot()
+        ax.barh(["Wmo", "Jeugd"], [100.0 * (i + 1), 50.0 + 30 * i])
+        ax.set_title(f"{naam}: € per inwoner")
+        figs.append(fig)
+    before = len(P._RENDERERS)
+    for fig in [*figs, figs[0], figs[2]]:  # alternate: a leftover of the last one would show
+        assert np.array_equal(pixels(P.png_bytes(fig)), pixels(savefig(fig)))
+    assert len(P._RENDERERS) <= before + 1  # one renderer for the one size
+
+
 # --------------------------------------------------------------------------- public APIs only
 
 #: Underscore names a dependency documents for subclasses (not private use):
