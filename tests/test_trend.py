@@ -181,9 +181,12 @@ def test_real_lens_of_tilburg(reeks):
 def test_lens_fast_equals_lens(reeks):
     peers = ["GM0772", "GM0796", "GM0363", "GM0344", "GM1961"]  # GM1961: a year missing
     slow = T.lens(reeks, "GM0855", peers).drop(columns="breuk")
-    fast = T.lens_fast(T.wide_all(reeks), "GM0855", peers, T.nederland(reeks)).drop(
-        columns="breuk")
+    w, ned = T.wide_all(reeks), T.nederland(reeks)
+    fast = T.lens_fast(w, "GM0855", peers, ned).drop(columns="breuk")
     pd.testing.assert_frame_equal(fast[slow.columns], slow, check_dtype=False)
+    # the columns every gemeente shares, computed once and passed in: the same rows
+    again = T.lens_fast(w, "GM0855", peers, ned, columns=T.lens_columns(w, ned))
+    pd.testing.assert_frame_equal(again.drop(columns="breuk"), fast)
 
 
 def test_report_section_tilburg(reeks):

@@ -363,8 +363,30 @@ def wide_all(reeks: pd.DataFrame, measure: str = "lasten_per_inwoner") -> pd.Dat
     return w.sort_index(axis=1)
 
 
+def lens_columns(w: pd.DataFrame, nl: pd.DataFrame,
+                 measure: str = "lasten_per_inwoner") -> dict[str, np.ndarray]:
+    """What :func:`lens_fast` gives every gemeente alike: years, domeinen, Nederland, order.
+
+    Computed once for all reports (e.g. as a shared value) and passed to :func:`lens_fast`.
+    """
+    cols = w.columns
+    jaar = cols.get_level_values("jaar").astype("int64").to_numpy()
+    soort = cols.get_level_values("verslagsoort").astype(str).to_numpy()
+    domein = cols.get_level_values("domein").astype(str).to_numpy()
+    ned = nl.set_index(["jaar", "verslagsoort", "domein"])[measure]
+    nederland = ned.reindex(pd.MultiIndex.from_arrays([jaar, soort, domein])).to_numpy(
+        dtype="float64", na_value=np.nan)
+    rank = {dm: i for i, dm in enumerate(DOMEINEN_EN_TOTAAL)}
+    order = pd.DataFrame({"_o": [rank.get(d, len(rank)) for d in domein], "verslagsoort": soort,
+                          "jaar": jaar}).sort_values(["_o", "verslagsoort", "jaar"],
+                                                     kind="stable").index.to_numpy()
+    return {"jaar": jaar[order], "verslagsoort": soort[order], "domein": domein[order],
+            "nederland": nederland[order], "order": order}
+
+
 def lens_fast(w: pd.DataFrame, gm_code: str, peers: Iterable[str],
-              nl: pd.DataFrame, measure: str = "lasten_per_inwoner") -> pd.DataFrame:
+              nl: pd.DataFrame, measure: str = "lasten_per_inwoner",
+              columns: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """:func:`lens` from :func:`wide_all` (the same rows; numpy on the peers' rows).
 
     Args:
@@ -373,15 +395,18 @@ def lens_fast(w: pd.DataFrame, gm_code: str, peers: Iterable[str],
         peers: Its peers (those without a value in a year are left out of that year).
         nl: :func:`nederland` of the series.
         measure: The measure ``w`` holds.
+        columns: :func:`lens_columns` of ``w`` and ``nl`` when already computed.
     """
     if gm_code not in w.index:
         from analysekit.errors import UnknownGemeente
 
         raise UnknownGemeente(f"gemeente {gm_code!r} staat niet in de domeinreeks; verwacht: "
                               "een gm_code van de nieuwste indeling, zoals GM0855")
-    codes = [c for c in dict.fromkeys(str(p) for p in peers) if c != gm_code and c in w.index]
-    own = w.loc[gm_code].to_numpy(dtype="float64", na_value=np.nan)
-    vals = w.loc[codes].to_numpy(dtype="float64", na_value=np.nan)
+    c = columns if columns is not None else lens_columns(w, nl, measure)
+    codes = [x for x in dict.fromkeys(str(p) for p in peers) if x != gm_code and x in w.index]
+    order = c["order"]
+    own = w.loc[gm_code].to_numpy(dtype="float64", na_value=np.nan)[order]
+    vals = w.loc[codes].to_numpy(dtype="float64", na_value=np.nan)[:, order]
     n = np.isfinite(vals).sum(axis=0)
     with np.errstate(all="ignore"):
         import warnings
@@ -390,20 +415,8 @@ def lens_fast(w: pd.DataFrame, gm_code: str, peers: Iterable[str],
             warnings.simplefilter("ignore", RuntimeWarning)
             q = (np.nanpercentile(vals, [25, 50, 75], axis=0) if len(codes)
                  else np.full((3, len(own)), np.nan))
-    cols = w.columns
-    out = pd.DataFrame({
-        "gm_code": gm_code,
-        "jaar": cols.get_level_values("jaar").astype("int64"),
-        "verslagsoort": cols.get_level_values("verslagsoort").astype(str),
-        "domein": cols.get_level_values("domein").astype(str),
-        "eigen": own, "n_peers_met_waarde": n.astype("int64"),
+    return pd.DataFrame({
+        "gm_code": gm_code, "jaar": c["jaar"], "verslagsoort": c["verslagsoort"],
+        "domein": c["domein"], "eigen": own, "n_peers_met_waarde": n.astype("int64"),
         "peer_q1": np.where(n > 0, q[0], np.nan), "peer_mediaan": np.where(n > 0, q[1], np.nan),
-        "peer_q3": np.where(n > 0, q[2], np.nan)})
-    ned = nl.set_index(["jaar", "verslagsoort", "domein"])[measure]
-    out["nederland"] = ned.reindex(pd.MultiIndex.from_arrays(
-        [out["jaar"], out["verslagsoort"], out["domein"]])).to_numpy()
-    out["breuk"] = ""
-    order = {dm: i for i, dm in enumerate(DOMEINEN_EN_TOTAAL)}
-    out = out.assign(_o=out["domein"].map(order)).sort_values(
-        ["_o", "verslagsoort", "jaar"], kind="stable")
-    return out.drop(columns="_o").reset_index(drop=True)
+        "peer_q3": np.where(n > 0, q[2], np.nan), "nederland": c["nederland"], "breuk": ""})

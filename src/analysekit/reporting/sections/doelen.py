@@ -146,18 +146,27 @@ class Doelen(Section):
 
         plan, overig = self.goals.plan, self.goals.overig
 
-        def series(rows: pd.DataFrame, indicator: str, eenheid: str) -> str:
-            r = rows.loc[rows["indicator"] == indicator].sort_values("jaar")
-            if r.empty:
+        def by_key(rows: pd.DataFrame, *, bron: bool) -> dict[tuple, list[tuple[int, float]]]:
+            """(indicator[, bron]) -> [(jaar, waarde), ...] in year order (one pass)."""
+            out: dict[tuple, list[tuple[int, float]]] = {}
+            r = rows.sort_values("jaar", kind="stable")
+            for ind, b, j, v in zip(r["indicator"], r["bron"], r["jaar"], r["waarde"],
+                                    strict=True):
+                out.setdefault((ind, b) if bron else (ind,), []).append((int(j), v))
+            return out
+
+        plan_of, overig_of = by_key(plan, bron=False), by_key(overig, bron=True)
+
+        def series(pairs: list[tuple[int, float]] | None, eenheid: str) -> str:
+            if not pairs:
                 return ONTBREEKT
-            return "; ".join(f"{val(v, eenheid)} ({int(j)})"
-                             for j, v in zip(r["jaar"], r["waarde"], strict=True))
+            return "; ".join(f"{val(v, eenheid)} ({j})" for j, v in pairs)
 
         def other_of(indicator: str, eenheid: str) -> str:
             parts = []
             for bron, label in ((G.BRON_MAATSTAF, "maatstaf gemeentefonds"),
                                 (G.BRON_VOORBEELD, "verzonnen voorbeeld")):
-                text = series(overig.loc[overig["bron"] == bron], indicator, eenheid)
+                text = series(overig_of.get((indicator, bron)), eenheid)
                 if text != ONTBREEKT:
                     parts.append(f"{label}: {text}")
             return "; ".join(parts) or ONTBREEKT
@@ -173,7 +182,7 @@ class Doelen(Section):
                 f"{val(v, e)} ({int(j)})" if finite(j) else ONTBREEKT
                 for v, e, j in zip(s["laatste_waarde"], s["eenheid"], s["laatste_jaar"],
                                    strict=True)],
-            "plan (begroting)": [series(plan, ind, e) for ind, e in
+            "plan (begroting)": [series(plan_of.get((ind,)), e) for ind, e in
                                  zip(s["indicator"], s["eenheid"], strict=True)],
             "maatstaf of voorbeeld (geen meting)": [
                 other_of(ind, e) for ind, e in zip(s["indicator"], s["eenheid"], strict=True)],

@@ -261,7 +261,9 @@ class Ontwikkeling(Section):
             return pd.DataFrame(columns=["gm_code", "jaar", "verslagsoort", "domein", "eigen",
                                          "n_peers_met_waarde", "peer_q1", "peer_mediaan",
                                          "peer_q3", "nederland", "breuk"])
-        return T.lens_fast(self.wide, self.p.gm_code, self.peer_codes, self.nederland)
+        cols = shared("trend_lens_kolommen", lambda: T.lens_columns(self.wide, self.nederland))
+        return T.lens_fast(self.wide, self.p.gm_code, self.peer_codes, self.nederland,
+                           columns=cols)
 
     def _own(self, name: str) -> pd.DataFrame:
         if not self.heeft_reeks:
@@ -421,13 +423,19 @@ class Ontwikkeling(Section):
                                       self.breuken.get(domein, ()))
 
     def trust_sentence(self, domein: str = D.TOTAAL) -> str:
-        """How much to trust the projection: the backtest over all gemeenten."""
+        """How much to trust the projection: the backtest over all gemeenten (shared)."""
         if not self.heeft_reeks:
             return ""
-        return B.trust_sentence(self.backtest, domein)
+        # the same sentence for every gemeente: made once per data and code version
+        return shared(f"trust_sentence_{domein}",
+                      lambda: B.trust_sentence(self.backtest, domein))
 
     def overran_most(self) -> str | None:
         """The domein (of the four) that overran the begroting in most years, if any."""
+        return self._overran_most
+
+    @cached_property
+    def _overran_most(self) -> str | None:
         ps = self.persistentie
         ps = ps.loc[[d for d in D.DOMEINEN if d in ps.index]]
         if ps.empty or int(ps["n_overschreden"].max()) == 0:
