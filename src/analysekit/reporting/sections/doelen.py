@@ -65,6 +65,19 @@ class Doelen(Section):
         t = self.tables
         return shared(f"indicator_{definitie}", lambda: indicator_all(t, definitie))
 
+    def indicator_rows(self, definitie: str) -> dict[str, pd.DataFrame]:
+        """A goal indicator per gemeente: gm_code -> its rows (jaar, waarde, bron) (shared).
+
+        One split of :meth:`indicator` for all reports instead of a filter of the whole
+        table per goal in every report.
+        """
+        def split() -> dict[str, pd.DataFrame]:
+            a = self.indicator(definitie)
+            return {str(k): g[["jaar", "waarde", "bron"]]
+                    for k, g in a.groupby("gm_code", sort=False, observed=True)}
+
+        return shared(f"indicator_{definitie}_per_gemeente", split)
+
     @cached_property
     def goals(self) -> GoalsView:
         """Goals with observed values and status."""
@@ -73,8 +86,7 @@ class Doelen(Section):
         for d in src.doelen:
             rows = pd.DataFrame(columns=["jaar", "waarde", "bron"])
             if d.definitie in G.INDICATORS:
-                a = self.indicator(d.definitie)
-                rows = a.loc[a["gm_code"] == self.p.gm_code, ["jaar", "waarde", "bron"]]
+                rows = self.indicator_rows(d.definitie).get(self.p.gm_code, rows)
             if d.waarden:
                 own = pd.DataFrame(d.waarden, columns=["jaar", "waarde"])
                 own["bron"] = G.BRON_VOORBEELD if src.voorbeeld else "doelenbestand"
