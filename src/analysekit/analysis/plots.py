@@ -543,7 +543,8 @@ def _agg_draw(fig: Figure) -> Iterator[np.ndarray]:
     size for the process instead of one per figure: matplotlib caches text measurements
     per renderer, and the report's figures repeat most of their texts (tick labels, legend
     entries, sources), so a batch worker measures each once. The same pixels (test); the
-    four figures of a report drew in 0.085 s against 0.109 s with a canvas per figure.
+    four figures of a report, each drawn once, took 0.117 CPU-s against 0.133 s with a
+    canvas per figure (38 gemeenten after two of warm-up, medians of 5 process pairs).
     """
     from matplotlib.backends.backend_agg import RendererAgg
 
