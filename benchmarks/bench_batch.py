@@ -44,6 +44,13 @@ of ``analysekit batch --force`` (2 workers), with the CPU seconds:
   first; then the naive way (``papermill`` CLI + ``jupyter nbconvert``, one gemeente after
   another, ``--naive`` of them) with this code over the same gemeenten.
 
+With ``--paired`` the variants of a round run **at the same time**, each as ``analysekit
+batch --workers 1`` on one core, and each variant's CPU seconds are its own process tree's
+(``os.wait4``). The machine's speed drifts by 10-15% within minutes (shared host), which
+alternating whole batches of 90 s cannot always average out; run side by side, both
+variants see the same machine at every moment. The order of starting is reversed every
+other round.
+
 Both read one copy of the data (``--data``, default this checkout's ``data/``; copy it to a
 temporary folder when others may rebuild it during the run). Results:
 ``benchmarks/results/bench_batch_compare_<what>.json``.
@@ -90,6 +97,35 @@ def _run(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:3])} … failed:\n{done.stderr[-2000:]}")
     return wall, cpu
+
+
+def _run_together(cmds: list[tuple[list[str], dict[str, str]]]) -> list[tuple[float, float]]:
+    """Start the commands at once; (wall, CPU of its process tree) of each, in order."""
+    import threading
+
+    out: list[tuple[float, float]] = [(0.0, 0.0)] * len(cmds)
+    errors: list[str] = []
+
+    def one(i: int, cmd: list[str], env: dict[str, str]) -> None:
+        with tempfile.TemporaryFile() as err:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+            _, status, ru = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            out[i] = (time.perf_counter() - t0, ru.ru_utime + ru.ru_stime)
+            if proc.returncode != 0:
+                err.seek(0)
+                errors.append(f"{' '.join(cmd[:3])} … failed:\n"
+                              f"{err.read().decode(errors='replace')[-2000:]}")
+
+    threads = [threading.Thread(target=one, args=(i, c, e)) for i, (c, e) in enumerate(cmds)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise RuntimeError(errors[0])
+    return out
 
 
 def sample_gemeenten(n: int) -> list[str]:
@@ -169,7 +205,17 @@ def compare(args: argparse.Namespace) -> None:
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
     names = list(variants)
     for i in range(args.repeat):
-        for name in names if i % 2 == 0 else names[::-1]:
+        order = names if i % 2 == 0 else names[::-1]
+        if args.paired:
+            cmds = [([str(BIN / "analysekit"), "batch", "--notebook", notebook.stem, *selection,
+                      "--force", "--no-progress", "--workers", "1", "--reports",
+                      str(tmp / f"r{i}-{j}")], variants[name]) for j, name in enumerate(order)]
+            for name, (wall, cpu) in zip(order, _run_together(cmds), strict=True):
+                runs[name].append((wall, cpu))
+                print(f"  round {i + 1} {name} (side by side, 1 worker): {wall:.2f} s wall, "
+                      f"{cpu:.2f} s CPU", flush=True)
+            continue
+        for name in order:
             wall, cpu = batch(notebook, selection, tmp / f"r{i}", variants[name])
             runs[name].append((wall, cpu))
             print(f"  round {i + 1} {name}: {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)
@@ -180,11 +226,14 @@ def compare(args: argparse.Namespace) -> None:
     for name in names:
         wall = statistics.median(w for w, _ in runs[name])
         cpu = statistics.median(c for _, c in runs[name])
+        ratios = [c / c0 for (_, c), (_, c0) in zip(runs[name], runs[first], strict=True)]
         print(f"{name}: median {wall:.2f} s wall, {cpu:.2f} s CPU "
-              f"({(wall / ref - 1) * 100:+.1f}% against {first})", flush=True)
-        rows.append({"what": f"batch of {len(codes)}, {name}", "median_s": wall,
-                     "median_cpu_s": cpu, "runs_wall_cpu_s": runs[name],
-                     "vs_first": wall / ref})
+              f"({(wall / ref - 1) * 100:+.1f}% wall against {first}; CPU per round "
+              f"{', '.join(f'{(r - 1) * 100:+.1f}%' for r in ratios)})", flush=True)
+        rows.append({"what": f"batch of {len(codes)}, {name}"
+                             f"{' (side by side, 1 worker each)' if args.paired else ''}",
+                     "median_s": wall, "median_cpu_s": cpu, "runs_wall_cpu_s": runs[name],
+                     "cpu_ratio_per_round": ratios, "vs_first": wall / ref})
     if args.compare == "head" and args.naive:
         env = variants["this code"]
         naive_times = naive(notebook, codes[: args.naive], tmp / "naief", env)
@@ -200,7 +249,7 @@ def compare(args: argparse.Namespace) -> None:
     import shutil
 
     shutil.rmtree(tmp, ignore_errors=True)
-    report(f"bench_batch_compare_{args.compare}", rows)
+    report(f"bench_batch_compare_{args.compare}{'_paired' if args.paired else ''}", rows)
 
 
 def main() -> None:
@@ -222,6 +271,9 @@ def main() -> None:
                         help="--compare head: LABEL=SRC[,DATA], another checkout's src/ (and "
                         "the data folder built for it); repeatable")
     parser.add_argument("--data", default=str(ROOT / "data"), help="data folder (--compare)")
+    parser.add_argument("--paired", action="store_true",
+                        help="--compare: run the variants of a round at the same time, one "
+                             "worker each (see the docstring)")
     args = parser.parse_args()
     args.sample = args.sample or (15 if args.compare else 20)
     if args.compare:
