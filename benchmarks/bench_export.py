@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from common import report  # noqa: E402
-from test_runner import _html_events  # noqa: E402
+from html_events import html_events  # noqa: E402
 
 from analysekit.reporting import export, runner  # noqa: E402
 from analysekit.reporting.display import escape_markdown_outputs  # noqa: E402
@@ -66,7 +66,7 @@ def main() -> None:
         return sanitize_html(body)
 
     for nb in nbs:  # the same document, and everything warm
-        assert _html_events(export.export_html(nb)) == _html_events(as_is(nb))
+        assert html_events(export.export_html(nb)) == html_events(as_is(nb))
     times: dict[str, list[float]] = {"kit": [], "as_is": []}
     for _ in range(args.repeat):
         for name, fn in (("kit", export.export_html), ("as_is", as_is)):

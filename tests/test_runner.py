@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import scrapbook as sb
+from html_events import html_events
 from reaper import cli, run_reaped, warnings_as_errors_env
 
 from analysekit.errors import ParameterError, UnknownGemeente
@@ -637,35 +638,6 @@ def test_report_modules_do_not_import_geopandas():
     assert out == ["False", "False"]
 
 
-def _html_events(text):
-    """The document as parse events: tags with their attributes (sorted), and text."""
-    from html.parser import HTMLParser
-
-    events = []
-
-    class Events(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            # BeautifulSoup rejoins a class list with single spaces: compare the classes
-            events.append(("start", tag, tuple(sorted(
-                (k, " ".join((v or "").split()) if k == "class" else v or "")
-                for k, v in attrs))))
-
-        def handle_startendtag(self, tag, attrs):  # <img/> and <img> are the same element
-            self.handle_starttag(tag, attrs)
-
-        def handle_endtag(self, tag):
-            events.append(("end", tag))
-
-        def handle_data(self, data):
-            if data.strip():
-                events.append(("text", " ".join(data.split())))
-
-    parser = Events(convert_charrefs=True)
-    parser.feed(text)
-    parser.close()
-    return events
-
-
 @pytest.mark.slow
 def test_export_is_the_document_nbconvert_makes(tmp_path, data):
     """The report's HTML, rendered without nbconvert's BeautifulSoup pass and with its
@@ -699,6 +671,6 @@ def test_export_is_the_document_nbconvert_makes(tmp_path, data):
         resources={"metadata": {"name": "rapport"}},
     )
     theirs = sanitize_html(body)
-    assert _html_events(ours) == _html_events(theirs)
+    assert html_events(ours) == html_events(theirs)
     assert ours.count('tabindex="0"') >= 10 and 'alt="Figuur"' in ours
     assert "soupsieve" not in export.__doc__  # the export no longer needs it
